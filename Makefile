@@ -1,0 +1,48 @@
+# skewcheck: `make demo` and `make test` do all set-up on a machine with Python 3.11 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SKEWCHECK := $(BIN)/skewcheck
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test lint typecheck unit fixtures clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed ## Install skewcheck and audit the shipped fixtures
+	@$(SKEWCHECK) check fixtures/train.parquet fixtures/serving.jsonl.gz --schema fixtures/schema.yaml \
+	  --json fixtures/.demo-report.json; code=$$?; \
+	case $$code in \
+	  0) meaning="pass";; 1) meaning="drift failed (schema fine)";; 3) meaning="schema validation failed";; \
+	  *) echo "skewcheck could not run (exit $$code)"; exit $$code;; \
+	esac; \
+	echo; echo "demo: skewcheck exited $$code: $$meaning. JSON report: fixtures/.demo-report.json"
+
+test: $(VENV)/.installed-test lint unit ## Lint, type-check and run the whole test suite
+
+lint: $(VENV)/.installed-test ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check skewcheck tests fixtures
+	$(BIN)/ruff format --check skewcheck tests fixtures
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed-test ## The test suite alone
+	$(BIN)/pytest -q
+
+fixtures: $(VENV)/.installed ## Regenerate the demo fixtures (deterministic)
+	$(BIN)/python fixtures/generate.py
+
+clean: ## Remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""`python -m skewcheck`."""
+
+from skewcheck.cli import app
+
+app(prog_name="skewcheck")

@@ -1,0 +1,191 @@
+"""Compare two datasets' profiles feature by feature: metrics, gates and a verdict.
+
+Each feature gets three gates: its drift metric, the rise of its null rate, and (for
+categorical features) the share of serving values nobody trained on. Each gate has
+the sample it stands on; too small a sample caps that gate at `warn`, because a small
+sample can neither pass nor fail a feature with confidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from skewcheck import metrics
+from skewcheck.profiles import CategoricalProfile, NumericProfile, Profile
+from skewcheck.schema import Dataset, Feature, FeatureType, Thresholds
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        # error counts as fail for the run, but a failing gate explains more than "cannot compare".
+        return _RANKS[self]
+
+
+_RANKS = {Status.SKIPPED: 0, Status.PASS: 1, Status.WARN: 2, Status.ERROR: 3, Status.FAIL: 4}
+
+
+@dataclass(frozen=True)
+class Gate:
+    metric: str
+    value: float | None
+    warn: float
+    fail: float
+    status: Status
+    reason: str
+
+
+@dataclass
+class FeatureResult:
+    name: str
+    type: FeatureType
+    status: Status = Status.PASS
+    gates: list[Gate] = field(default_factory=list)
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    summary: dict[Dataset, Mapping[str, object]] = field(default_factory=dict)
+
+    @property
+    def drift_gate(self) -> Gate | None:
+        return self.gates[0] if self.gates else None
+
+    def add_gate(self, gate: Gate) -> None:
+        self.gates.append(gate)
+        if gate.status.rank > self.status.rank:
+            self.status = gate.status
+        if gate.status is not Status.PASS:
+            self.reasons.append(gate.reason)
+
+
+def skipped(feature: Feature, reason: str) -> FeatureResult:
+    return FeatureResult(feature.name, feature.type, Status.SKIPPED, reasons=[reason])
+
+
+def errored(feature: Feature, reason: str) -> FeatureResult:
+    return FeatureResult(feature.name, feature.type, Status.ERROR, reasons=[reason])
+
+
+def compare_feature(feature: Feature, train: Profile, serving: Profile) -> FeatureResult:
+    """Metrics, gates and verdict for one drift-checked feature present on both sides."""
+    assert feature.drift is not None
+    result = FeatureResult(feature.name, feature.type)
+    result.summary = {Dataset.TRAIN: train.summary(), Dataset.SERVING: serving.summary()}
+    if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
+        result.metrics = _numeric_metrics(train, serving)
+    elif isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile):
+        result.metrics = _categorical_metrics(feature, train, serving)
+    result.metrics["null_rate_train"] = train.null_rate
+    result.metrics["null_rate_serving"] = serving.null_rate
+
+    result.add_gate(_drift_gate(feature, result.metrics, train.count, serving.count))
+    result.add_gate(_null_gate(feature, train, serving))
+    if feature.type in (FeatureType.STRING, FeatureType.CATEGORY):
+        result.add_gate(_unseen_gate(feature, result.metrics["unseen_rate"], serving.count))
+    return result
+
+
+def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str, float | None]:
+    if train.count == 0 or serving.count == 0:
+        return dict.fromkeys(("psi", "jensen_shannon", "wasserstein", "ks_statistic", "ks_pvalue"))
+    ks = metrics.ks(train.values, serving.values)
+    return {
+        "psi": metrics.psi(train.bin_counts, serving.bin_counts),
+        "jensen_shannon": metrics.jensen_shannon(train.bin_counts, serving.bin_counts),
+        "wasserstein": metrics.wasserstein(train.values, serving.values, train.std),
+        "ks_statistic": ks.statistic,
+        "ks_pvalue": ks.pvalue,
+    }
+
+
+def _categorical_metrics(
+    feature: Feature, train: CategoricalProfile, serving: CategoricalProfile
+) -> dict[str, float | None]:
+    known = {str(v) for v in feature.values} if feature.values is not None else set(train.counts)
+    unseen = metrics.unseen_rate(serving.counts, known) if serving.count else None
+    if train.count == 0 or serving.count == 0:
+        return {**dict.fromkeys(("psi", "jensen_shannon", "linf", "chi2_pvalue")), "unseen_rate": unseen}
+    categories = list(dict.fromkeys([*train.counts, *serving.counts]))
+    train_counts = np.array([train.counts.get(c, 0) for c in categories], dtype=np.int64)
+    serving_counts = np.array([serving.counts.get(c, 0) for c in categories], dtype=np.int64)
+    return {
+        "psi": metrics.psi(train_counts, serving_counts),
+        "jensen_shannon": metrics.jensen_shannon(train_counts, serving_counts),
+        "linf": metrics.linf(train_counts, serving_counts),
+        "chi2_pvalue": metrics.chi2_pvalue(train_counts, serving_counts),
+        "unseen_rate": unseen,
+    }
+
+
+def _drift_gate(feature: Feature, values: dict[str, float | None], train_count: int, serving_count: int) -> Gate:
+    assert feature.drift is not None
+    metric, thresholds = feature.drift.metric, feature.drift.thresholds
+    if train_count == 0 or serving_count == 0:
+        side = "training" if train_count == 0 else "serving"
+        return Gate(metric, None, thresholds.warn, thresholds.fail, Status.ERROR,
+                    f"cannot compare: no non-null {side} values")  # fmt: skip
+    value = values[metric]
+    assert value is not None
+    status = _grade(value, thresholds)
+    reason = f"{metric} {_number(value)} > {_threshold(status, thresholds)}" if status is not Status.PASS else ""
+    smallest = min(train_count, serving_count)
+    if smallest < feature.min_rows:
+        # Too few values to judge: never a confident pass, never a confident fail.
+        status = Status.WARN
+        reason = (f"insufficient data: {metric} {_number(value)} on {smallest:,} non-null values "
+                  f"(min_rows {feature.min_rows:,})")  # fmt: skip
+    return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason)
+
+
+def _null_gate(feature: Feature, train: Profile, serving: Profile) -> Gate:
+    increase = serving.null_rate - train.null_rate
+    thresholds = feature.max_null_rate_increase
+    reason = (f"null rate rose from {train.null_rate:.1%} to {serving.null_rate:.1%} "
+              f"(+{increase:.1%} > {_threshold(_grade(increase, thresholds), thresholds, percent=True)})")  # fmt: skip
+    return _rate_gate("null_rate_increase", increase, thresholds, min(train.rows, serving.rows), feature, reason)
+
+
+def _unseen_gate(feature: Feature, rate: float | None, serving_count: int) -> Gate:
+    thresholds = feature.max_unseen_rate
+    if rate is None:
+        return Gate("unseen_rate", None, thresholds.warn, thresholds.fail, Status.PASS, "")
+    domain = "the declared values" if feature.values is not None else "the training values"
+    reason = (f"{rate:.1%} of serving values are outside {domain} "
+              f"(> {_threshold(_grade(rate, thresholds), thresholds, percent=True)})")  # fmt: skip
+    return _rate_gate("unseen_rate", rate, thresholds, serving_count, feature, reason)
+
+
+def _rate_gate(metric: str, value: float, thresholds: Thresholds, sample: int, feature: Feature, reason: str) -> Gate:
+    status = _grade(value, thresholds)
+    if status is Status.FAIL and sample < feature.min_rows:
+        status = Status.WARN
+        reason += f"; insufficient data to fail: {sample:,} values (min_rows {feature.min_rows:,})"
+    return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason if status is not Status.PASS else "")
+
+
+def _grade(value: float, thresholds: Thresholds) -> Status:
+    """Fail strictly above the fail threshold, warn strictly above the warn threshold."""
+    if value > thresholds.fail:
+        return Status.FAIL
+    if value > thresholds.warn:
+        return Status.WARN
+    return Status.PASS
+
+
+def _threshold(status: Status, thresholds: Thresholds, *, percent: bool = False) -> str:
+    level, value = ("fail", thresholds.fail) if status is Status.FAIL else ("warn", thresholds.warn)
+    return f"{level} {value:.1%}" if percent else f"{level} {value:g}"
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}" if math.isfinite(value) else str(value)

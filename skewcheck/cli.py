@@ -1,0 +1,150 @@
+"""The command line: options -> runner.run -> reporters -> exit code.
+
+This is the only module that imports typer, and the one place where errors become
+exit codes and one-line messages. The payload goes to stdout; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from skewcheck import runner
+from skewcheck.atomic import write_atomic
+from skewcheck.errors import ExitCode, SkewcheckError, UsageError
+from skewcheck.readers import Format as InputFormat
+from skewcheck.report import FailOn, Report
+from skewcheck.reporters import Format, json_report, render, table
+
+EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.__doc__ or ''}".strip(" —") for code in ExitCode)
+
+app = typer.Typer(
+    name="skewcheck",
+    help="Audit training-serving skew: validate a training dataset and a serving log against a schema, "
+    "measure per-feature drift, and exit with a code a pipeline can act on.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"skewcheck {runner.skewcheck_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Training-serving skew auditor."""
+
+
+@app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}")
+def check(
+    train: Annotated[str, typer.Argument(help="Training data: a file, a quoted glob, or a directory.")],
+    serving: Annotated[str, typer.Argument(help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")],
+    schema: Annotated[Path, typer.Option("--schema", "-s", help="The schema file (YAML or JSON).")],
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout.")] = Format.TABLE,
+    json_path: Annotated[
+        str | None, typer.Option("--json", metavar="PATH", help="Also write the JSON report here ('-' for stdout).")
+    ] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="'warn' makes warnings fail the run too.")] = FailOn.FAIL,
+    train_format: Annotated[
+        InputFormat | None, typer.Option("--train-format", help="Override the format read from the file name.")
+    ] = None,
+    serving_format: Annotated[
+        InputFormat | None, typer.Option("--serving-format", help="Override the format read from the file name.")
+    ] = None,
+    sample: Annotated[
+        int | None, typer.Option("--sample", min=1, metavar="N", help="Compute drift on at most N rows per side.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for --sample.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line summary.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+) -> None:
+    """Compare TRAIN and SERVING against the schema and report drift per feature."""
+    options = runner.Options(
+        train_format=train_format, serving_format=serving_format, sample=sample, seed=seed, fail_on=fail_on
+    )
+    with _errors_to_exit_codes(debug):
+        _refuse_overwriting_inputs(json_path, [train, serving, str(schema)])
+        report = runner.run(train, serving, schema, options)
+        _emit(report, output_format, json_path, quiet)
+    raise typer.Exit(int(report.exit_code))
+
+
+def _emit(report: Report, output_format: Format, json_path: str | None, quiet: bool) -> None:
+    if json_path not in (None, "-"):
+        write_atomic(json_path, json_report.render(report))
+    stdout_taken = json_path == "-" or output_format is Format.JSON
+    if stdout_taken:
+        sys.stdout.write(json_report.render(report))
+        _stderr().print(table.summary(report))
+    elif quiet:
+        _stdout().print(table.summary(report))
+    elif output_format.is_human:
+        _stdout().print(table.renderable(report))
+    else:
+        sys.stdout.write(render(report, output_format))
+
+
+@contextmanager
+def _errors_to_exit_codes(debug: bool) -> Iterator[None]:
+    """Translate errors once: ours to exit 2 with one line, anything else to exit 4."""
+    try:
+        yield
+    except SkewcheckError as error:
+        _fail(f"error: {error}", error.exit_code)
+    except (typer.Exit, KeyboardInterrupt):
+        raise
+    except Exception as error:
+        if debug:
+            traceback.print_exception(error)
+        message = f"internal error: {type(error).__name__}: {error}".splitlines()[0]
+        _fail(f"{message} (a bug in skewcheck; rerun with --debug for the traceback)", ExitCode.INTERNAL_ERROR)
+
+
+def _fail(message: str, code: ExitCode) -> NoReturn:
+    _stderr().print(f"skewcheck: {message}", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(int(code))
+
+
+def _refuse_overwriting_inputs(output: str | None, inputs: list[str]) -> None:
+    if output in (None, "-"):
+        return
+    target = Path(output).resolve()
+    if any(Path(spec).exists() and Path(spec).resolve() == target for spec in inputs):
+        raise UsageError(f"{output}: refusing to write the report over an input file")
+    if target.is_dir():
+        raise UsageError(f"{output}: is a directory; name a file for the report")
+    if not target.parent.is_dir():
+        raise UsageError(f"{output}: folder {target.parent} does not exist")
+
+
+def _stdout() -> Console:
+    return Console(width=None if sys.stdout.isatty() else _plain_width(), soft_wrap=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, width=None if sys.stderr.isatty() else _plain_width())
+
+
+def _plain_width() -> int:
+    # A CI log has no width: use COLUMNS when set, else wide enough for the table.
+    try:
+        return int(os.environ.get("COLUMNS", "160"))
+    except ValueError:
+        return 160

@@ -1,0 +1,154 @@
+"""Per-feature summaries of one dataset: counts, nulls, moments, quantiles, bins, categories.
+
+Training is profiled first and fixes the numeric bin edges (its minimum, deciles and
+maximum); serving is then counted on those same edges, so the two histograms align.
+Numeric profiles also keep the sorted values, because KS and Wasserstein are computed
+exactly on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from skewcheck.schema import Feature, Kind
+
+# Quantiles that fix the numeric bins: minimum, the nine deciles, maximum.
+EDGE_QUANTILES = np.linspace(0.0, 1.0, 11)
+SUMMARY_QUANTILES = {"p01": 0.01, "p50": 0.5, "p99": 0.99}
+TOP_CATEGORIES = 10
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class NumericProfile:
+    rows: int
+    nulls: int
+    """Rows with no value readable as the declared type."""
+    nonfinite: int
+    """NaN and infinite values, left out of the distribution."""
+    values: FloatArray = field(repr=False)
+    """Sorted finite values (datetimes as epoch seconds)."""
+    edges: FloatArray
+    bin_counts: IntArray
+
+    @property
+    def count(self) -> int:
+        return len(self.values)
+
+    @property
+    def null_rate(self) -> float:
+        return self.nulls / self.rows if self.rows else 0.0
+
+    @property
+    def std(self) -> float:
+        return float(np.std(self.values, ddof=1)) if self.count > 1 else 0.0
+
+    def summary(self) -> dict[str, float | int | None]:
+        empty = self.count == 0
+        values = self.values
+        quantiles = {k: None if empty else float(np.quantile(values, q)) for k, q in SUMMARY_QUANTILES.items()}
+        return {
+            "rows": self.rows,
+            "count": self.count,
+            "null_rate": self.null_rate,
+            "mean": None if empty else float(np.mean(values)),
+            "std": None if empty else self.std,
+            "min": None if empty else float(values[0]),
+            **quantiles,
+            "max": None if empty else float(values[-1]),
+        }
+
+
+@dataclass(frozen=True)
+class CategoricalProfile:
+    rows: int
+    nulls: int
+    counts: dict[str, int]
+    """Non-null values and how often each occurs, most frequent first."""
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def null_rate(self) -> float:
+        return self.nulls / self.rows if self.rows else 0.0
+
+    def summary(self) -> dict[str, object]:
+        total = self.count
+        top = list(self.counts.items())[:TOP_CATEGORIES]
+        return {
+            "rows": self.rows,
+            "count": total,
+            "null_rate": self.null_rate,
+            "distinct": len(self.counts),
+            "top": [{"value": value, "share": count / total} for value, count in top],
+        }
+
+
+Profile = NumericProfile | CategoricalProfile
+
+
+def profile_feature(feature: Feature, values: pl.Series, edges: FloatArray | None = None) -> Profile:
+    """Summarise one typed column; `edges` are training's bins (None when this is training)."""
+    if feature.kind is Kind.CATEGORICAL:
+        return profile_categorical(values)
+    return profile_numeric(values, edges)
+
+
+def profile_categorical(values: pl.Series) -> CategoricalProfile:
+    text = (
+        values.cast(pl.String)
+        if values.dtype != pl.Boolean
+        else values.replace_strict({True: "true", False: "false"}, return_dtype=pl.String)
+    )
+    counts = text.drop_nulls().value_counts(sort=True, name="n")
+    return CategoricalProfile(
+        rows=values.len(),
+        nulls=values.null_count(),
+        counts=dict(zip(counts.get_column(text.name).to_list(), counts.get_column("n").to_list(), strict=True)),
+    )
+
+
+def profile_numeric(values: pl.Series, edges: FloatArray | None = None) -> NumericProfile:
+    as_float = _as_float(values)
+    present = as_float.drop_nulls()
+    finite = present.filter(present.is_finite()).sort()
+    array = finite.to_numpy().astype(np.float64, copy=False)
+    edges = numeric_edges(array) if edges is None else edges
+    return NumericProfile(
+        rows=values.len(),
+        nulls=values.null_count(),
+        nonfinite=present.len() - finite.len(),
+        values=array,
+        edges=edges,
+        bin_counts=bin_counts(array, edges),
+    )
+
+
+def numeric_edges(sorted_values: FloatArray) -> FloatArray:
+    """Training's minimum, deciles and maximum, ties merged (numpy's linear quantiles)."""
+    if len(sorted_values) == 0:
+        return np.array([], dtype=np.float64)
+    return np.unique(np.quantile(sorted_values, EDGE_QUANTILES))
+
+
+def bin_counts(values: FloatArray, edges: FloatArray) -> IntArray:
+    """Counts in right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf)."""
+    index = np.searchsorted(edges, values, side="left")
+    return np.bincount(index, minlength=len(edges) + 1).astype(np.int64)
+
+
+def _as_float(values: pl.Series) -> pl.Series:
+    dtype = values.dtype
+    if dtype == pl.Date:
+        values = values.cast(pl.Datetime("us"))
+    if isinstance(values.dtype, pl.Datetime):
+        return values.dt.epoch("us").cast(pl.Float64) / 1e6
+    return values.cast(pl.Float64)

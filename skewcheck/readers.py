@@ -1,0 +1,294 @@
+"""Inputs to polars frames: files, globs and directories in every format we read.
+
+`resolve_source` finds the files; `scan_source` builds one lazy frame over them;
+`read_table` collects only the columns the schema needs, once, and turns every
+polars or OS error into an InputError that names the file (and line, where we can).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+import polars as pl
+from polars._typing import PolarsDataType
+
+from skewcheck.diagnose import diagnose_unreadable
+from skewcheck.errors import InputError
+from skewcheck.schema import Dataset, Schema
+
+
+class Format(StrEnum):
+    PARQUET = "parquet"
+    CSV = "csv"
+    TSV = "tsv"
+    JSONL = "jsonl"
+    IPC = "ipc"
+
+    @property
+    def is_text(self) -> bool:
+        return self in (Format.CSV, Format.TSV, Format.JSONL)
+
+
+_SUFFIXES = {
+    ".parquet": Format.PARQUET,
+    ".pq": Format.PARQUET,
+    ".csv": Format.CSV,
+    ".tsv": Format.TSV,
+    ".jsonl": Format.JSONL,
+    ".ndjson": Format.JSONL,
+    ".arrow": Format.IPC,
+    ".feather": Format.IPC,
+    ".ipc": Format.IPC,
+}
+COMPRESSION_SUFFIXES = (".gz", ".zst", ".zstd")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input as the user named it, and the data files it stands for."""
+
+    spec: str
+    format: Format
+    files: tuple[Path, ...]
+    # key=value folders between the input's root and each file (hive partitioning).
+    partitions: dict[Path, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def partition_keys(self) -> set[str]:
+        return {key for values in self.partitions.values() for key in values}
+
+
+def format_of(path: Path) -> Format | None:
+    """The format a file's name says it has, looking through a compression suffix."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+        suffixes.pop()
+        if suffixes and _SUFFIXES.get(suffixes[-1]) in (Format.PARQUET, Format.IPC):
+            return None  # binary formats compress internally; gzip around them is not readable
+    return _SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def resolve_source(spec: str, format: Format | None = None) -> Source:
+    """Expand a file, glob or directory into its data files, all of one format."""
+    path = Path(spec)
+    if glob.has_magic(spec):
+        root = Path(_glob_root(spec))
+        candidates = [Path(p) for p in sorted(glob.glob(spec, recursive=True)) if Path(p).is_file()]
+        if not candidates:
+            raise InputError(f"{spec}: no files match this pattern")
+    elif path.is_dir():
+        root = path
+        candidates = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path))
+        if not candidates:
+            raise InputError(f"{spec}: directory has no data files")
+    elif path.exists():
+        root = path.parent
+        candidates = [path]
+    else:
+        raise InputError(f"{spec}: no such file or directory")
+    files = candidates if format is not None else [p for p in candidates if format_of(p) is not None]
+    if not files:
+        raise InputError(f"{spec}: cannot tell the format from the name{_suffix_hint(candidates)}")
+    chosen = format or _one_format(spec, files)
+    if not os.access(files[0], os.R_OK):
+        raise InputError(f"{files[0]}: permission denied")
+    return Source(spec=spec, format=chosen, files=tuple(files), partitions=_partitions(root, files))
+
+
+def scan_source(source: Source, *, infer_all_rows: bool = False) -> pl.LazyFrame:
+    """A lazy frame over all the source's files; hive partition values become string columns."""
+    frames = []
+    for path in source.files:
+        frame = _scan_file(path, source.format, infer_all_rows=infer_all_rows)
+        partition = source.partitions.get(path, {})
+        if partition:
+            frame = frame.with_columns(pl.lit(value, dtype=pl.String).alias(key) for key, value in partition.items())
+        frames.append(frame)
+    if len(frames) == 1:
+        return frames[0]
+    return pl.concat(frames, how="diagonal_relaxed")
+
+
+@dataclass(frozen=True)
+class Table:
+    """The columns of one dataset the schema asked for, read once, named by feature."""
+
+    source: Source
+    dataset: Dataset
+    frame: pl.DataFrame
+    rows: int
+    missing: tuple[str, ...]
+    """Schema features not found in this dataset."""
+    unexpected: tuple[str, ...]
+    """Columns (dotted for nested fields) that no schema feature reads."""
+    untyped: frozenset[str]
+    """Features whose values came from text with no types of its own (CSV, partition folders)."""
+
+
+def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
+    """Read the schema's features from a source in one pass; InputError on anything unreadable."""
+    frame = scan_source(source)
+    file_schema = _collect_schema(source, frame)
+    found = _resolve(schema, dataset, file_schema)
+    expected_missing = [f.name for f in schema.features if f.name not in found and f.expected_in(dataset)]
+    if expected_missing and source.format is Format.JSONL:
+        # A field first seen after the first 100 lines is invisible to polars' default inference.
+        frame = scan_source(source, infer_all_rows=True)
+        file_schema = _collect_schema(source, frame)
+        found = _resolve(schema, dataset, file_schema)
+    data = _collect(source, frame, found)
+    rows = data.height if found else _count_rows(source, frame)
+    if rows == 0:
+        raise InputError(f"{source.spec}: no rows ({dataset} data)")
+    untyped = set(found) if source.format in (Format.CSV, Format.TSV) else set()
+    untyped |= {name for name, path in _paths(schema, dataset).items() if path[0] in source.partition_keys}
+    return Table(
+        source=source,
+        dataset=dataset,
+        frame=data,
+        rows=rows,
+        missing=tuple(f.name for f in schema.features if f.name not in found),
+        unexpected=tuple(_unexpected(file_schema, _paths(schema, dataset).values())),
+        untyped=frozenset(untyped & set(found)),
+    )
+
+
+def _scan_file(path: Path, format: Format, *, infer_all_rows: bool) -> pl.LazyFrame:
+    if format is Format.PARQUET:
+        return pl.scan_parquet(path)
+    if format is Format.IPC:
+        return pl.scan_ipc(path)
+    if format is Format.JSONL:
+        return pl.scan_ndjson(path, infer_schema_length=None if infer_all_rows else 100)
+    # CSV has no types: read text, and let coercion say which values are not numbers.
+    separator = "\t" if format is Format.TSV else ","
+    return pl.scan_csv(path, separator=separator, infer_schema=False, raise_if_empty=True)
+
+
+def _paths(schema: Schema, dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    return {feature.name: feature.path_in(dataset) for feature in schema.features}
+
+
+def _resolve(schema: Schema, dataset: Dataset, file_schema: pl.Schema) -> dict[str, pl.Expr]:
+    """An expression per feature found in the file, aliased to the feature's name."""
+    found = {}
+    for name, path in _paths(schema, dataset).items():
+        expression = _expression_for(path, file_schema)
+        if expression is not None:
+            found[name] = expression.alias(name)
+    return found
+
+
+def _expression_for(path: tuple[str, ...], file_schema: pl.Schema) -> pl.Expr | None:
+    dotted = ".".join(path)
+    if dotted in file_schema:  # a flat column whose name has dots in it
+        return pl.col(dotted)
+    if path[0] not in file_schema:
+        return None
+    expression, dtype = pl.col(path[0]), _instance(file_schema[path[0]])
+    for part in path[1:]:
+        if not isinstance(dtype, pl.Struct):
+            return None
+        fields = {f.name: f.dtype for f in dtype.fields}
+        if part not in fields:
+            return None
+        expression, dtype = expression.struct.field(part), _instance(fields[part])
+    return expression
+
+
+def _unexpected(file_schema: pl.Schema, used_paths: Iterable[tuple[str, ...]]) -> list[str]:
+    used = set(used_paths)
+    used_dotted = {".".join(path) for path in used}
+    prefixes = {path[:end] for path in used for end in range(1, len(path))}
+    unexpected = []
+
+    def visit(prefix: tuple[str, ...], dtype: pl.DataType) -> None:
+        if prefix in used or ".".join(prefix) in used_dotted:
+            return
+        if prefix in prefixes and isinstance(dtype, pl.Struct):
+            for child in dtype.fields:
+                visit((*prefix, child.name), _instance(child.dtype))
+            return
+        unexpected.append(".".join(prefix))
+
+    for name, dtype in file_schema.items():
+        visit((name,), _instance(dtype))
+    return unexpected
+
+
+def _instance(dtype: PolarsDataType) -> pl.DataType:
+    # Struct fields may hold a type class (pl.Int64) rather than an instance (pl.Int64()).
+    return dtype() if isinstance(dtype, type) else dtype
+
+
+def _collect_schema(source: Source, frame: pl.LazyFrame) -> pl.Schema:
+    try:
+        return frame.collect_schema()
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise diagnose_unreadable(source.files, source.format, error) from None
+
+
+def _collect(source: Source, frame: pl.LazyFrame, found: dict[str, pl.Expr]) -> pl.DataFrame:
+    if not found:
+        return pl.DataFrame()
+    try:
+        return frame.select(found.values()).collect()
+    except (pl.exceptions.PolarsError, OSError) as first_error:
+        if source.format is not Format.JSONL:
+            raise diagnose_unreadable(source.files, source.format, first_error) from None
+    # A value of another type after the first 100 lines breaks default inference; look at all rows.
+    try:
+        return scan_source(source, infer_all_rows=True).select(found.values()).collect()
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise diagnose_unreadable(source.files, source.format, error) from None
+
+
+def _count_rows(source: Source, frame: pl.LazyFrame) -> int:
+    try:
+        return int(frame.select(pl.len()).collect().item())
+    except (pl.exceptions.PolarsError, OSError) as error:
+        raise diagnose_unreadable(source.files, source.format, error) from None
+
+
+def _glob_root(spec: str) -> str:
+    parts = Path(spec).parts
+    fixed = parts[: next(i for i, part in enumerate(parts) if glob.has_magic(part))]
+    return str(Path(*fixed)) if fixed else "."
+
+
+def _is_hidden(path: Path, root: Path) -> bool:
+    # Spark and Hadoop leave _SUCCESS and .crc files beside the data.
+    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+
+
+def _one_format(spec: str, files: list[Path]) -> Format:
+    formats = {format_of(path) for path in files}
+    if len(formats) > 1:
+        names = ", ".join(sorted(str(f) for f in formats))
+        raise InputError(f"{spec}: mixes file formats ({names}); select one format with a glob")
+    chosen = formats.pop()
+    assert chosen is not None  # files were filtered on format_of
+    return chosen
+
+
+def _partitions(root: Path, files: list[Path]) -> dict[Path, dict[str, str]]:
+    partitions = {}
+    for path in files:
+        try:
+            folders = path.relative_to(root).parts[:-1]
+        except ValueError:
+            continue
+        values = dict(part.split("=", 1) for part in folders if "=" in part)
+        if values:
+            partitions[path] = values
+    return partitions
+
+
+def _suffix_hint(candidates: list[Path]) -> str:
+    known = ", ".join(sorted({*_SUFFIXES, *COMPRESSION_SUFFIXES}))
+    return f" (known suffixes: {known}; or pass --train-format / --serving-format)" if candidates else ""

@@ -1,0 +1,189 @@
+"""The finished result of an audit: what was read, what was found, and the exit code.
+
+Reporters only render a Report; `to_records` gives them (and JSON users) plain builtins
+in a stable layout, version 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from skewcheck.checks import FeatureResult, Status
+from skewcheck.errors import ExitCode
+from skewcheck.metrics import METRICS, PSI_PSEUDOCOUNT
+from skewcheck.profiles import EDGE_QUANTILES
+from skewcheck.schema import Dataset
+from skewcheck.validate import Finding, Severity
+
+REPORT_VERSION = 1
+
+
+class FailOn(StrEnum):
+    """The lowest status that makes the exit code non-zero."""
+
+    FAIL = "fail"
+    WARN = "warn"
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    spec: str
+    format: str
+    paths: tuple[str, ...]
+    rows: int
+    sampled_rows: int | None = None
+
+
+@dataclass
+class Report:
+    train: InputSummary
+    serving: InputSummary
+    schema_path: str
+    schema_sha256: str
+    findings: list[Finding]
+    features: list[FeatureResult]
+    fail_on: FailOn = FailOn.FAIL
+    skewcheck_version: str = ""
+    created_at: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def schema_failed(self) -> bool:
+        return self._findings_at(Severity.FAIL) > 0 or (
+            self.fail_on is FailOn.WARN and self._findings_at(Severity.WARN) > 0
+        )
+
+    @property
+    def drift_failed(self) -> bool:
+        failing = {Status.FAIL, Status.ERROR} | ({Status.WARN} if self.fail_on is FailOn.WARN else set())
+        return any(feature.status in failing for feature in self.features)
+
+    @property
+    def status(self) -> Status:
+        """pass, warn or fail: the worst of every feature and finding (error counts as fail)."""
+        if self._findings_at(Severity.FAIL) or any(f.status in (Status.FAIL, Status.ERROR) for f in self.features):
+            return Status.FAIL
+        if self._findings_at(Severity.WARN) or any(f.status is Status.WARN for f in self.features):
+            return Status.WARN
+        return Status.PASS
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.schema_failed:
+            return ExitCode.SCHEMA_FAILED
+        if self.drift_failed:
+            return ExitCode.DRIFT_FAILED
+        return ExitCode.PASS
+
+    def _findings_at(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+    def summary_line(self) -> str:
+        """One line a person reads first: `FAIL: 3 of 24 features drifted, 2 schema violations in serving`."""
+        checked = [f for f in self.features if f.status is not Status.SKIPPED]
+        drifted = sum(1 for f in checked if f.status in (Status.FAIL, Status.ERROR))
+        warned = sum(1 for f in checked if f.status is Status.WARN)
+        parts = [f"{drifted} of {len(checked)} features drifted"]
+        if warned:
+            parts.append(f"{warned} warned")
+        for dataset in Dataset:
+            violations = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.FAIL)
+            warnings = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.WARN)
+            if violations:
+                parts.append(f"{violations} schema violation{'s' * (violations != 1)} in {dataset}")
+            if warnings:
+                parts.append(f"{warnings} schema warning{'s' * (warnings != 1)} in {dataset}")
+        return f"{self.status.upper()}: {', '.join(parts)}"
+
+    def to_records(self) -> dict[str, Any]:
+        """The JSON report (version 1): builtins only, NaN and infinity as null."""
+        return _finite(
+            {
+                "version": REPORT_VERSION,
+                "status": str(self.status),
+                "exit_code": int(self.exit_code),
+                "summary": self.summary_line(),
+                "fail_on": str(self.fail_on),
+                "skewcheck_version": self.skewcheck_version,
+                "created_at": self.created_at,
+                "schema": {"path": self.schema_path, "sha256": self.schema_sha256},
+                "train": _input_record(self.train),
+                "serving": _input_record(self.serving),
+                "schema_findings": [_finding_record(f) for f in self.findings],
+                "features": [_feature_record(f) for f in self.features],
+                "definitions": _definitions(),
+                "timings_seconds": {k: round(v, 4) for k, v in self.timings.items()},
+            }
+        )
+
+
+def _input_record(summary: InputSummary) -> dict[str, Any]:
+    return {
+        "spec": summary.spec,
+        "format": summary.format,
+        "paths": list(summary.paths),
+        "rows": summary.rows,
+        "sampled_rows": summary.sampled_rows,
+    }
+
+
+def _finding_record(finding: Finding) -> dict[str, Any]:
+    return {
+        "dataset": str(finding.dataset),
+        "feature": finding.feature,
+        "check": str(finding.check),
+        "severity": str(finding.severity),
+        "count": finding.count,
+        "rate": finding.rate,
+        "examples": list(finding.examples),
+        "message": finding.message,
+    }
+
+
+def _feature_record(feature: FeatureResult) -> dict[str, Any]:
+    gate = feature.drift_gate
+    return {
+        "name": feature.name,
+        "type": str(feature.type),
+        "status": str(feature.status),
+        "gate": None
+        if gate is None
+        else {"metric": gate.metric, "value": gate.value, "warn": gate.warn, "fail": gate.fail},
+        "gates": [
+            {"metric": g.metric, "value": g.value, "warn": g.warn, "fail": g.fail, "status": str(g.status)}
+            for g in feature.gates
+        ],
+        "metrics": dict(feature.metrics),
+        "reasons": list(feature.reasons),
+        "summary": {str(dataset): summary for dataset, summary in feature.summary.items()},
+    }
+
+
+def _definitions() -> dict[str, str]:
+    deciles = ", ".join(f"{q:g}" for q in EDGE_QUANTILES)
+    return {
+        **{name: metric.definition for name, metric in METRICS.items()},
+        "numeric_bins": f"edges at the training quantiles {deciles} (numpy linear interpolation), ties merged; "
+        "right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf) so serving values beyond the training range "
+        "land in the outer bins",
+        "psi_smoothing": f"{PSI_PSEUDOCOUNT} is added to every bin's count on both sides before shares are taken",
+        "null_rate_increase": "null_rate_serving - null_rate_train (absolute)",
+        "thresholds": "a gate warns when its value is strictly above warn and fails when strictly above fail",
+    }
+
+
+def _finite(value: dict[str, Any]) -> dict[str, Any]:
+    return {key: _finite_value(item) for key, item in value.items()}
+
+
+def _finite_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_value(v) for v in value]
+    return value

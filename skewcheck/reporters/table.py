@@ -1,0 +1,136 @@
+"""The terminal report: features worst first, then schema findings, then the summary line."""
+
+from __future__ import annotations
+
+import io
+import math
+
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from skewcheck.checks import FeatureResult, Status
+from skewcheck.report import InputSummary, Report
+from skewcheck.validate import Finding, Severity
+
+STYLES = {
+    "pass": "green",
+    "warn": "yellow",
+    "fail": "bold red",
+    "error": "bold red",
+    "skipped": "dim",
+    "info": "dim",
+}
+_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
+_SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
+
+
+def render(report: Report, width: int = 120) -> str:
+    """Plain text, as a file or a CI log would show it."""
+    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False, soft_wrap=False)
+    console.print(renderable(report))
+    assert isinstance(console.file, io.StringIO)
+    return console.file.getvalue()
+
+
+def renderable(report: Report) -> RenderableType:
+    parts: list[RenderableType] = [_heading(report), _features_table(report)]
+    problems = [f for f in report.findings if f.severity is not Severity.INFO]
+    if problems:
+        parts.append(_findings_table(problems))
+    parts.extend(_info_lines(report))
+    parts.append(summary(report))
+    return Group(*parts)
+
+
+def summary(report: Report) -> Text:
+    return Text(report.summary_line(), style=STYLES[str(report.status)])
+
+
+def _heading(report: Report) -> Text:
+    return Text.assemble(
+        ("skewcheck ", "bold"),
+        _input(report.train),
+        " vs ",
+        _input(report.serving),
+        f"  schema {report.schema_path}",
+    )
+
+
+def _input(summary: InputSummary) -> str:
+    sampled = f", sampled {summary.sampled_rows:,}" if summary.sampled_rows is not None else ""
+    return f"{summary.spec} ({summary.rows:,} rows{sampled})"
+
+
+def _features_table(report: Report) -> Table:
+    table = Table(title="Features", title_justify="left", expand=False)
+    for column in ("feature", "type", "status", "gate", "value", "warn / fail", "nulls train → serving", "reason"):
+        table.add_column(column, overflow="fold", justify="right" if column == "value" else "left")
+    ranked = sorted(report.features, key=lambda f: (_ORDER[f.status], -_gate_value(f)))
+    for feature in ranked:
+        table.add_row(*_feature_cells(feature), style=None)
+    return table
+
+
+def _feature_cells(feature: FeatureResult) -> list[str | Text]:
+    gate = feature.drift_gate
+    nulls = ""
+    if "null_rate_train" in feature.metrics:
+        nulls = f"{_percent(feature.metrics['null_rate_train'])} → {_percent(feature.metrics['null_rate_serving'])}"
+    return [
+        feature.name,
+        str(feature.type),
+        Text(str(feature.status), style=STYLES[str(feature.status)]),
+        gate.metric if gate else "",
+        _number(gate.value) if gate else "",
+        f"{gate.warn:g} / {gate.fail:g}" if gate else "",
+        nulls,
+        "; ".join(feature.reasons),
+    ]
+
+
+def _findings_table(findings: list[Finding]) -> Table:
+    table = Table(title="Schema findings", title_justify="left")
+    for column in ("dataset", "feature", "check", "severity", "count", "rate", "examples", "message"):
+        table.add_column(column, overflow="fold", justify="right" if column in ("count", "rate") else "left")
+    for finding in sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], str(f.dataset), f.feature)):
+        table.add_row(
+            str(finding.dataset),
+            finding.feature,
+            str(finding.check),
+            Text(str(finding.severity), style=STYLES[str(finding.severity)]),
+            "" if finding.count is None else f"{finding.count:,}",
+            _percent(finding.rate),
+            ", ".join(repr(e) for e in finding.examples),
+            finding.message,
+        )
+    return table
+
+
+def _info_lines(report: Report) -> list[Text]:
+    lines = []
+    for dataset in ("train", "serving"):
+        columns = [f.feature for f in report.findings if f.severity is Severity.INFO and str(f.dataset) == dataset]
+        if columns:
+            shown = ", ".join(columns[:12]) + (f", … ({len(columns) - 12} more)" if len(columns) > 12 else "")
+            lines.append(Text(f"info: {dataset} has columns the schema does not mention: {shown}", style="dim"))
+    return lines
+
+
+def _gate_value(feature: FeatureResult) -> float:
+    gate = feature.drift_gate
+    if gate is None or gate.value is None or math.isnan(gate.value):
+        return -math.inf
+    return gate.value
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.4g}" if math.isfinite(value) else str(value)
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1%}" if value >= 0.001 or value == 0 else f"{value:.3%}"

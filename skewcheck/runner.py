@@ -1,0 +1,125 @@
+"""The one orchestration function: `run(train, serving, schema)` -> Report.
+
+The CLI calls exactly this; so can a notebook or an Airflow task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from skewcheck.checks import FeatureResult, compare_feature, errored, skipped
+from skewcheck.errors import InputError
+from skewcheck.profiles import NumericProfile, profile_feature
+from skewcheck.readers import Format, Table, read_table, resolve_source
+from skewcheck.report import FailOn, InputSummary, Report
+from skewcheck.schema import Dataset, Schema, load_schema
+from skewcheck.validate import Validation, validate
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything about a run that is not an input path."""
+
+    train_format: Format | None = None
+    serving_format: Format | None = None
+    sample: int | None = None
+    """Profile at most this many rows of each side (validation still sees every row)."""
+    seed: int = 0
+    fail_on: FailOn = FailOn.FAIL
+
+
+def run(train: str, serving: str, schema: str | Path | Schema, options: Options = Options()) -> Report:
+    """Audit a training dataset and a serving log against a schema."""
+    timings: dict[str, float] = {}
+    with _timed(timings, "schema"):
+        schema = schema if isinstance(schema, Schema) else load_schema(schema)
+    with _timed(timings, "read"):
+        train_table = read_table(resolve_source(train, options.train_format), schema, Dataset.TRAIN)
+        serving_table = read_table(resolve_source(serving, options.serving_format), schema, Dataset.SERVING)
+        _check_features_found(schema, train_table, serving_table)
+    with _timed(timings, "validate"):
+        train_validation = validate(train_table, schema)
+        serving_validation = validate(serving_table, schema)
+    with _timed(timings, "compare"):
+        features = compare(schema, _sampled(train_validation, options), _sampled(serving_validation, options))
+    return Report(
+        train=_input_summary(train_table, options.sample),
+        serving=_input_summary(serving_table, options.sample),
+        schema_path=schema.path,
+        schema_sha256=schema.sha256,
+        findings=[*train_validation.findings, *serving_validation.findings],
+        features=features,
+        fail_on=options.fail_on,
+        skewcheck_version=skewcheck_version(),
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        timings=timings,
+    )
+
+
+def compare(schema: Schema, train: Validation, serving: Validation) -> list[FeatureResult]:
+    """Profile training, then serving on training's bins, and compare every feature."""
+    results = []
+    for feature in schema.features:
+        reason = feature.skip_reason
+        if reason is not None:
+            results.append(skipped(feature, reason))
+            continue
+        absent = [str(v.dataset) for v in (train, serving) if feature.name not in v.typed.columns]
+        if absent:
+            results.append(errored(feature, f"cannot compare: missing in {' and '.join(absent)}"))
+            continue
+        train_profile = profile_feature(feature, train.typed.get_column(feature.name))
+        edges = train_profile.edges if isinstance(train_profile, NumericProfile) else None
+        serving_profile = profile_feature(feature, serving.typed.get_column(feature.name), edges)
+        results.append(compare_feature(feature, train_profile, serving_profile))
+    return results
+
+
+def skewcheck_version() -> str:
+    try:
+        return version("skewcheck")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _check_features_found(schema: Schema, train: Table, serving: Table) -> None:
+    # Absent from one side is a finding; absent from both means the schema or the paths are wrong.
+    nowhere = [name for name in train.missing if name in serving.missing]
+    if nowhere:
+        listed = ", ".join(f"'{name}'" for name in nowhere)
+        raise InputError(
+            f"{schema.path}: feature{'s' * (len(nowhere) > 1)} {listed} found in neither "
+            f"{train.source.spec} nor {serving.source.spec}; check the schema's names and serving_path entries"
+        )
+
+
+def _sampled(validation: Validation, options: Options) -> Validation:
+    if options.sample is None or validation.typed.height <= options.sample:
+        return validation
+    typed = validation.typed.sample(n=options.sample, seed=options.seed)
+    return Validation(validation.dataset, validation.rows, validation.findings, typed)
+
+
+def _input_summary(table: Table, sample: int | None) -> InputSummary:
+    return InputSummary(
+        spec=table.source.spec,
+        format=str(table.source.format),
+        paths=tuple(str(p) for p in table.source.files),
+        rows=table.rows,
+        sampled_rows=min(sample, table.rows) if sample is not None else None,
+    )
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = time.perf_counter() - start
