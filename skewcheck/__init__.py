@@ -9,7 +9,8 @@ from skewcheck.errors import ExitCode, InputError, SchemaFileError, SkewcheckErr
 from skewcheck.readers import read_table, resolve_source
 from skewcheck.report import FailOn, Report
 from skewcheck.runner import Options, run
-from skewcheck.schema import Schema, load_schema
+from skewcheck.schema import Schema
+from skewcheck.schema_loader import load_schema
 
 __all__ = [
     "ExitCode",

@@ -18,7 +18,8 @@ from skewcheck.errors import InputError
 from skewcheck.profiles import NumericProfile, profile_feature
 from skewcheck.readers import Format, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
-from skewcheck.schema import Dataset, Schema, load_schema
+from skewcheck.schema import Dataset, Schema
+from skewcheck.schema_loader import load_schema
 from skewcheck.validate import Validation, validate
 
 
