@@ -80,7 +80,11 @@ def compare_feature(feature: Feature, train: Profile, serving: Profile) -> Featu
     """Metrics, gates and verdict for one drift-checked feature present on both sides."""
     assert feature.drift is not None
     result = FeatureResult(feature.name, feature.type)
-    result.summary = {Dataset.TRAIN: train.summary(), Dataset.SERVING: serving.summary()}
+    temporal = feature.type.is_temporal
+    result.summary = {
+        Dataset.TRAIN: train.summary(temporal=temporal),
+        Dataset.SERVING: serving.summary(temporal=temporal),
+    }
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
         result.metrics = _numeric_metrics(train, serving)
     elif isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile):

@@ -8,6 +8,7 @@ exactly on them.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,19 +50,24 @@ class NumericProfile:
     def std(self) -> float:
         return float(np.std(self.values, ddof=1)) if self.count > 1 else 0.0
 
-    def summary(self) -> dict[str, float | int | None]:
+    def summary(self, *, temporal: bool = False) -> dict[str, object]:
+        """Counts and moments; for datetimes, locations as ISO-8601 text and std in seconds."""
         empty = self.count == 0
         values = self.values
-        quantiles = {k: None if empty else float(np.quantile(values, q)) for k, q in SUMMARY_QUANTILES.items()}
+        locations: dict[str, float | str | None] = {
+            "mean": None if empty else float(np.mean(values)),
+            "min": None if empty else float(values[0]),
+            **{k: None if empty else float(np.quantile(values, q)) for k, q in SUMMARY_QUANTILES.items()},
+            "max": None if empty else float(values[-1]),
+        }
+        if temporal:
+            locations = {k: None if v is None else _iso(float(v)) for k, v in locations.items()}
         return {
             "rows": self.rows,
             "count": self.count,
             "null_rate": self.null_rate,
-            "mean": None if empty else float(np.mean(values)),
             "std": None if empty else self.std,
-            "min": None if empty else float(values[0]),
-            **quantiles,
-            "max": None if empty else float(values[-1]),
+            **locations,
         }
 
 
@@ -80,7 +86,7 @@ class CategoricalProfile:
     def null_rate(self) -> float:
         return self.nulls / self.rows if self.rows else 0.0
 
-    def summary(self) -> dict[str, object]:
+    def summary(self, *, temporal: bool = False) -> dict[str, object]:
         total = self.count
         top = list(self.counts.items())[:TOP_CATEGORIES]
         return {
@@ -143,6 +149,10 @@ def bin_counts(values: FloatArray, edges: FloatArray) -> IntArray:
     """Counts in right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf)."""
     index = np.searchsorted(edges, values, side="left")
     return np.bincount(index, minlength=len(edges) + 1).astype(np.int64)
+
+
+def _iso(epoch_seconds: float) -> str:
+    return dt.datetime.fromtimestamp(epoch_seconds, dt.UTC).replace(tzinfo=None).isoformat()
 
 
 def _as_float(values: pl.Series) -> pl.Series:

@@ -20,7 +20,9 @@ from skewcheck.readers import Format, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
 from skewcheck.schema import Dataset, Schema
 from skewcheck.schema_loader import load_schema
-from skewcheck.validate import Validation, validate
+from skewcheck.validate import Severity, Validation, validate
+
+_SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,10 @@ def run(train: str, serving: str, schema: str | Path | Schema, options: Options 
         serving=_input_summary(serving_table, options.sample),
         schema_path=schema.path,
         schema_sha256=schema.sha256,
-        findings=[*train_validation.findings, *serving_validation.findings],
+        findings=sorted(
+            [*train_validation.findings, *serving_validation.findings],
+            key=lambda f: (_SEVERITY_ORDER[f.severity], f.dataset != Dataset.TRAIN, f.feature),
+        ),
         features=features,
         fail_on=options.fail_on,
         skewcheck_version=skewcheck_version(),
