@@ -58,7 +58,7 @@ def run(train: str, serving: str, schema: str | Path | Schema, options: Options 
         schema_sha256=schema.sha256,
         findings=sorted(
             [*train_validation.findings, *serving_validation.findings],
-            key=lambda f: (_SEVERITY_ORDER[f.severity], f.dataset != Dataset.TRAIN, f.feature),
+            key=lambda f: (_SEVERITY_ORDER[f.severity], f.dataset != Dataset.TRAIN),  # stable: schema order within
         ),
         features=features,
         fail_on=options.fail_on,

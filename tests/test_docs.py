@@ -1,0 +1,62 @@
+"""The README documents what the code does: exit codes, metrics, checks, options, formats."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer.main
+
+from skewcheck.cli import app
+from skewcheck.errors import ExitCode
+from skewcheck.metrics import METRICS
+from skewcheck.readers import Format
+from skewcheck.schema import GATE_METRICS, METRIC_THRESHOLDS, FeatureType
+from skewcheck.validate import Check
+from tests.helpers import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_two_commands_are_documented() -> None:
+    assert "make demo" in README
+    assert "make test" in README
+
+
+@pytest.mark.parametrize("code", list(ExitCode))
+def test_every_exit_code_is_in_the_table(code: ExitCode) -> None:
+    assert re.search(rf"^\| {int(code)} \| {re.escape(code.meaning.split(' (')[0])}", README, re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_every_metric_is_documented(name: str) -> None:
+    assert f"`{name}`" in README
+
+
+@pytest.mark.parametrize("metric", sorted(GATE_METRICS))
+def test_gate_metric_defaults_are_the_documented_ones(metric: str) -> None:
+    thresholds = METRIC_THRESHOLDS[metric]
+    assert f"{metric} {thresholds.warn:g} / {thresholds.fail:g}" in README
+
+
+@pytest.mark.parametrize("check", list(Check))
+def test_every_check_is_documented(check: Check) -> None:
+    assert f"`{check}`" in README
+
+
+@pytest.mark.parametrize("feature_type", list(FeatureType))
+def test_every_type_is_documented(feature_type: FeatureType) -> None:
+    assert f"`{feature_type}`" in README
+
+
+@pytest.mark.parametrize("input_format", list(Format))
+def test_every_input_format_is_documented(input_format: Format) -> None:
+    assert f"`{input_format}`" in README
+
+
+def test_every_check_option_is_documented() -> None:
+    command = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
+    for parameter in command.params:
+        for option in parameter.opts:
+            if option.startswith("--") and option != "--help":
+                assert f"`{option}" in README, option
