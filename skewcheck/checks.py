@@ -44,6 +44,8 @@ class Gate:
     fail: float
     status: Status
     reason: str
+    noise: float | None = None
+    """What two samples of one distribution reach 1% of the time at these sample sizes (drift gate only)."""
 
 
 @dataclass
@@ -92,11 +94,19 @@ def compare_feature(feature: Feature, train: Profile, serving: Profile) -> Featu
     result.metrics["null_rate_train"] = train.null_rate
     result.metrics["null_rate_serving"] = serving.null_rate
 
-    result.add_gate(_drift_gate(feature, result.metrics, train.count, serving.count))
+    result.add_gate(_drift_gate(feature, result.metrics, train.count, serving.count, _categories(train, serving)))
     result.add_gate(_null_gate(feature, train, serving))
     if feature.type in (FeatureType.STRING, FeatureType.CATEGORY):
         result.add_gate(_unseen_gate(feature, result.metrics["unseen_rate"], serving.count))
     return result
+
+
+def _categories(train: Profile, serving: Profile) -> int:
+    """Bins or categories holding a value on either side: the degrees of freedom of the noise."""
+    if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
+        return int(((train.bin_counts + serving.bin_counts) > 0).sum())
+    assert isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile)
+    return len(train.counts.keys() | serving.counts.keys())
 
 
 def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str, float | None]:
@@ -131,7 +141,9 @@ def _categorical_metrics(
     }
 
 
-def _drift_gate(feature: Feature, values: dict[str, float | None], train_count: int, serving_count: int) -> Gate:
+def _drift_gate(
+    feature: Feature, values: dict[str, float | None], train_count: int, serving_count: int, categories: int
+) -> Gate:
     assert feature.drift is not None
     metric, thresholds = feature.drift.metric, feature.drift.thresholds
     if train_count == 0 or serving_count == 0:
@@ -142,13 +154,19 @@ def _drift_gate(feature: Feature, values: dict[str, float | None], train_count: 
     assert value is not None
     status = _grade(value, thresholds)
     reason = f"{metric} {_number(value)} > {_threshold(status, thresholds)}" if status is not Status.PASS else ""
+    noise = metrics.noise_level(metric, train_count, serving_count, categories)
     smallest = min(train_count, serving_count)
     if smallest < feature.min_rows:
         # Too few values to judge: never a confident pass, never a confident fail.
         status = Status.WARN
         reason = (f"insufficient data: {metric} {_number(value)} on {smallest:,} non-null values "
                   f"(min_rows {feature.min_rows:,})")  # fmt: skip
-    return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason)
+    elif status is not Status.PASS and noise is not None and value <= noise:
+        # Small samples of one distribution differ by chance; a fail must stand out from that.
+        status = Status.WARN
+        reason += (f", but within sampling noise: two samples of one distribution of these sizes exceed "
+                   f"{_number(noise)} 1% of the time")  # fmt: skip
+    return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason, noise)
 
 
 def _null_gate(feature: Feature, train: Profile, serving: Profile) -> Gate:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special, stats
 from scipy.spatial import distance
 
 from skewcheck.schema import Kind
@@ -129,3 +129,32 @@ def unseen_rate(serving_counts: dict[str, int], known: set[str]) -> float:
     total = sum(serving_counts.values())
     unseen = sum(count for value, count in serving_counts.items() if value not in known)
     return unseen / total if total else 0.0
+
+
+# How often identical distributions may reach the noise level: a fail needs more than this.
+NOISE_QUANTILE = 0.99
+
+
+def noise_level(metric: str, train_count: int, serving_count: int, categories: int) -> float | None:
+    """The value two samples of one distribution reach only 1% of the time, at these sample sizes.
+
+    Large-sample approximations: PSI (Jeffreys divergence) times n_t*n_s/(n_t+n_s) is chi-square with
+    categories-1 degrees of freedom; the Jensen-Shannon divergence in nats is about an eighth of that;
+    KS uses Kolmogorov's limit distribution; L-infinity a normal bound on the largest share difference.
+    None for Wasserstein, whose noise depends on the shape of the distribution.
+    """
+    if train_count == 0 or serving_count == 0:
+        return None
+    inverse_n = 1 / train_count + 1 / serving_count
+    degrees = max(categories - 1, 1)
+    if metric == "psi":
+        return float(stats.chi2.ppf(NOISE_QUANTILE, degrees)) * inverse_n
+    if metric == "jensen_shannon":
+        return math.sqrt(float(stats.chi2.ppf(NOISE_QUANTILE, degrees)) * inverse_n / (8 * math.log(2)))
+    if metric == "ks_statistic":
+        return float(special.kolmogi(1 - NOISE_QUANTILE)) * math.sqrt(inverse_n)
+    if metric == "linf":
+        # The largest of `categories` share differences, each at most 0.5 * sqrt(inverse_n) in standard deviation.
+        z = float(stats.norm.isf((1 - NOISE_QUANTILE) / (2 * max(categories, 1))))
+        return z * 0.5 * math.sqrt(inverse_n)
+    return None

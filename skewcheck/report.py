@@ -151,7 +151,7 @@ def _feature_record(feature: FeatureResult) -> dict[str, Any]:
         "status": str(feature.status),
         "gate": None
         if gate is None
-        else {"metric": gate.metric, "value": gate.value, "warn": gate.warn, "fail": gate.fail},
+        else {"metric": gate.metric, "value": gate.value, "warn": gate.warn, "fail": gate.fail, "noise": gate.noise},
         "gates": [
             {"metric": g.metric, "value": g.value, "warn": g.warn, "fail": g.fail, "status": str(g.status)}
             for g in feature.gates
