@@ -112,11 +112,11 @@ def _categories(train: Profile, serving: Profile) -> int:
 def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str, float | None]:
     if train.count == 0 or serving.count == 0:
         return dict.fromkeys(("psi", "jensen_shannon", "wasserstein", "ks_statistic", "ks_pvalue"))
-    ks = metrics.ks(train.values, serving.values)
+    ks, wasserstein = metrics.ks_and_wasserstein(train.values, serving.values, train.std)
     return {
         "psi": metrics.psi(train.bin_counts, serving.bin_counts),
         "jensen_shannon": metrics.jensen_shannon(train.bin_counts, serving.bin_counts),
-        "wasserstein": metrics.wasserstein(train.values, serving.values, train.std),
+        "wasserstein": wasserstein,
         "ks_statistic": ks.statistic,
         "ks_pvalue": ks.pvalue,
     }

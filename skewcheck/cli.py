@@ -80,8 +80,9 @@ def check(
         train_format=train_format, serving_format=serving_format, sample=sample, seed=seed, fail_on=fail_on
     )
     with _errors_to_exit_codes(debug):
-        _refuse_overwriting_inputs(json_path, [train, serving, str(schema)])
+        _check_output_path(json_path)
         report = runner.run(train, serving, schema, options)
+        _refuse_overwriting_inputs(json_path, [*report.train.paths, *report.serving.paths, report.schema_path])
         _emit(report, output_format, json_path, quiet)
     raise typer.Exit(int(report.exit_code))
 
@@ -122,12 +123,20 @@ def _fail(message: str, code: ExitCode) -> NoReturn:
     raise typer.Exit(int(code))
 
 
-def _refuse_overwriting_inputs(output: str | None, inputs: list[str]) -> None:
+def _refuse_overwriting_inputs(output: str | None, input_files: list[str]) -> None:
+    """Every file the audit read, including those found through a directory or glob, stays untouched."""
     if output in (None, "-"):
         return
     target = Path(output).resolve()
-    if any(Path(spec).exists() and Path(spec).resolve() == target for spec in inputs):
+    if any(Path(path).resolve() == target for path in input_files):
         raise UsageError(f"{output}: refusing to write the report over an input file")
+
+
+def _check_output_path(output: str | None) -> None:
+    """Fail before the audit, not after it, when the report could not be written anyway."""
+    if output in (None, "-"):
+        return
+    target = Path(output).resolve()
     if target.is_dir():
         raise UsageError(f"{output}: is a directory; name a file for the report")
     if not target.parent.is_dir():

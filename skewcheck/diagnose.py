@@ -62,9 +62,11 @@ def _binary_problem(path: Path, format: str) -> str | None:
 
 
 def _jsonl_problem(path: Path) -> str | None:
+    seen_data = False
     for number, line in _numbered_lines(path):
         if not line.strip():
             continue
+        seen_data = True
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
@@ -75,7 +77,7 @@ def _jsonl_problem(path: Path) -> str | None:
             return f"line {number}: a JSON array, not JSON Lines (one object per line)"
         if not isinstance(value, dict):
             return f"line {number}: a JSON {type(value).__name__}, expected one JSON object per line"
-    return None
+    return None if seen_data else "file is empty (no JSON lines in it)"
 
 
 def _csv_problem(path: Path, separator: str) -> str | None:

@@ -112,17 +112,50 @@ class KsResult:
     pvalue: float
 
 
+# scipy's own bound for its exact KS p-value; above it, scipy (and we) use Smirnov's asymptotic formula.
+EXACT_KS_LIMIT = 10_000
+
+
 def ks(train_values: Values, serving_values: Values) -> KsResult:
-    result = stats.ks_2samp(train_values, serving_values)
-    return KsResult(float(result.statistic), float(result.pvalue))
+    """Two-sample Kolmogorov-Smirnov on sorted values: scipy.stats.ks_2samp's statistic and p-value."""
+    return ks_and_wasserstein(train_values, serving_values, 1.0)[0]
 
 
 def wasserstein(train_values: Values, serving_values: Values, train_std: float) -> float:
-    """W1 distance in units of training standard deviations (inf when training is constant and serving is not)."""
-    raw = float(stats.wasserstein_distance(train_values, serving_values))
+    """W1 distance between sorted samples in units of training standard deviations (see ks_and_wasserstein)."""
+    return ks_and_wasserstein(train_values, serving_values, train_std)[1]
+
+
+def ks_and_wasserstein(train_values: Values, serving_values: Values, train_std: float) -> tuple[KsResult, float]:
+    """KS and normalised W1 from one pass over both empirical CDFs (inputs sorted ascending).
+
+    KS is scipy.stats.ks_2samp's statistic; its p-value is scipy's exact one up to EXACT_KS_LIMIT
+    values and, above, the same asymptotic formula scipy switches to. W1 is the area between the
+    two CDFs, as scipy.stats.wasserstein_distance computes it, divided by the training standard
+    deviation: infinite when training is constant and serving is not.
+    """
+    merged, train_cdf, serving_cdf = _ecdfs(train_values, serving_values)
+    gaps = np.abs(train_cdf - serving_cdf)
+    raw_w1 = float(np.sum(gaps[:-1] * np.diff(merged)))
     if train_std > 0:
-        return raw / train_std
-    return 0.0 if raw == 0 else math.inf
+        w1 = raw_w1 / train_std
+    else:
+        w1 = 0.0 if raw_w1 == 0 else math.inf
+    statistic = float(np.max(gaps))
+    if max(len(train_values), len(serving_values)) <= EXACT_KS_LIMIT:
+        return KsResult(statistic, float(stats.ks_2samp(train_values, serving_values).pvalue)), w1
+    larger, smaller = sorted((len(train_values), len(serving_values)), reverse=True)
+    effective_n = larger * smaller / (larger + smaller)
+    return KsResult(statistic, float(stats.kstwo.sf(statistic, round(effective_n)))), w1
+
+
+def _ecdfs(train_sorted: Values, serving_sorted: Values) -> tuple[Values, Values, Values]:
+    """Both empirical CDFs evaluated at every value of either sample (inputs sorted ascending)."""
+    # A stable sort of two sorted runs is a linear merge (timsort finds the runs).
+    merged = np.sort(np.concatenate([train_sorted, serving_sorted]), kind="stable")
+    train_cdf = np.searchsorted(train_sorted, merged, side="right") / len(train_sorted)
+    serving_cdf = np.searchsorted(serving_sorted, merged, side="right") / len(serving_sorted)
+    return merged, train_cdf, serving_cdf
 
 
 def unseen_rate(serving_counts: dict[str, int], known: set[str]) -> float:

@@ -46,6 +46,11 @@ class NumericProfile:
     def null_rate(self) -> float:
         return self.nulls / self.rows if self.rows else 0.0
 
+    def _quantiles(self) -> list[float | None]:
+        if self.count == 0:
+            return [None] * len(SUMMARY_QUANTILES)
+        return [float(v) for v in sorted_quantiles(self.values, np.array(list(SUMMARY_QUANTILES.values())))]
+
     @property
     def std(self) -> float:
         return float(np.std(self.values, ddof=1)) if self.count > 1 else 0.0
@@ -57,7 +62,7 @@ class NumericProfile:
         locations: dict[str, float | str | None] = {
             "mean": None if empty else float(np.mean(values)),
             "min": None if empty else float(values[0]),
-            **{k: None if empty else float(np.quantile(values, q)) for k, q in SUMMARY_QUANTILES.items()},
+            **dict(zip(SUMMARY_QUANTILES, self._quantiles(), strict=True)),
             "max": None if empty else float(values[-1]),
         }
         if temporal:
@@ -142,7 +147,18 @@ def numeric_edges(sorted_values: FloatArray) -> FloatArray:
     """Training's minimum, deciles and maximum, ties merged (numpy's linear quantiles)."""
     if len(sorted_values) == 0:
         return np.array([], dtype=np.float64)
-    return np.unique(np.quantile(sorted_values, EDGE_QUANTILES))
+    return np.unique(sorted_quantiles(sorted_values, EDGE_QUANTILES))
+
+
+def sorted_quantiles(sorted_values: FloatArray, quantiles: FloatArray) -> FloatArray:
+    """numpy.quantile(values, q) (linear interpolation) read straight off already sorted values."""
+    position = quantiles * (len(sorted_values) - 1)
+    below = np.floor(position).astype(np.int64)
+    above = np.minimum(below + 1, len(sorted_values) - 1)
+    fraction = position - below
+    low, high = sorted_values[below], sorted_values[above]
+    # numpy's form: exact at both ends, and equal neighbours give exactly that value.
+    return np.where(fraction >= 0.5, high - (high - low) * (1 - fraction), low + (high - low) * fraction)
 
 
 def bin_counts(values: FloatArray, edges: FloatArray) -> IntArray:

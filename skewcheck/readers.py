@@ -76,12 +76,8 @@ def format_of(path: Path) -> Format | None:
 def resolve_source(spec: str, format: Format | None = None) -> Source:
     """Expand a file, glob or directory into its data files, all of one format."""
     path = Path(spec)
-    if glob.has_magic(spec):
-        root = Path(_glob_root(spec))
-        candidates = [Path(p) for p in sorted(glob.glob(spec, recursive=True)) if Path(p).is_file()]
-        if not candidates:
-            raise InputError(f"{spec}: no files match this pattern")
-    elif path.is_dir():
+    # A path that exists is taken as it is, even when its name has glob characters: train[1].parquet.
+    if path.is_dir():
         root = path
         candidates = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path))
         if not candidates:
@@ -89,6 +85,11 @@ def resolve_source(spec: str, format: Format | None = None) -> Source:
     elif path.exists():
         root = path.parent
         candidates = [path]
+    elif glob.has_magic(spec):
+        root = Path(_glob_root(spec))
+        candidates = [Path(p) for p in sorted(glob.glob(spec, recursive=True)) if Path(p).is_file()]
+        if not candidates:
+            raise InputError(f"{spec}: no files match this pattern")
     else:
         raise InputError(f"{spec}: no such file or directory")
     files = candidates if format is not None else [p for p in candidates if format_of(p) is not None]
@@ -159,15 +160,17 @@ def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
 
 
 def _scan_file(path: Path, format: Format, *, infer_all_rows: bool) -> pl.LazyFrame:
+    # glob=False: resolve_source already expanded patterns; a file named train[1].parquet is just that file.
     if format is Format.PARQUET:
-        return pl.scan_parquet(path)
+        return pl.scan_parquet(path, glob=False)
     if format is Format.IPC:
-        return pl.scan_ipc(path)
+        return pl.scan_ipc(path, glob=False)
     if format is Format.JSONL:
-        return pl.scan_ndjson(path, infer_schema_length=None if infer_all_rows else 100)
+        # scan_ndjson always globs: escape the name so that it matches only itself.
+        return pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=None if infer_all_rows else 100)
     # CSV has no types: read text, and let coercion say which values are not numbers.
     separator = "\t" if format is Format.TSV else ","
-    return pl.scan_csv(path, separator=separator, infer_schema=False, raise_if_empty=True)
+    return pl.scan_csv(path, separator=separator, infer_schema=False, raise_if_empty=True, glob=False)
 
 
 def _paths(schema: Schema, dataset: Dataset) -> dict[str, tuple[str, ...]]:
@@ -290,5 +293,10 @@ def _partitions(root: Path, files: list[Path]) -> dict[Path, dict[str, str]]:
 
 
 def _suffix_hint(candidates: list[Path]) -> str:
+    if len(candidates) == 1 and _SUFFIXES.get(candidates[0].with_suffix("").suffix.lower()) in (
+        Format.PARQUET,
+        Format.IPC,
+    ):
+        return " (Parquet and Arrow files compress inside; a gzip or zstd around them cannot be read: decompress it)"
     known = ", ".join(sorted({*_SUFFIXES, *COMPRESSION_SUFFIXES}))
     return f" (known suffixes: {known}; or pass --train-format / --serving-format)" if candidates else ""
