@@ -136,17 +136,19 @@ def ks_and_wasserstein(train_values: Values, serving_values: Values, train_std: 
     """
     merged, train_cdf, serving_cdf = _ecdfs(train_values, serving_values)
     gaps = np.abs(train_cdf - serving_cdf)
-    raw_w1 = float(np.sum(gaps[:-1] * np.diff(merged)))
-    if train_std > 0:
-        w1 = raw_w1 / train_std
-    else:
-        w1 = 0.0 if raw_w1 == 0 else math.inf
+    w1 = _in_standard_deviations(float(np.sum(gaps[:-1] * np.diff(merged))), train_std)
     statistic = float(np.max(gaps))
     if max(len(train_values), len(serving_values)) <= EXACT_KS_LIMIT:
         return KsResult(statistic, float(stats.ks_2samp(train_values, serving_values).pvalue)), w1
     larger, smaller = sorted((len(train_values), len(serving_values)), reverse=True)
     effective_n = larger * smaller / (larger + smaller)
     return KsResult(statistic, float(stats.kstwo.sf(statistic, round(effective_n)))), w1
+
+
+def _in_standard_deviations(distance: float, train_std: float) -> float:
+    if train_std > 0:
+        return distance / train_std
+    return 0.0 if distance == 0 else math.inf
 
 
 def _ecdfs(train_sorted: Values, serving_sorted: Values) -> tuple[Values, Values, Values]:

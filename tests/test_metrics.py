@@ -14,6 +14,9 @@ from scipy.spatial import distance
 
 from skewcheck import metrics
 
+# scipy's exact KS p-value gives up on some small samples with ties and says so before using the asymptotic one.
+pytestmark = pytest.mark.filterwarnings("ignore:ks_2samp. Exact calculation unsuccessful:RuntimeWarning")
+
 
 def counts(*values: int) -> npt.NDArray[np.int64]:
     return np.array(values, dtype=np.int64)
@@ -171,7 +174,11 @@ class TestJensenShannon:
         assert metrics.jensen_shannon(counts(10, 0, 0), counts(0, 4, 6)) == pytest.approx(1.0, abs=1e-12)
 
     def test_identical_gives_zero_not_nan(self) -> None:
-        for train, serving in [((7, 3, 1), (7, 3, 1)), ((1, 1, 1), (2, 2, 2)), ((1, 2, 3, 4, 5, 6), (2, 4, 6, 8, 10, 12))]:
+        for train, serving in [
+            ((7, 3, 1), (7, 3, 1)),
+            ((1, 1, 1), (2, 2, 2)),
+            ((1, 2, 3, 4, 5, 6), (2, 4, 6, 8, 10, 12)),
+        ]:
             value = metrics.jensen_shannon(counts(*train), counts(*serving))
             assert not math.isnan(value)
             assert value == pytest.approx(0.0, abs=1e-7)
@@ -247,7 +254,10 @@ class TestChi2:
         assert metrics.chi2_pvalue(counts(100, 200), counts(110, 190)) == pytest.approx(plain, rel=1e-12)
 
     def test_category_on_one_side_only(self) -> None:
-        """Table [[10, 0], [5, 5]]: expected [[7.5, 2.5], [7.5, 2.5]], chi2 = 2 * (6.25/7.5 + 6.25/2.5) = 20/3, dof 1."""
+        """Table [[10, 0], [5, 5]]: expected [[7.5, 2.5], [7.5, 2.5]].
+
+        chi2 = 2 * (6.25/7.5 + 6.25/2.5) = 20/3 with 1 degree of freedom.
+        """
         expected = float(stats.chi2.sf(20 / 3, 1))
         assert metrics.chi2_pvalue(counts(10, 0), counts(5, 5)) == pytest.approx(expected, rel=1e-12)
         # the same with the sides swapped
@@ -295,7 +305,29 @@ class TestKs:
         assert result.pvalue == pytest.approx(float(expected.pvalue), rel=1e-9)
         assert result.statistic == pytest.approx(reference_ks_statistic(list(a), list(b)), abs=1e-12)
 
-    @pytest.mark.filterwarnings("ignore:ks_2samp. Exact calculation unsuccessful:RuntimeWarning")
+    @pytest.mark.parametrize(
+        ("n_train", "n_serving", "rounded"),
+        [(12_000, 15_000, False), (20_000, 50, False), (30, 25_000, False), (12_000, 11_000, True)],
+    )
+    def test_large_samples_match_scipy(self, n_train: int, n_serving: int, rounded: bool) -> None:
+        """Above scipy's exact-method limit: the same statistic and asymptotic p-value as ks_2samp, ties included."""
+        rng = np.random.default_rng(n_train + n_serving)
+        a = rng.normal(0, 1, n_train)
+        b = rng.normal(0.05, 1.1, n_serving)
+        if rounded:  # many ties within and across samples
+            a, b = np.round(a, 1), np.round(b, 1)
+        a, b = np.sort(a), np.sort(b)
+        expected = stats.ks_2samp(a, b)
+        result = metrics.ks(a, b)
+        assert result.statistic == pytest.approx(float(expected.statistic), rel=1e-12, abs=1e-15)
+        assert result.pvalue == pytest.approx(float(expected.pvalue), rel=1e-9, abs=1e-300)
+
+    def test_large_identical_samples(self) -> None:
+        a = np.sort(np.random.default_rng(1).integers(0, 5, 15_000).astype(np.float64))
+        result = metrics.ks(a, a.copy())
+        assert result.statistic == 0.0
+        assert result.pvalue == pytest.approx(1.0)
+
     @settings(max_examples=100, deadline=None)
     @given(small_samples, small_samples)
     def test_statistic_is_max_ecdf_gap(self, a: list[float], b: list[float]) -> None:
@@ -332,6 +364,21 @@ class TestWasserstein:
         std = float(np.std(train, ddof=1))
         expected = float(stats.wasserstein_distance(train, serving)) / std
         assert metrics.wasserstein(train, serving, std) == pytest.approx(expected, rel=1e-12)
+
+    @settings(max_examples=150, deadline=None)
+    @given(small_samples, small_samples)
+    def test_matches_scipy_with_ties_and_unequal_sizes(self, train: list[float], serving: list[float]) -> None:
+        expected = float(stats.wasserstein_distance(train, serving))
+        value = metrics.wasserstein(floats(*sorted(train)), floats(*sorted(serving)), 2.0)
+        assert value == pytest.approx(expected / 2.0, rel=1e-9, abs=1e-12)
+
+    def test_large_samples_match_scipy(self) -> None:
+        rng = np.random.default_rng(12)
+        train = np.sort(np.round(rng.gamma(2.0, 3.0, 25_000), 2))
+        serving = np.sort(np.round(rng.gamma(2.5, 3.0, 18_000), 2))
+        std = float(np.std(train, ddof=1))
+        expected = float(stats.wasserstein_distance(train, serving)) / std
+        assert metrics.wasserstein(train, serving, std) == pytest.approx(expected, rel=1e-9)
 
     def test_constant_training(self) -> None:
         train = floats(3, 3, 3)
