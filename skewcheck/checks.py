@@ -126,7 +126,8 @@ def _categorical_metrics(
     feature: Feature, train: CategoricalProfile, serving: CategoricalProfile
 ) -> dict[str, float | None]:
     known = {str(v) for v in feature.values} if feature.values is not None else set(train.counts)
-    unseen = metrics.unseen_rate(serving.counts, known) if serving.count else None
+    # With no declared values and no training values there is nothing to be unseen against.
+    unseen = metrics.unseen_rate(serving.counts, known) if serving.count and known else None
     if train.count == 0 or serving.count == 0:
         return {**dict.fromkeys(("psi", "jensen_shannon", "linf", "chi2_pvalue")), "unseen_rate": unseen}
     categories = list(dict.fromkeys([*train.counts, *serving.counts]))

@@ -53,7 +53,10 @@ class NumericProfile:
 
     @property
     def std(self) -> float:
-        return float(np.std(self.values, ddof=1)) if self.count > 1 else 0.0
+        # Constant values: exactly 0, not numpy's rounding residue (1e-16 would make W1 huge, not infinite).
+        if self.count < 2 or self.values[0] == self.values[-1]:
+            return 0.0
+        return float(np.std(self.values, ddof=1))
 
     def summary(self, *, temporal: bool = False) -> dict[str, object]:
         """Counts and moments; for datetimes, locations as ISO-8601 text and std in seconds."""
@@ -119,11 +122,12 @@ def profile_categorical(values: pl.Series) -> CategoricalProfile:
         if values.dtype != pl.Boolean
         else values.replace_strict({True: "true", False: "false"}, return_dtype=pl.String)
     )
-    counts = text.drop_nulls().value_counts(sort=True, name="n")
+    # Fixed column names: a feature may itself be called "count" or "n".
+    counts = text.rename("value").drop_nulls().value_counts(sort=True, name="n")
     return CategoricalProfile(
         rows=values.len(),
         nulls=values.null_count(),
-        counts=dict(zip(counts.get_column(text.name).to_list(), counts.get_column("n").to_list(), strict=True)),
+        counts=dict(zip(counts.get_column("value").to_list(), counts.get_column("n").to_list(), strict=True)),
     )
 
 

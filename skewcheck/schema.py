@@ -69,7 +69,7 @@ GATE_METRICS: dict[str, frozenset[Kind]] = {
 
 @dataclass(frozen=True)
 class Thresholds:
-    """A value at or above `warn` warns; at or above `fail` fails."""
+    """A value strictly above `warn` warns; strictly above `fail` fails."""
 
     warn: float
     fail: float
