@@ -15,8 +15,8 @@ from skewcheck.checks import FeatureResult, Status
 from skewcheck.errors import ExitCode
 from skewcheck.metrics import METRICS, PSI_PSEUDOCOUNT
 from skewcheck.profiles import EDGE_QUANTILES
-from skewcheck.schema import Dataset
-from skewcheck.validate import Finding, Severity
+from skewcheck.schema import Dataset, Severity
+from skewcheck.validate import Finding
 
 REPORT_VERSION = 1
 

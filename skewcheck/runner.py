@@ -18,9 +18,9 @@ from skewcheck.errors import InputError
 from skewcheck.profiles import NumericProfile, profile_feature
 from skewcheck.readers import Format, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
-from skewcheck.schema import Dataset, Schema
+from skewcheck.schema import Dataset, Schema, Severity
 from skewcheck.schema_loader import load_schema
-from skewcheck.validate import Severity, Validation, validate
+from skewcheck.validate import Validation, validate
 
 _SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
 

@@ -7,7 +7,8 @@ downstream of the loader sees a raw dict.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -45,6 +46,23 @@ class Dataset(StrEnum):
 
     TRAIN = "train"
     SERVING = "serving"
+
+
+class Severity(StrEnum):
+    FAIL = "fail"
+    WARN = "warn"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How strictly one constraint is held: its severity, and the share of values that must satisfy it."""
+
+    severity: Severity = Severity.FAIL
+    mostly: float = 1.0
+
+
+STRICT = Rule()
 
 
 class Role(StrEnum):
@@ -121,10 +139,22 @@ class Feature:
     min_rows: int = 100
     max_null_rate_increase: Thresholds = Defaults.max_null_rate_increase
     max_unseen_rate: Thresholds = Defaults.max_unseen_rate
+    pattern: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    unique: bool = False
+    max_null_rate: float | None = None
+    allow_nan: bool = False
+    allow_inf: bool = False
+    rules: Mapping[str, Rule] = field(default_factory=dict)
+    """Severity and tolerance per constraint key (min, max, nullable, values, pattern, ...), where not strict."""
 
     @property
     def kind(self) -> Kind:
         return self.type.kind
+
+    def rule(self, key: str) -> Rule:
+        return self.rules.get(key, STRICT)
 
     def path_in(self, dataset: Dataset) -> tuple[str, ...]:
         """Where the feature lives in a dataset: a column, or a column then struct fields."""
@@ -148,11 +178,21 @@ class Feature:
 
 
 @dataclass(frozen=True)
+class RowCount:
+    """How many rows a dataset may have."""
+
+    min_rows: int | None = None
+    max_rows: int | None = None
+    rules: Mapping[str, Rule] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Schema:
     path: str
     sha256: str
     features: tuple[Feature, ...]
     defaults: Defaults = Defaults()
+    row_counts: Mapping[Dataset, RowCount] = field(default_factory=dict)
 
     def feature(self, name: str) -> Feature:
         return next(f for f in self.features if f.name == name)

@@ -7,9 +7,10 @@ of every scalar, so error messages can name a line and category values stay stri
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, cast
 
 import yaml
 
@@ -99,3 +100,68 @@ def _to_python(loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, docu
         return items
     document.raw[key_path] = str(node.value)
     return loader.construct_object(node, deep=True)
+
+
+class Reader:
+    """Typed access to a Document; every complaint names the file, the line and the feature."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+
+    def fail(self, key_path: KeyPath, message: str) -> NoReturn:
+        where = self.document.where(key_path)
+        feature = f"feature '{key_path[1]}': " if len(key_path) > 1 and key_path[0] == "features" else ""
+        raise SchemaFileError(f"{where}: {feature}{message}")
+
+    def value(self, key_path: KeyPath) -> Any:
+        data = self.document.data
+        for key in key_path:
+            data = data[key]
+        return data
+
+    def mapping(self, key_path: KeyPath, allowed: set[str], what: str) -> dict[str, Any]:
+        data = self.value(key_path)
+        if not isinstance(data, dict):
+            self.fail(key_path, f"{what} must be a mapping, got {describe(data)}")
+        for key in data:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(sorted(allowed))})"
+                self.fail((*key_path, key), f"unknown key '{key}'{hint}")
+        return cast(dict[str, Any], data)
+
+    def number(self, key_path: KeyPath, *, minimum: float | None = None) -> float:
+        value = self.value(key_path)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(key_path, f"'{key_name(key_path)}' must be a number, got {describe(value)}")
+        if minimum is not None and value < minimum:
+            self.fail(key_path, f"'{key_name(key_path)}' must be at least {minimum:g}, got {value}")
+        return float(value)
+
+    def integer(self, key_path: KeyPath, *, minimum: int) -> int:
+        value = self.value(key_path)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            self.fail(key_path, f"'{key_name(key_path)}' must be a whole number >= {minimum}, got {describe(value)}")
+        return int(value)
+
+    def boolean(self, key_path: KeyPath) -> bool:
+        value = self.value(key_path)
+        if not isinstance(value, bool):
+            self.fail(key_path, f"'{key_name(key_path)}' must be true or false, got {describe(value)}")
+        return bool(value)
+
+
+def key_name(key_path: KeyPath) -> str:
+    """The key a value belongs to: `max` for both `max: 5` and `max: {value: 5, severity: warn}`."""
+    names = [str(key) for key in key_path if isinstance(key, str) and key != "value"]
+    return names[-1] if names else "schema"
+
+
+def describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"

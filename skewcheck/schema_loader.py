@@ -7,18 +7,15 @@ did-you-mean), and fills in the defaults. Every complaint names file, line and f
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import hashlib
 from pathlib import Path
-from typing import Any, NoReturn, cast
+from typing import Any
 
-from skewcheck.errors import SchemaFileError
 from skewcheck.schema import (
     ENVIRONMENTS,
     GATE_METRICS,
     METRIC_THRESHOLDS,
-    Bound,
     Dataset,
     Defaults,
     DriftGate,
@@ -29,7 +26,8 @@ from skewcheck.schema import (
     Schema,
     Thresholds,
 )
-from skewcheck.schema_file import Document, KeyPath, read_document
+from skewcheck.schema_constraints import CONSTRAINT_KEYS, read_constraints, read_row_counts
+from skewcheck.schema_file import Document, KeyPath, Reader, describe, read_document
 
 
 def load_schema(path: str | Path) -> Schema:
@@ -41,7 +39,7 @@ def load_schema(path: str | Path) -> Schema:
 
 def build_schema(document: Document, sha256: str = "") -> Schema:
     builder = _Builder(document)
-    data = builder.mapping((), {"version", "defaults", "features"}, "the schema file")
+    data = builder.mapping((), {"version", "defaults", "features", "datasets"}, "the schema file")
     version = data.get("version", 1)
     if version != 1:
         builder.fail(("version",), f"unsupported schema version {version!r} (this skewcheck reads version 1)")
@@ -50,65 +48,20 @@ def build_schema(document: Document, sha256: str = "") -> Schema:
     if not isinstance(features_data, dict) or not features_data:
         builder.fail(("features",), "'features' must be a mapping of feature names to their declarations")
     features = tuple(builder.feature(name, defaults) for name in features_data)
-    return Schema(path=document.path, sha256=sha256, features=features, defaults=defaults)
+    row_counts = read_row_counts(builder, ("datasets",)) if "datasets" in data else {}
+    return Schema(path=document.path, sha256=sha256, features=features, defaults=defaults, row_counts=row_counts)
 
 
 _FEATURE_KEYS = {
-    "type", "nullable", "min", "max", "values", "drift", "role", "environments",
-    "serving_path", "training_path", "min_rows", "max_null_rate_increase",
-    "max_unseen_rate", "description",
+    "type", "drift", "role", "environments", "serving_path", "training_path", "min_rows",
+    "max_null_rate_increase", "max_unseen_rate", "description", *CONSTRAINT_KEYS,
 }  # fmt: skip
 _DEFAULT_KEYS = {"numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows"}
 _VALUES_TYPES = {FeatureType.INT, FeatureType.STRING, FeatureType.CATEGORY}
 
 
-class _Builder:
+class _Builder(Reader):
     """Turns a Document into dataclasses; every complaint names the file and line."""
-
-    def __init__(self, document: Document) -> None:
-        self.document = document
-
-    def fail(self, key_path: KeyPath, message: str) -> NoReturn:
-        where = self.document.where(key_path)
-        feature = f"feature '{key_path[1]}': " if len(key_path) > 1 and key_path[0] == "features" else ""
-        raise SchemaFileError(f"{where}: {feature}{message}")
-
-    def value(self, key_path: KeyPath) -> Any:
-        data = self.document.data
-        for key in key_path:
-            data = data[key]
-        return data
-
-    def mapping(self, key_path: KeyPath, allowed: set[str], what: str) -> dict[str, Any]:
-        data = self.value(key_path)
-        if not isinstance(data, dict):
-            self.fail(key_path, f"{what} must be a mapping, got {_describe(data)}")
-        for key in data:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(sorted(allowed))})"
-                self.fail((*key_path, key), f"unknown key '{key}'{hint}")
-        return cast(dict[str, Any], data)
-
-    def number(self, key_path: KeyPath, *, minimum: float | None = None) -> float:
-        value = self.value(key_path)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(key_path, f"'{key_path[-1]}' must be a number, got {_describe(value)}")
-        if minimum is not None and value < minimum:
-            self.fail(key_path, f"'{key_path[-1]}' must be at least {minimum:g}, got {value}")
-        return float(value)
-
-    def integer(self, key_path: KeyPath, *, minimum: int) -> int:
-        value = self.value(key_path)
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            self.fail(key_path, f"'{key_path[-1]}' must be a whole number >= {minimum}, got {_describe(value)}")
-        return int(value)
-
-    def boolean(self, key_path: KeyPath) -> bool:
-        value = self.value(key_path)
-        if not isinstance(value, bool):
-            self.fail(key_path, f"'{key_path[-1]}' must be true or false, got {_describe(value)}")
-        return bool(value)
 
     def thresholds(self, key_path: KeyPath, inherited: Thresholds) -> Thresholds:
         self.mapping(key_path, {"warn", "fail"}, f"'{key_path[-1]}'")
@@ -170,10 +123,7 @@ class _Builder:
         return Feature(
             name=name,
             type=type_,
-            nullable=self.boolean((*key_path, "nullable")) if "nullable" in data else True,
-            min=self._bound(key_path, "min", type_),
-            max=self._bound(key_path, "max", type_),
-            values=self._values(key_path, type_) if "values" in data else None,
+            **read_constraints(self, key_path, type_),
             drift=self._drift(key_path, defaults.gate_for(type_.kind), type_.kind),
             role=self._role((*key_path, "role")) if "role" in data else Role.FEATURE,
             environments=self._environments((*key_path, "environments"))
@@ -200,56 +150,6 @@ class _Builder:
             close = difflib.get_close_matches(str(value), list(FeatureType), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             return self.fail(key_path, f"unknown type '{value}'{hint}; one of: {', '.join(FeatureType)}")
-
-    def _bound(self, key_path: KeyPath, key: str, type_: FeatureType) -> Bound | None:
-        data = self.value(key_path)
-        if key not in data:
-            return None
-        if type_.kind is not Kind.NUMERIC:
-            self.fail((*key_path, key), f"'{key}' applies to int, float, datetime and date features, not {type_}")
-        bound = self._bound_value((*key_path, key), type_)
-        if key == "max" and data.get("min") is not None:
-            low = self._bound_value((*key_path, "min"), type_)
-            if low > bound:  # type: ignore[operator]  # both sides have the same type by construction
-                self.fail((*key_path, key), f"min {low} is above max {bound}")
-        return bound
-
-    def _bound_value(self, key_path: KeyPath, type_: FeatureType) -> Bound:
-        if not type_.is_temporal:
-            return self.number(key_path)
-        value = self.value(key_path)
-        if isinstance(value, dt.date):
-            parsed: dt.date = value
-        else:
-            try:
-                parsed = dt.datetime.fromisoformat(str(value))
-            except ValueError:
-                self.fail(key_path, f"'{key_path[-1]}' must be an ISO-8601 date or datetime, got {value!r}")
-        # Compare like with like: date features against dates, datetime features against naive UTC datetimes.
-        if type_ is FeatureType.DATE:
-            return parsed.date() if isinstance(parsed, dt.datetime) else parsed
-        if not isinstance(parsed, dt.datetime):
-            return dt.datetime(parsed.year, parsed.month, parsed.day)
-        return parsed if parsed.tzinfo is None else parsed.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def _values(self, key_path: KeyPath, type_: FeatureType) -> tuple[Any, ...]:
-        values = self.value((*key_path, "values"))
-        if type_ not in _VALUES_TYPES:
-            self.fail((*key_path, "values"), f"'values' applies to category, string and int features, not {type_}")
-        if not isinstance(values, list) or not values:
-            self.fail((*key_path, "values"), "'values' must be a non-empty list")
-        if type_ is FeatureType.INT:
-            for index, value in enumerate(values):
-                if isinstance(value, bool) or not isinstance(value, int):
-                    self.fail((*key_path, "values", index), f"value {value!r} is not a whole number")
-            parsed: list[Any] = list(values)
-        else:
-            # The raw text keeps `NO` (Norway) a string where YAML 1.1 would say False.
-            parsed = [self.document.raw_text((*key_path, "values", i)) or str(v) for i, v in enumerate(values)]
-        duplicates = sorted({str(v) for v in parsed if parsed.count(v) > 1})
-        if duplicates:
-            self.fail((*key_path, "values"), f"'values' lists {', '.join(duplicates)} more than once")
-        return tuple(parsed)
 
     def _drift(self, key_path: KeyPath, inherited: DriftGate, kind: Kind) -> DriftGate | None:
         data = self.value(key_path)
@@ -278,15 +178,5 @@ class _Builder:
     def _path(self, key_path: KeyPath) -> tuple[str, ...]:
         value = self.value(key_path)
         if not isinstance(value, str) or not value or any(not part for part in value.split(".")):
-            self.fail(key_path, f"'{key_path[-1]}' must be a dotted path like features.age, got {_describe(value)}")
+            self.fail(key_path, f"'{key_path[-1]}' must be a dotted path like features.age, got {describe(value)}")
         return tuple(value.split("."))
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    return f"{type(value).__name__} {value!r}"

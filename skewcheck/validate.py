@@ -8,22 +8,16 @@ which is what the profiles are computed from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import polars as pl
 
 from skewcheck.coerce import coerce
 from skewcheck.readers import Table
-from skewcheck.schema import Dataset, Feature, FeatureType, Schema
+from skewcheck.schema import Dataset, Feature, FeatureType, Rule, Schema, Severity
 
 MAX_EXAMPLES = 5
-
-
-class Severity(StrEnum):
-    FAIL = "fail"
-    WARN = "warn"
-    INFO = "info"
 
 
 class Check(StrEnum):
@@ -34,6 +28,13 @@ class Check(StrEnum):
     MIN = "min"
     MAX = "max"
     DOMAIN = "domain"
+    PATTERN = "pattern"
+    LENGTH = "length"
+    UNIQUE = "unique"
+    NULL_RATE = "null_rate"
+    NAN = "nan"
+    INF = "inf"
+    ROW_COUNT = "row_count"
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Validation:
 
 def validate(table: Table, schema: Schema) -> Validation:
     """Every schema problem of one dataset, and its features read as their declared types."""
-    findings = [*_missing(table, schema), *_unexpected(table)]
+    findings = [*_row_count(table, schema), *_missing(table, schema), *_unexpected(table)]
     typed_columns = []
     for feature in schema.features:
         if feature.name not in table.frame.columns:
@@ -69,13 +70,29 @@ def validate(table: Table, schema: Schema) -> Validation:
         coerced = coerce(raw, feature.type)
         typed_columns.append(coerced.values)
         check = _FeatureCheck(table, feature, raw, coerced.values)
-        findings += check.type_findings(
-            coerced.unreadable, None if feature.name in table.untyped else coerced.stored_as
-        )
-        findings += check.null_findings()
-        findings += check.range_findings()
-        findings += check.domain_findings()
+        stored_as = None if feature.name in table.untyped else coerced.stored_as
+        findings += check.type_findings(coerced.unreadable, stored_as)
+        for constraint in _CONSTRAINTS:
+            findings += constraint(check)
     return Validation(table.dataset, table.rows, tuple(findings), pl.DataFrame(typed_columns))
+
+
+def _row_count(table: Table, schema: Schema) -> list[Finding]:
+    bounds = schema.row_counts.get(table.dataset)
+    if bounds is None:
+        return []
+    findings = []
+    for key, limit, broken in (
+        ("min_rows", bounds.min_rows, bounds.min_rows is not None and table.rows < bounds.min_rows),
+        ("max_rows", bounds.max_rows, bounds.max_rows is not None and table.rows > bounds.max_rows),
+    ):
+        if broken:
+            severity = bounds.rules.get(key, Rule()).severity
+            message = (
+                f"{table.rows:,} rows; the schema asks for {'at least' if key == 'min_rows' else 'at most'} {limit:,}"
+            )
+            findings.append(Finding(table.dataset, "", Check.ROW_COUNT, severity, table.rows, None, (), message))
+    return findings
 
 
 def _missing(table: Table, schema: Schema) -> list[Finding]:
@@ -110,66 +127,140 @@ class _FeatureCheck:
     raw: pl.Series
     typed: pl.Series
 
-    def finding(self, check: Check, severity: Severity, mask: pl.Series, source: pl.Series, message: str) -> Finding:
+    def finding(
+        self, check: Check, key: str, mask: pl.Series, source: pl.Series, message: str, *, per_row: bool = False
+    ) -> list[Finding]:
+        """A finding for the values `mask` marks, unless none; its severity and tolerance come from the schema.
+
+        `mostly` is judged on the non-null values (on all rows for checks of nulls, `per_row`).
+        """
         count = int(mask.sum())
-        return Finding(
-            dataset=self.table.dataset,
-            feature=self.feature.name,
-            check=check,
-            severity=severity,
-            count=count,
-            rate=count / self.table.rows,
-            examples=_examples(source.filter(mask)),
-            message=message.format(count=f"{count:,}"),
-        )
+        if count == 0:
+            return []
+        rule = self.feature.rule(key)
+        checked = self.table.rows if per_row else self.typed.len() - self.typed.null_count()
+        severity = rule.severity
+        # replace, not format: a message may quote a regular expression with braces in it.
+        text = message.replace("{count}", f"{count:,}")
+        if rule.mostly < 1 and checked and (checked - count) / checked >= rule.mostly - 1e-12:
+            severity = Severity.INFO
+            text += f" (within mostly: {rule.mostly:g})"
+        return [
+            Finding(
+                dataset=self.table.dataset,
+                feature=self.feature.name,
+                check=check,
+                severity=severity,
+                count=count,
+                rate=count / self.table.rows,
+                examples=_examples(source.filter(mask)),
+                message=text,
+            )
+        ]
 
     def type_findings(self, unreadable: pl.Series, stored_as: str | None) -> list[Finding]:
         declared = self.feature.type
         if unreadable.any():
             stored = f" (stored as {stored_as})" if stored_as else ""
-            message = f"{{count}} values cannot be read as {declared}{stored}"
-            return [self.finding(Check.TYPE, Severity.FAIL, unreadable, self.raw, message)]
+            return self.finding(
+                Check.TYPE, "type", unreadable, self.raw, f"{{count}} values cannot be read as {declared}{stored}"
+            )
         present = self.raw.is_not_null()
         if stored_as and present.any() and not _is_text_temporal(declared, stored_as, self.table):
             message = f"stored as {stored_as}: every value reads as {declared}, but the model saw {stored_as} values"
-            return [self.finding(Check.TYPE, Severity.WARN, present, self.raw, message)]
+            finding = self.finding(Check.TYPE, "type", present, self.raw, message)
+            return [replace(f, severity=Severity.WARN) for f in finding]
         return []
 
-    def null_findings(self) -> list[Finding]:
+    def nulls(self) -> list[Finding]:
         if self.feature.nullable:
             return []
+        message = "{count} nulls in a feature declared nullable: false"
+        return self.finding(Check.NULL, "nullable", self.raw.is_null(), self.raw, message, per_row=True)
+
+    def null_rate(self) -> list[Finding]:
+        limit = self.feature.max_null_rate
         nulls = self.raw.is_null()
-        if not nulls.any():
+        rate = int(nulls.sum()) / self.table.rows
+        if limit is None or rate <= limit:
             return []
-        return [
-            self.finding(
-                Check.NULL, Severity.FAIL, nulls, self.raw, "{count} nulls in a feature declared nullable: false"
-            )
-        ]
+        message = f"{{count}} nulls: a null rate of {rate:.2%}, above max_null_rate {limit:.2%}"
+        return self.finding(Check.NULL_RATE, "max_null_rate", nulls, self.raw, message, per_row=True)
 
-    def range_findings(self) -> list[Finding]:
-        findings = []
-        if self.feature.min is not None:
-            below = (self.typed < self.feature.min).fill_null(False)
-            if below.any():
-                message = f"{{count}} values below min {self.feature.min}"
-                findings.append(self.finding(Check.MIN, Severity.FAIL, below, self.typed, message))
-        if self.feature.max is not None:
-            above = (self.typed > self.feature.max).fill_null(False)
-            if above.any():
-                message = f"{{count}} values above max {self.feature.max}"
-                findings.append(self.finding(Check.MAX, Severity.FAIL, above, self.typed, message))
-        return findings
+    def minimum(self) -> list[Finding]:
+        if self.feature.min is None:
+            return []
+        below = (self.typed < self.feature.min).fill_null(False)
+        return self.finding(Check.MIN, "min", below, self.typed, f"{{count}} values below min {self.feature.min}")
 
-    def domain_findings(self) -> list[Finding]:
+    def maximum(self) -> list[Finding]:
+        if self.feature.max is None:
+            return []
+        above = (self.typed > self.feature.max).fill_null(False)
+        return self.finding(Check.MAX, "max", above, self.typed, f"{{count}} values above max {self.feature.max}")
+
+    def domain(self) -> list[Finding]:
         if self.feature.values is None:
             return []
         allowed = pl.Series(self.feature.values, dtype=self.typed.dtype)
         outside = (~self.typed.is_in(allowed.implode())).fill_null(False) & self.typed.is_not_null()
-        if not outside.any():
-            return []
         message = f"{{count}} values outside the declared values ({len(self.feature.values)} allowed)"
-        return [self.finding(Check.DOMAIN, Severity.FAIL, outside, self.typed, message)]
+        return self.finding(Check.DOMAIN, "values", outside, self.typed, message)
+
+    def pattern(self) -> list[Finding]:
+        if self.feature.pattern is None:
+            return []
+        mismatched = (~self.typed.str.contains(self.feature.pattern)).fill_null(False)
+        message = f"{{count}} values do not match pattern {self.feature.pattern!r}"
+        return self.finding(Check.PATTERN, "pattern", mismatched, self.typed, message)
+
+    def length(self) -> list[Finding]:
+        findings = []
+        lengths = self.typed.str.len_chars() if self.typed.dtype == pl.String else None
+        for key, limit, word in (
+            ("min_length", self.feature.min_length, "shorter"),
+            ("max_length", self.feature.max_length, "longer"),
+        ):
+            if limit is None or lengths is None:
+                continue
+            broken = ((lengths < limit) if word == "shorter" else (lengths > limit)).fill_null(False)
+            message = f"{{count}} values {word} than {key} {limit}"
+            findings += self.finding(Check.LENGTH, key, broken, self.typed, message)
+        return findings
+
+    def unique(self) -> list[Finding]:
+        if not self.feature.unique:
+            return []
+        repeated = self.typed.is_duplicated() & ~self.typed.is_first_distinct() & self.typed.is_not_null()
+        message = "{count} values repeat an earlier value in a feature declared unique"
+        return self.finding(Check.UNIQUE, "unique", repeated, self.typed, message)
+
+    def non_finite(self) -> list[Finding]:
+        if self.feature.type is not FeatureType.FLOAT:
+            return []
+        findings = []
+        if not self.feature.allow_nan:
+            message = "{count} NaN values (allow_nan: true permits them)"
+            findings += self.finding(Check.NAN, "allow_nan", self.typed.is_nan().fill_null(False), self.typed, message)
+        if not self.feature.allow_inf:
+            message = "{count} infinite values (allow_inf: true permits them)"
+            findings += self.finding(
+                Check.INF, "allow_inf", self.typed.is_infinite().fill_null(False), self.typed, message
+            )
+        return findings
+
+
+_CONSTRAINTS = (
+    _FeatureCheck.nulls,
+    _FeatureCheck.null_rate,
+    _FeatureCheck.minimum,
+    _FeatureCheck.maximum,
+    _FeatureCheck.domain,
+    _FeatureCheck.pattern,
+    _FeatureCheck.length,
+    _FeatureCheck.unique,
+    _FeatureCheck.non_finite,
+)
 
 
 def _is_text_temporal(declared: FeatureType, stored_as: str, table: Table) -> bool:

@@ -11,7 +11,8 @@ from rich.text import Text
 
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
-from skewcheck.validate import Finding, Severity
+from skewcheck.schema import Severity
+from skewcheck.validate import Finding
 
 STYLES = {
     "pass": "green",
