@@ -91,14 +91,14 @@ class TestSeverityAndMostly:
         assert (finding.severity, finding.count) == (Severity.WARN, 1)
 
     def test_within_mostly_is_info(self, tmp_path: Path) -> None:
-        frame = pl.DataFrame({"age": list(range(999)) + [None]})
+        frame = pl.DataFrame({"age": [*range(999), None]})
         text = "features:\n  age: {type: int, nullable: {value: false, mostly: 0.999}}\n"
         finding = one(findings_for(tmp_path, text, frame), Check.NULL)
         assert finding.severity is Severity.INFO
         assert finding.message.endswith("(within mostly: 0.999)")
 
     def test_beyond_mostly_fails(self, tmp_path: Path) -> None:
-        frame = pl.DataFrame({"age": list(range(998)) + [None, None]})
+        frame = pl.DataFrame({"age": [*range(998), None, None]})
         text = "features:\n  age: {type: int, nullable: {value: false, mostly: 0.999}}\n"
         assert one(findings_for(tmp_path, text, frame), Check.NULL).severity is Severity.FAIL
 
