@@ -11,6 +11,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -23,6 +24,7 @@ from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.readers import Format as InputFormat
 from skewcheck.report import FailOn, Report
 from skewcheck.reporters import Format, json_report, render, table
+from skewcheck.schema import ENVIRONMENTS
 
 EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.__doc__ or ''}".strip(" —") for code in ExitCode)
 
@@ -52,16 +54,30 @@ def main(
     """Training-serving skew auditor."""
 
 
+class Environment(StrEnum):
+    TRAINING = "training"
+    SERVING = "serving"
+
+
+# Options shared by the commands that audit data.
+SchemaOption = Annotated[Path, typer.Option("--schema", "-s", help="The schema file (YAML or JSON).")]
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout.")]
+JsonOption = Annotated[
+    str | None, typer.Option("--json", metavar="PATH", help="Also write the JSON report here ('-' for stdout).")
+]
+FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="'warn' makes warnings fail the run too.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line summary.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+
+
 @app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}")
 def check(
     train: Annotated[str, typer.Argument(help="Training data: a file, a quoted glob, or a directory.")],
     serving: Annotated[str, typer.Argument(help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")],
-    schema: Annotated[Path, typer.Option("--schema", "-s", help="The schema file (YAML or JSON).")],
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout.")] = Format.TABLE,
-    json_path: Annotated[
-        str | None, typer.Option("--json", metavar="PATH", help="Also write the JSON report here ('-' for stdout).")
-    ] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="'warn' makes warnings fail the run too.")] = FailOn.FAIL,
+    schema: SchemaOption,
+    output_format: FormatOption = Format.TABLE,
+    json_path: JsonOption = None,
+    fail_on: FailOnOption = FailOn.FAIL,
     train_format: Annotated[
         InputFormat | None, typer.Option("--train-format", help="Override the format read from the file name.")
     ] = None,
@@ -72,8 +88,8 @@ def check(
         int | None, typer.Option("--sample", min=1, metavar="N", help="Compute drift on at most N rows per side.")
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --sample.")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line summary.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")] = False,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
 ) -> None:
     """Compare TRAIN and SERVING against the schema and report drift per feature."""
     options = runner.Options(
@@ -82,12 +98,39 @@ def check(
     with _errors_to_exit_codes(debug):
         _check_output_path(json_path)
         report = runner.run(train, serving, schema, options)
-        _refuse_overwriting_inputs(json_path, [*report.train.paths, *report.serving.paths, report.schema_path])
+        _emit(report, output_format, json_path, quiet)
+    raise typer.Exit(int(report.exit_code))
+
+
+@app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}")
+def validate(
+    data: Annotated[str, typer.Argument(help="The dataset: a file, a quoted glob, or a directory.")],
+    schema: SchemaOption,
+    environment: Annotated[
+        Environment, typer.Option("--environment", "-e", help="Which features must be present: by their environments.")
+    ] = Environment.SERVING,
+    output_format: FormatOption = Format.TABLE,
+    json_path: JsonOption = None,
+    fail_on: FailOnOption = FailOn.FAIL,
+    data_format: Annotated[
+        InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
+    ] = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Validate one dataset against the schema (no drift): exit 0, 3, or 2."""
+    dataset = ENVIRONMENTS[environment]
+    options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on)
+    with _errors_to_exit_codes(debug):
+        _check_output_path(json_path)
+        report = runner.validate_dataset(data, schema, dataset, options)
         _emit(report, output_format, json_path, quiet)
     raise typer.Exit(int(report.exit_code))
 
 
 def _emit(report: Report, output_format: Format, json_path: str | None, quiet: bool) -> None:
+    inputs = [*(s.paths for s in (report.train, report.serving) if s is not None)]
+    _refuse_overwriting_inputs(json_path, [path for paths in inputs for path in paths] + [report.schema_path])
     if json_path not in (None, "-"):
         write_atomic(json_path, json_report.render(report))
     stdout_taken = json_path == "-" or output_format is Format.JSON

@@ -39,8 +39,9 @@ class InputSummary:
 
 @dataclass
 class Report:
-    train: InputSummary
-    serving: InputSummary
+    train: InputSummary | None
+    """None when only serving was validated (`skewcheck validate`)."""
+    serving: InputSummary | None
     schema_path: str
     schema_sha256: str
     findings: list[Finding]
@@ -83,12 +84,14 @@ class Report:
 
     def summary_line(self) -> str:
         """One line a person reads first: `FAIL: 3 of 24 features drifted, 2 schema violations in serving`."""
-        checked = [f for f in self.features if f.status is not Status.SKIPPED]
-        drifted = sum(1 for f in checked if f.status in (Status.FAIL, Status.ERROR))
-        warned = sum(1 for f in checked if f.status is Status.WARN)
-        parts = [f"{drifted} of {len(checked)} features drifted"]
-        if warned:
-            parts.append(f"{warned} warned")
+        parts = []
+        if self.train is not None and self.serving is not None:
+            checked = [f for f in self.features if f.status is not Status.SKIPPED]
+            drifted = sum(1 for f in checked if f.status in (Status.FAIL, Status.ERROR))
+            warned = sum(1 for f in checked if f.status is Status.WARN)
+            parts.append(f"{drifted} of {len(checked)} features drifted")
+            if warned:
+                parts.append(f"{warned} warned")
         for dataset in Dataset:
             violations = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.FAIL)
             warnings = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.WARN)
@@ -96,6 +99,8 @@ class Report:
                 parts.append(f"{violations} schema violation{'s' * (violations != 1)} in {dataset}")
             if warnings:
                 parts.append(f"{warnings} schema warning{'s' * (warnings != 1)} in {dataset}")
+        if not parts:
+            parts.append("the data matches the schema")
         return f"{self.status.upper()}: {', '.join(parts)}"
 
     def to_records(self) -> dict[str, Any]:
@@ -120,7 +125,9 @@ class Report:
         )
 
 
-def _input_record(summary: InputSummary) -> dict[str, Any]:
+def _input_record(summary: InputSummary | None) -> dict[str, Any] | None:
+    if summary is None:
+        return None
     return {
         "spec": summary.spec,
         "format": summary.format,

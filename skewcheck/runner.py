@@ -20,7 +20,7 @@ from skewcheck.readers import Format, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
 from skewcheck.schema import Dataset, Schema, Severity
 from skewcheck.schema_loader import load_schema
-from skewcheck.validate import Validation, validate
+from skewcheck.validate import Finding, Validation, validate
 
 _SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
 
@@ -56,11 +56,37 @@ def run(train: str, serving: str, schema: str | Path | Schema, options: Options 
         serving=_input_summary(serving_table, options.sample),
         schema_path=schema.path,
         schema_sha256=schema.sha256,
-        findings=sorted(
-            [*train_validation.findings, *serving_validation.findings],
-            key=lambda f: (_SEVERITY_ORDER[f.severity], f.dataset != Dataset.TRAIN),  # stable: schema order within
-        ),
+        findings=_ordered([*train_validation.findings, *serving_validation.findings]),
         features=features,
+        fail_on=options.fail_on,
+        skewcheck_version=skewcheck_version(),
+        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        timings=timings,
+    )
+
+
+def validate_dataset(
+    data: str, schema: str | Path | Schema, environment: Dataset = Dataset.SERVING, options: Options = Options()
+) -> Report:
+    """Schema validation of one dataset, no drift: the schema part of `run`, for one side."""
+    timings: dict[str, float] = {}
+    with _timed(timings, "schema"):
+        schema = schema if isinstance(schema, Schema) else load_schema(schema)
+    data_format = options.train_format if environment is Dataset.TRAIN else options.serving_format
+    with _timed(timings, "read"):
+        table = read_table(resolve_source(data, data_format), schema, environment)
+        if len(table.missing) == len(schema.features):
+            raise InputError(f"{data}: none of the features of {schema.path} is in it; is this the right file?")
+    with _timed(timings, "validate"):
+        validation = validate(table, schema)
+    summary = _input_summary(table, None)
+    return Report(
+        train=summary if environment is Dataset.TRAIN else None,
+        serving=summary if environment is Dataset.SERVING else None,
+        schema_path=schema.path,
+        schema_sha256=schema.sha256,
+        findings=_ordered(list(validation.findings)),
+        features=[],
         fail_on=options.fail_on,
         skewcheck_version=skewcheck_version(),
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -103,6 +129,11 @@ def _check_features_found(schema: Schema, train: Table, serving: Table) -> None:
             f"{schema.path}: feature{'s' * (len(nowhere) > 1)} {listed} found in neither "
             f"{train.source.spec} nor {serving.source.spec}; check the schema's names and serving_path entries"
         )
+
+
+def _ordered(findings: list[Finding]) -> list[Finding]:
+    # Failures first, training before serving; sorted() is stable, so schema order holds within.
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.dataset != Dataset.TRAIN))
 
 
 def _sampled(validation: Validation, options: Options) -> Validation:

@@ -148,8 +148,8 @@ class _Builder(Reader):
             return FeatureType(value)
         except ValueError:
             close = difflib.get_close_matches(str(value), list(FeatureType), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            return self.fail(key_path, f"unknown type '{value}'{hint}; one of: {', '.join(FeatureType)}")
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            return self.fail(key_path, f"unknown type '{value}' (expected one of {', '.join(FeatureType)}{hint})")
 
     def _drift(self, key_path: KeyPath, inherited: DriftGate, kind: Kind) -> DriftGate | None:
         data = self.value(key_path)

@@ -35,7 +35,9 @@ def render(report: Report, width: int = 120) -> str:
 
 
 def renderable(report: Report) -> RenderableType:
-    parts: list[RenderableType] = [_heading(report), _features_table(report)]
+    parts: list[RenderableType] = [_heading(report)]
+    if report.features:
+        parts.append(_features_table(report))
     problems = [f for f in report.findings if f.severity is not Severity.INFO]
     if problems:
         parts.append(_findings_table(problems))
@@ -49,13 +51,8 @@ def summary(report: Report) -> Text:
 
 
 def _heading(report: Report) -> Text:
-    return Text.assemble(
-        ("skewcheck ", "bold"),
-        _input(report.train),
-        " vs ",
-        _input(report.serving),
-        f"  schema {report.schema_path}",
-    )
+    inputs = [f"{_input(summary)}" for summary in (report.train, report.serving) if summary is not None]
+    return Text.assemble(("skewcheck ", "bold"), " vs ".join(inputs), f"  schema {report.schema_path}")
 
 
 def _input(summary: InputSummary) -> str:
