@@ -78,8 +78,12 @@ def errored(feature: Feature, reason: str) -> FeatureResult:
     return FeatureResult(feature.name, feature.type, Status.ERROR, reasons=[reason])
 
 
-def compare_feature(feature: Feature, train: Profile, serving: Profile) -> FeatureResult:
-    """Metrics, gates and verdict for one drift-checked feature present on both sides."""
+def compare_feature(feature: Feature, train: Profile, serving: Profile, compared_features: int = 1) -> FeatureResult:
+    """Metrics, gates and verdict for one drift-checked feature present on both sides.
+
+    `compared_features` is how many features the run compares: the noise guard shares the run's
+    false-alarm rate among them, so a wide dataset does not fail on noise more often than a narrow one.
+    """
     assert feature.drift is not None
     result = FeatureResult(feature.name, feature.type)
     temporal = feature.type.is_temporal
@@ -94,7 +98,9 @@ def compare_feature(feature: Feature, train: Profile, serving: Profile) -> Featu
     result.metrics["null_rate_train"] = train.null_rate
     result.metrics["null_rate_serving"] = serving.null_rate
 
-    result.add_gate(_drift_gate(feature, result.metrics, train.count, serving.count, _categories(train, serving)))
+    false_alarm_rate = metrics.RUN_FALSE_ALARM_RATE / max(compared_features, 1)
+    categories = _categories(train, serving)
+    result.add_gate(_drift_gate(feature, result.metrics, train.count, serving.count, categories, false_alarm_rate))
     result.add_gate(_null_gate(feature, train, serving))
     if feature.type in (FeatureType.STRING, FeatureType.CATEGORY):
         result.add_gate(_unseen_gate(feature, result.metrics["unseen_rate"], serving.count))
@@ -143,7 +149,12 @@ def _categorical_metrics(
 
 
 def _drift_gate(
-    feature: Feature, values: dict[str, float | None], train_count: int, serving_count: int, categories: int
+    feature: Feature,
+    values: dict[str, float | None],
+    train_count: int,
+    serving_count: int,
+    categories: int,
+    false_alarm_rate: float,
 ) -> Gate:
     assert feature.drift is not None
     metric, thresholds = feature.drift.metric, feature.drift.thresholds
@@ -155,7 +166,7 @@ def _drift_gate(
     assert value is not None
     status = _grade(value, thresholds)
     reason = f"{metric} {_number(value)} > {_threshold(status, thresholds)}" if status is not Status.PASS else ""
-    noise = metrics.noise_level(metric, train_count, serving_count, categories)
+    noise = metrics.noise_level(metric, train_count, serving_count, categories, false_alarm_rate)
     smallest = min(train_count, serving_count)
     if smallest < feature.min_rows:
         # Too few values to judge: never a confident pass, never a confident fail.
@@ -166,7 +177,7 @@ def _drift_gate(
         # Small samples of one distribution differ by chance; a fail must stand out from that.
         status = Status.WARN
         reason += (f", but within sampling noise: two samples of one distribution of these sizes exceed "
-                   f"{_number(noise)} 1% of the time")  # fmt: skip
+                   f"{_number(noise)} with probability {false_alarm_rate:.2g}")  # fmt: skip
     return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason, noise)
 
 

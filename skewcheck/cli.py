@@ -26,7 +26,7 @@ from skewcheck.report import FailOn, Report
 from skewcheck.reporters import Format, json_report, render, table
 from skewcheck.schema import ENVIRONMENTS
 
-EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.__doc__ or ''}".strip(" —") for code in ExitCode)
+EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.explanation}" for code in ExitCode)
 
 app = typer.Typer(
     name="skewcheck",

@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -44,6 +45,8 @@ def _file_problem(path: Path, format: str) -> str | None:
         if format in ("csv", "tsv"):
             return _csv_problem(path, "\t" if format == "tsv" else ",")
         return _binary_problem(path, format)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as error:
+        return f"not a readable gzip file, truncated or corrupt ({error})"
     except OSError as error:
         return f"cannot read: {error.strerror or error}"
     except UnicodeDecodeError:

@@ -13,27 +13,26 @@ class ExitCode(IntEnum):
     """What a `skewcheck` process tells the pipeline that ran it."""
 
     PASS = 0
-    """Every check passed (warnings allowed unless `--fail-on warn`)."""
     DRIFT_FAILED = 1
-    """At least one feature drifted past its fail threshold; the schema held."""
     COULD_NOT_RUN = 2
-    """Bad usage, missing/unreadable/corrupt input, invalid schema file, no rows."""
     SCHEMA_FAILED = 3
-    """At least one dataset broke the schema (drift may have failed too)."""
     INTERNAL_ERROR = 4
-    """A bug in skewcheck: rerun with --debug for the traceback."""
 
     @property
     def meaning(self) -> str:
-        return _MEANINGS[self]
+        return _MEANINGS[self][0]
+
+    @property
+    def explanation(self) -> str:
+        return _MEANINGS[self][1]
 
 
 _MEANINGS = {
-    ExitCode.PASS: "pass",
-    ExitCode.DRIFT_FAILED: "drift failed (schema fine)",
-    ExitCode.COULD_NOT_RUN: "could not run",
-    ExitCode.SCHEMA_FAILED: "schema validation failed",
-    ExitCode.INTERNAL_ERROR: "internal error",
+    ExitCode.PASS: ("pass", "every gate passed (warnings allowed unless --fail-on warn)"),
+    ExitCode.DRIFT_FAILED: ("drift failed (schema fine)", "a feature drifted past its fail threshold"),
+    ExitCode.COULD_NOT_RUN: ("could not run", "bad usage, missing/unreadable/corrupt input, invalid schema, no rows"),
+    ExitCode.SCHEMA_FAILED: ("schema validation failed", "a dataset broke the schema (drift may have failed too)"),
+    ExitCode.INTERNAL_ERROR: ("internal error", "a bug in skewcheck: rerun with --debug for the traceback"),
 }
 
 

@@ -166,12 +166,14 @@ def unseen_rate(serving_counts: dict[str, int], known: set[str]) -> float:
     return unseen / total if total else 0.0
 
 
-# How often identical distributions may reach the noise level: a fail needs more than this.
-NOISE_QUANTILE = 0.99
+# How often a run may fail on sampling noise alone: split across its features (Bonferroni).
+RUN_FALSE_ALARM_RATE = 0.01
 
 
-def noise_level(metric: str, train_count: int, serving_count: int, categories: int) -> float | None:
-    """The value two samples of one distribution reach only 1% of the time, at these sample sizes.
+def noise_level(
+    metric: str, train_count: int, serving_count: int, categories: int, false_alarm_rate: float = RUN_FALSE_ALARM_RATE
+) -> float | None:
+    """The value two samples of one distribution exceed with probability `false_alarm_rate`, at these sizes.
 
     Large-sample approximations: PSI (Jeffreys divergence) times n_t*n_s/(n_t+n_s) is chi-square with
     categories-1 degrees of freedom; the Jensen-Shannon divergence in nats is about an eighth of that;
@@ -183,13 +185,13 @@ def noise_level(metric: str, train_count: int, serving_count: int, categories: i
     inverse_n = 1 / train_count + 1 / serving_count
     degrees = max(categories - 1, 1)
     if metric == "psi":
-        return float(stats.chi2.ppf(NOISE_QUANTILE, degrees)) * inverse_n
+        return float(stats.chi2.isf(false_alarm_rate, degrees)) * inverse_n
     if metric == "jensen_shannon":
-        return math.sqrt(float(stats.chi2.ppf(NOISE_QUANTILE, degrees)) * inverse_n / (8 * math.log(2)))
+        return math.sqrt(float(stats.chi2.isf(false_alarm_rate, degrees)) * inverse_n / (8 * math.log(2)))
     if metric == "ks_statistic":
-        return float(special.kolmogi(1 - NOISE_QUANTILE)) * math.sqrt(inverse_n)
+        return float(special.kolmogi(false_alarm_rate)) * math.sqrt(inverse_n)
     if metric == "linf":
         # The largest of `categories` share differences, each at most 0.5 * sqrt(inverse_n) in standard deviation.
-        z = float(stats.norm.isf((1 - NOISE_QUANTILE) / (2 * max(categories, 1))))
+        z = float(stats.norm.isf(false_alarm_rate / (2 * max(categories, 1))))
         return z * 0.5 * math.sqrt(inverse_n)
     return None

@@ -87,7 +87,10 @@ def resolve_source(spec: str, format: Format | None = None) -> Source:
         candidates = [path]
     elif glob.has_magic(spec):
         root = Path(_glob_root(spec))
-        candidates = [Path(p) for p in sorted(glob.glob(spec, recursive=True)) if Path(p).is_file()]
+        matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))]
+        # Side files (_SUCCESS, _temporary/) are skipped unless the pattern itself names such a folder or file.
+        explicit = any(part.startswith(("_", ".")) for part in Path(spec).parts if part not in (".", ".."))
+        candidates = [p for p in matches if p.is_file() and (explicit or not _is_hidden(p, root))]
         if not candidates:
             raise InputError(f"{spec}: no files match this pattern")
     else:
@@ -266,7 +269,11 @@ def _glob_root(spec: str) -> str:
 
 def _is_hidden(path: Path, root: Path) -> bool:
     # Spark and Hadoop leave _SUCCESS and .crc files beside the data.
-    return any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = path.parts
+    return any(part.startswith((".", "_")) for part in parts)
 
 
 def _one_format(spec: str, files: list[Path]) -> Format:

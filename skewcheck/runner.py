@@ -97,6 +97,7 @@ def validate_dataset(
 def compare(schema: Schema, train: Validation, serving: Validation) -> list[FeatureResult]:
     """Profile training, then serving on training's bins, and compare every feature."""
     results = []
+    compared = sum(1 for feature in schema.features if feature.skip_reason is None)
     for feature in schema.features:
         reason = feature.skip_reason
         if reason is not None:
@@ -109,7 +110,7 @@ def compare(schema: Schema, train: Validation, serving: Validation) -> list[Feat
         train_profile = profile_feature(feature, train.typed.get_column(feature.name))
         edges = train_profile.edges if isinstance(train_profile, NumericProfile) else None
         serving_profile = profile_feature(feature, serving.typed.get_column(feature.name), edges)
-        results.append(compare_feature(feature, train_profile, serving_profile))
+        results.append(compare_feature(feature, train_profile, serving_profile, compared))
     return results
 
 

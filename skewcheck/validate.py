@@ -8,6 +8,7 @@ which is what the profiles are computed from.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -103,10 +104,12 @@ def _missing(table: Table, schema: Schema) -> list[Finding]:
             continue
         path = ".".join(feature.path_in(table.dataset))
         where = f"'{name}'" if path == name else f"'{name}' (at {path})"
+        close = difflib.get_close_matches(path, table.unexpected, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
         findings.append(
             Finding(
                 table.dataset, name, Check.MISSING_COLUMN, Severity.FAIL, table.rows, 1.0, (),
-                f"{where} is not in the {table.dataset} data",
+                f"{where} is not in the {table.dataset} data{hint}",
             )
         )  # fmt: skip
     return findings
@@ -191,13 +194,17 @@ class _FeatureCheck:
         if self.feature.min is None:
             return []
         below = (self.typed < self.feature.min).fill_null(False)
-        return self.finding(Check.MIN, "min", below, self.typed, f"{{count}} values below min {self.feature.min}")
+        return self.finding(
+            Check.MIN, "min", below, self.typed, f"{{count}} values below min {_bound(self.feature.min)}"
+        )
 
     def maximum(self) -> list[Finding]:
         if self.feature.max is None:
             return []
         above = (self.typed > self.feature.max).fill_null(False)
-        return self.finding(Check.MAX, "max", above, self.typed, f"{{count}} values above max {self.feature.max}")
+        return self.finding(
+            Check.MAX, "max", above, self.typed, f"{{count}} values above max {_bound(self.feature.max)}"
+        )
 
     def domain(self) -> list[Finding]:
         if self.feature.values is None:
@@ -266,6 +273,11 @@ _CONSTRAINTS = (
 def _is_text_temporal(declared: FeatureType, stored_as: str, table: Table) -> bool:
     # CSV and JSON have no datetime type: ISO-8601 strings there are simply datetimes.
     return declared.is_temporal and stored_as == "string" and table.source.format.is_text
+
+
+def _bound(value: object) -> str:
+    # 120, not 120.0: the schema said 120.
+    return f"{value:.15g}" if isinstance(value, float) else str(value)
 
 
 def _examples(values: pl.Series) -> tuple[str, ...]:

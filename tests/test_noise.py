@@ -123,3 +123,27 @@ class TestVerdicts:
             pair = [profile_categorical(pl.Series(rng.choice(CATEGORIES, 300, p=SHARES))) for _ in range(2)]
             statuses.append(compare_feature(category, pair[0], pair[1]).status)
         assert Status.FAIL not in statuses
+
+
+class TestRunLevel:
+    """The noise guard's false-alarm rate is per run, not per feature (shared among the compared features)."""
+
+    def test_a_wide_run_on_identical_data_rarely_fails(self) -> None:
+        rng = np.random.default_rng(8)
+        feature = Feature("x", FeatureType.FLOAT, drift=DriftGate("psi", Thresholds(0.1, 0.25)))
+        failed_runs = 0
+        for _ in range(40):
+            statuses = []
+            for _ in range(30):
+                train = profile_numeric(pl.Series(rng.lognormal(size=100)))
+                serving = profile_numeric(pl.Series(rng.lognormal(size=100)), train.edges)
+                statuses.append(compare_feature(feature, train, serving, compared_features=30).status)
+            failed_runs += Status.FAIL in statuses
+        # Per-feature 1% would fail about a quarter of these runs; per-run 1% fails hardly any.
+        assert failed_runs <= 2
+
+    def test_more_features_raise_the_noise_level(self) -> None:
+        one = metrics.noise_level("psi", 100, 100, 12)
+        shared = metrics.noise_level("psi", 100, 100, 12, metrics.RUN_FALSE_ALARM_RATE / 30)
+        assert one is not None and shared is not None
+        assert shared > one
