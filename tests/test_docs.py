@@ -60,3 +60,12 @@ def test_every_check_option_is_documented() -> None:
         for option in parameter.opts:
             if option.startswith("--") and option != "--help":
                 assert f"`{option}" in README, option
+
+
+def test_every_schema_key_is_in_the_reference() -> None:
+    from skewcheck import schema_loader
+
+    keys = {*schema_loader._FEATURE_KEYS, *schema_loader._DEFAULT_KEYS, "version", "defaults", "features", "datasets"}
+    reference = README[README.index("### Schema reference") :]
+    missing = sorted(key for key in keys if f"`{key}`" not in reference)
+    assert not missing
