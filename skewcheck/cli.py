@@ -6,6 +6,7 @@ exit codes and one-line messages. The payload goes to stdout; messages go to std
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -25,6 +26,9 @@ from skewcheck.readers import Format as InputFormat
 from skewcheck.report import FailOn, Report
 from skewcheck.reporters import Format, json_report, render, table
 from skewcheck.schema import ENVIRONMENTS
+from skewcheck.schema_diff import diff_schemas, render_changes
+from skewcheck.schema_json import json_schema
+from skewcheck.schema_loader import load_schema
 
 EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.explanation}" for code in ExitCode)
 
@@ -126,6 +130,29 @@ def validate(
         report = runner.validate_dataset(data, schema, dataset, options)
         _emit(report, output_format, json_path, quiet)
     raise typer.Exit(int(report.exit_code))
+
+
+schema_app = typer.Typer(help="Work with schema files.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.command("json-schema")
+def json_schema_command() -> None:
+    """Print a JSON Schema of the schema file format, for editors to autocomplete and validate."""
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+
+
+@app.command("diff-schema")
+def diff_schema(
+    old: Annotated[Path, typer.Argument(help="The schema as it was.")],
+    new: Annotated[Path, typer.Argument(help="The schema as it is proposed.")],
+    debug: DebugOption = False,
+) -> None:
+    """What changed between two schema versions; exit 1 when a change can break serving, else 0."""
+    with _errors_to_exit_codes(debug):
+        changes = diff_schemas(load_schema(old), load_schema(new))
+        sys.stdout.write(render_changes(changes) + "\n")
+    raise typer.Exit(1 if any(change.breaking for change in changes) else 0)
 
 
 def _emit(report: Report, output_format: Format, json_path: str | None, quiet: bool) -> None:

@@ -19,9 +19,9 @@ CONSTRAINT_KEYS = (
     "nullable", "min", "max", "values", "pattern", "min_length", "max_length",
     "unique", "max_null_rate", "allow_nan", "allow_inf",
 )  # fmt: skip
-_RULE_KEYS = {"value", "severity", "mostly"}
-_VALUES_TYPES = {FeatureType.INT, FeatureType.STRING, FeatureType.CATEGORY}
-_TEXT_TYPES = {FeatureType.STRING, FeatureType.CATEGORY}
+RULE_KEYS = {"value", "severity", "mostly"}
+VALUES_TYPES = {FeatureType.INT, FeatureType.STRING, FeatureType.CATEGORY}
+TEXT_TYPES = {FeatureType.STRING, FeatureType.CATEGORY}
 
 
 def read_constraints(reader: Reader, key_path: KeyPath, type_: FeatureType) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def _constraint(reader: Reader, key_path: KeyPath) -> tuple[KeyPath, Rule | None
     data = reader.value(key_path)
     if not isinstance(data, dict):
         return key_path, None
-    reader.mapping(key_path, _RULE_KEYS, f"'{key_name(key_path)}'")
+    reader.mapping(key_path, RULE_KEYS, f"'{key_name(key_path)}'")
     if "value" not in data:
         reader.fail(key_path, f"'{key_name(key_path)}' as a mapping needs 'value' (and optionally severity, mostly)")
     severity = Severity.FAIL
@@ -95,13 +95,13 @@ def _read_value(reader: Reader, key: str, path: KeyPath, type_: FeatureType) -> 
         )
         return _bound(reader, path, type_)
     if key == "values":
-        _require(reader, path, type_, _VALUES_TYPES, "category, string and int")
+        _require(reader, path, type_, VALUES_TYPES, "category, string and int")
         return _values(reader, path, type_)
     if key == "pattern":
-        _require(reader, path, type_, _TEXT_TYPES, "string and category")
+        _require(reader, path, type_, TEXT_TYPES, "string and category")
         return _pattern(reader, path)
     if key in ("min_length", "max_length"):
-        _require(reader, path, type_, _TEXT_TYPES, "string and category")
+        _require(reader, path, type_, TEXT_TYPES, "string and category")
         return reader.integer(path, minimum=0)
     if key == "max_null_rate":
         rate = reader.number(path, minimum=0)

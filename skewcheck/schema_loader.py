@@ -39,7 +39,7 @@ def load_schema(path: str | Path) -> Schema:
 
 def build_schema(document: Document, sha256: str = "") -> Schema:
     builder = _Builder(document)
-    data = builder.mapping((), {"version", "defaults", "features", "datasets"}, "the schema file")
+    data = builder.mapping((), TOP_LEVEL_KEYS, "the schema file")
     version = data.get("version", 1)
     if version != 1:
         builder.fail(("version",), f"unsupported schema version {version!r} (this skewcheck reads version 1)")
@@ -52,12 +52,12 @@ def build_schema(document: Document, sha256: str = "") -> Schema:
     return Schema(path=document.path, sha256=sha256, features=features, defaults=defaults, row_counts=row_counts)
 
 
-_FEATURE_KEYS = {
+TOP_LEVEL_KEYS = {"version", "defaults", "features", "datasets"}
+FEATURE_KEYS = {
     "type", "drift", "role", "environments", "serving_path", "training_path", "min_rows",
     "max_null_rate_increase", "max_unseen_rate", "description", *CONSTRAINT_KEYS,
 }  # fmt: skip
-_DEFAULT_KEYS = {"numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows"}
-_VALUES_TYPES = {FeatureType.INT, FeatureType.STRING, FeatureType.CATEGORY}
+DEFAULT_KEYS = {"numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows"}
 
 
 class _Builder(Reader):
@@ -92,7 +92,7 @@ class _Builder(Reader):
     def defaults(self, data: Any) -> Defaults:
         if not data:
             return Defaults()
-        self.mapping(("defaults",), _DEFAULT_KEYS, "'defaults'")
+        self.mapping(("defaults",), DEFAULT_KEYS, "'defaults'")
         builtin = Defaults()
         return Defaults(
             numeric=self.gate(("defaults", "numeric"), builtin.numeric, Kind.NUMERIC)
@@ -116,7 +116,7 @@ class _Builder(Reader):
         key_path: KeyPath = ("features", name)
         if self.value(key_path) is None:
             self.fail(key_path, "has no declaration (at least 'type' is needed)")
-        data = self.mapping(key_path, _FEATURE_KEYS, "a feature declaration")
+        data = self.mapping(key_path, FEATURE_KEYS, "a feature declaration")
         if "type" not in data:
             self.fail(key_path, f"'type' is required (one of: {', '.join(FeatureType)})")
         type_ = self._type((*key_path, "type"))

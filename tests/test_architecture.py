@@ -17,6 +17,8 @@ LAYERS = {
     "skewcheck.schema": 1,
     "skewcheck.schema_constraints": 2,
     "skewcheck.schema_loader": 3,
+    "skewcheck.schema_diff": 2,
+    "skewcheck.schema_json": 4,
     "skewcheck.diagnose": 3,
     "skewcheck.readers": 4,
     "skewcheck.metrics": 4,

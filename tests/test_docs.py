@@ -65,7 +65,7 @@ def test_every_check_option_is_documented() -> None:
 def test_every_schema_key_is_in_the_reference() -> None:
     from skewcheck import schema_loader
 
-    keys = {*schema_loader._FEATURE_KEYS, *schema_loader._DEFAULT_KEYS, "version", "defaults", "features", "datasets"}
+    keys = {*schema_loader.FEATURE_KEYS, *schema_loader.DEFAULT_KEYS, "version", "defaults", "features", "datasets"}
     reference = README[README.index("### Schema reference") :]
     missing = sorted(key for key in keys if f"`{key}`" not in reference)
     assert not missing
