@@ -78,11 +78,20 @@ def errored(feature: Feature, reason: str) -> FeatureResult:
     return FeatureResult(feature.name, feature.type, Status.ERROR, reasons=[reason])
 
 
-def compare_feature(feature: Feature, train: Profile, serving: Profile, compared_features: int = 1) -> FeatureResult:
+def compare_feature(
+    feature: Feature,
+    train: Profile,
+    serving: Profile,
+    compared_features: int = 1,
+    *,
+    sample: int | None = None,
+    seed: int = 0,
+) -> FeatureResult:
     """Metrics, gates and verdict for one drift-checked feature present on both sides.
 
     `compared_features` is how many features the run compares: the noise guard shares the run's
     false-alarm rate among them, so a wide dataset does not fail on noise more often than a narrow one.
+    `sample` limits the values the distribution metrics use; summaries and null rates stay exact.
     """
     assert feature.drift is not None
     result = FeatureResult(feature.name, feature.type)
@@ -91,6 +100,8 @@ def compare_feature(feature: Feature, train: Profile, serving: Profile, compared
         Dataset.TRAIN: train.summary(temporal=temporal),
         Dataset.SERVING: serving.summary(temporal=temporal),
     }
+    if sample is not None:
+        train, serving = train.sampled(sample, seed), serving.sampled(sample, seed + 1)
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
         result.metrics = _numeric_metrics(train, serving)
     elif isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile):

@@ -42,7 +42,11 @@ class Coerced:
 
 def coerce(raw: pl.Series, declared: FeatureType) -> Coerced:
     """The raw column read as `declared`."""
-    values = _CONVERTERS[declared](raw)
+    # Dictionary-encoded text (pandas categories, Arrow dictionaries) is text: convert once, here.
+    text_like = raw.dtype == pl.Categorical or isinstance(raw.dtype, pl.Enum)
+    values = _CONVERTERS[declared](raw.cast(pl.String) if text_like else raw)
+    if declared.is_temporal:
+        values = _within_calendar(values)
     unreadable = raw.is_not_null() & values.is_null()
     return Coerced(values=values.alias(raw.name), unreadable=unreadable, stored_as=_stored_as(raw.dtype, declared))
 
@@ -77,10 +81,13 @@ def _stored_as(dtype: pl.DataType, declared: FeatureType) -> str | None:
     return None if stored in natural else stored
 
 
-def _text(raw: pl.Series) -> pl.Series:
-    if raw.dtype in (pl.Categorical,) or isinstance(raw.dtype, pl.Enum):
-        return raw.cast(pl.String)
-    return raw.str.strip_chars()
+def _within_calendar(values: pl.Series) -> pl.Series:
+    # Years past 9999 (a garbage date) cannot be shown or compared by Python: unreadable, not a crash.
+    years = values.dt.year()
+    outside = ((years < 1) | (years > 9999)).fill_null(False)
+    if not outside.any():
+        return values
+    return pl.select(pl.when(outside).then(None).otherwise(values)).to_series().alias(values.name)
 
 
 def _is_scalar(raw: pl.Series) -> bool:
@@ -94,8 +101,8 @@ def _nulls(raw: pl.Series, declared: FeatureType) -> pl.Series:
 def _to_float(raw: pl.Series) -> pl.Series:
     if raw.dtype.is_numeric():
         return raw.cast(pl.Float64)
-    if raw.dtype in (pl.String, pl.Categorical):
-        return _text(raw).cast(pl.Float64, strict=False)
+    if raw.dtype == pl.String:
+        return raw.str.strip_chars().cast(pl.Float64, strict=False)
     return _nulls(raw, FeatureType.FLOAT)
 
 
@@ -105,7 +112,12 @@ def _to_int(raw: pl.Series) -> pl.Series:
     as_float = _to_float(raw)
     # 34.57 where int is declared is unreadable; 34.0 reads as 34.
     whole = as_float.is_finite() & (as_float == as_float.floor()) & (as_float.abs() < 2.0**63)
-    return pl.select(pl.when(whole).then(as_float).otherwise(None).cast(pl.Int64)).to_series()
+    from_float = pl.select(pl.when(whole).then(as_float).otherwise(None).cast(pl.Int64)).to_series()
+    if raw.dtype != pl.String:
+        return from_float
+    # Digits read exactly: an id above 2**53 must not be rounded through a float.
+    exact = raw.str.strip_chars().cast(pl.Int64, strict=False)
+    return exact.fill_null(from_float)
 
 
 def _to_bool(raw: pl.Series) -> pl.Series:

@@ -91,7 +91,7 @@ def _csv_problem(path: Path, separator: str) -> str | None:
         if header is None:
             header = row
             continue
-        if row and len(row) != len(header):
+        if len(row) > len(header):
             return f"line {reader.line_num}: {len(row)} fields where the header has {len(header)}"
     if header is None:
         return "file is empty (no header)"

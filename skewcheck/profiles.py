@@ -9,7 +9,7 @@ exactly on them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,13 @@ class NumericProfile:
     @property
     def null_rate(self) -> float:
         return self.nulls / self.rows if self.rows else 0.0
+
+    def sampled(self, size: int, seed: int) -> NumericProfile:
+        """The same profile on at most `size` of its values (bins recounted; null counts stay exact)."""
+        if self.count <= size:
+            return self
+        chosen = np.sort(np.random.default_rng(seed).choice(self.values, size=size, replace=False))
+        return replace(self, values=chosen, bin_counts=bin_counts(chosen, self.edges))
 
     def _quantiles(self) -> list[float | None]:
         if self.count == 0:
@@ -93,6 +100,10 @@ class CategoricalProfile:
     @property
     def null_rate(self) -> float:
         return self.nulls / self.rows if self.rows else 0.0
+
+    def sampled(self, size: int, seed: int) -> CategoricalProfile:
+        # Counting categories is cheap at any size: nothing to gain from sampling them.
+        return self
 
     def summary(self, *, temporal: bool = False) -> dict[str, object]:
         total = self.count

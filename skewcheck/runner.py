@@ -32,7 +32,8 @@ class Options:
     train_format: Format | None = None
     serving_format: Format | None = None
     sample: int | None = None
-    """Profile at most this many rows of each side (validation still sees every row)."""
+    """KS, Wasserstein and numeric bins on at most this many values per feature and side; null rates,
+    categories and validation still see every row."""
     seed: int = 0
     fail_on: FailOn = FailOn.FAIL
 
@@ -50,7 +51,7 @@ def run(train: str, serving: str, schema: str | Path | Schema, options: Options 
         train_validation = validate(train_table, schema)
         serving_validation = validate(serving_table, schema)
     with _timed(timings, "compare"):
-        features = compare(schema, _sampled(train_validation, options), _sampled(serving_validation, options))
+        features = compare(schema, train_validation, serving_validation, options)
     return Report(
         train=_input_summary(train_table, options.sample),
         serving=_input_summary(serving_table, options.sample),
@@ -94,7 +95,9 @@ def validate_dataset(
     )
 
 
-def compare(schema: Schema, train: Validation, serving: Validation) -> list[FeatureResult]:
+def compare(
+    schema: Schema, train: Validation, serving: Validation, options: Options = Options()
+) -> list[FeatureResult]:
     """Profile training, then serving on training's bins, and compare every feature."""
     results = []
     compared = sum(1 for feature in schema.features if feature.skip_reason is None)
@@ -110,7 +113,9 @@ def compare(schema: Schema, train: Validation, serving: Validation) -> list[Feat
         train_profile = profile_feature(feature, train.typed.get_column(feature.name))
         edges = train_profile.edges if isinstance(train_profile, NumericProfile) else None
         serving_profile = profile_feature(feature, serving.typed.get_column(feature.name), edges)
-        results.append(compare_feature(feature, train_profile, serving_profile, compared))
+        results.append(
+            compare_feature(feature, train_profile, serving_profile, compared, sample=options.sample, seed=options.seed)
+        )
     return results
 
 
@@ -135,13 +140,6 @@ def _check_features_found(schema: Schema, train: Table, serving: Table) -> None:
 def _ordered(findings: list[Finding]) -> list[Finding]:
     # Failures first, training before serving; sorted() is stable, so schema order holds within.
     return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.dataset != Dataset.TRAIN))
-
-
-def _sampled(validation: Validation, options: Options) -> Validation:
-    if options.sample is None or validation.typed.height <= options.sample:
-        return validation
-    typed = validation.typed.sample(n=options.sample, seed=options.seed)
-    return Validation(validation.dataset, validation.rows, validation.findings, typed)
 
 
 def _input_summary(table: Table, sample: int | None) -> InputSummary:

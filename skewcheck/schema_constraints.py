@@ -53,6 +53,8 @@ def read_row_counts(reader: Reader, key_path: KeyPath) -> dict[Any, RowCount]:
         for key in bounds:
             value_path, rule = _constraint(reader, (*path, key))
             values[key] = reader.integer(value_path, minimum=0)
+            if rule is not None and rule.mostly != 1:
+                reader.fail((*path, key, "mostly"), "'mostly' does not apply to a row count")
             if rule is not None:
                 rules[key] = rule
         low, high = values["min_rows"], values["max_rows"]
@@ -156,6 +158,8 @@ def _values(reader: Reader, path: KeyPath, type_: FeatureType) -> tuple[Any, ...
         for index, value in enumerate(values):
             if isinstance(value, bool) or not isinstance(value, int):
                 reader.fail((*path, index), f"value {value!r} is not a whole number")
+            if not -(2**63) <= value < 2**63:
+                reader.fail((*path, index), f"value {value} does not fit a 64-bit integer")
         parsed: list[Any] = list(values)
     else:
         # The raw text keeps `NO` (Norway) a string where YAML 1.1 would say False.

@@ -8,6 +8,7 @@ of every scalar, so error messages can name a line and category values stay stri
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, cast
@@ -132,8 +133,8 @@ class Reader:
 
     def number(self, key_path: KeyPath, *, minimum: float | None = None) -> float:
         value = self.value(key_path)
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(key_path, f"'{key_name(key_path)}' must be a number, got {describe(value)}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            self.fail(key_path, f"'{key_name(key_path)}' must be a finite number, got {describe(value)}")
         if minimum is not None and value < minimum:
             self.fail(key_path, f"'{key_name(key_path)}' must be at least {minimum:g}, got {value}")
         return float(value)

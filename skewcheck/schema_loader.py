@@ -90,7 +90,7 @@ class _Builder(Reader):
         return DriftGate(metric, self._warn_fail(key_path, base))
 
     def defaults(self, data: Any) -> Defaults:
-        if not data:
+        if data is None or data == {}:
             return Defaults()
         self.mapping(("defaults",), DEFAULT_KEYS, "'defaults'")
         builtin = Defaults()

@@ -16,7 +16,7 @@ import polars as pl
 
 from skewcheck.coerce import coerce
 from skewcheck.readers import Table
-from skewcheck.schema import Dataset, Feature, FeatureType, Rule, Schema, Severity
+from skewcheck.schema import STRICT, Dataset, Feature, FeatureType, Schema, Severity
 
 MAX_EXAMPLES = 5
 
@@ -88,7 +88,7 @@ def _row_count(table: Table, schema: Schema) -> list[Finding]:
         ("max_rows", bounds.max_rows, bounds.max_rows is not None and table.rows > bounds.max_rows),
     ):
         if broken:
-            severity = bounds.rules.get(key, Rule()).severity
+            severity = bounds.rules.get(key, STRICT).severity
             message = (
                 f"{table.rows:,} rows; the schema asks for {'at least' if key == 'min_rows' else 'at most'} {limit:,}"
             )
@@ -193,7 +193,7 @@ class _FeatureCheck:
     def minimum(self) -> list[Finding]:
         if self.feature.min is None:
             return []
-        below = (self.typed < self.feature.min).fill_null(False)
+        below = (self.typed < self.feature.min).fill_null(False) & self._not_nan()
         return self.finding(
             Check.MIN, "min", below, self.typed, f"{{count}} values below min {_bound(self.feature.min)}"
         )
@@ -201,10 +201,16 @@ class _FeatureCheck:
     def maximum(self) -> list[Finding]:
         if self.feature.max is None:
             return []
-        above = (self.typed > self.feature.max).fill_null(False)
+        # polars orders NaN above every number; NaN is the nan check's business, not max's.
+        above = (self.typed > self.feature.max).fill_null(False) & self._not_nan()
         return self.finding(
             Check.MAX, "max", above, self.typed, f"{{count}} values above max {_bound(self.feature.max)}"
         )
+
+    def _not_nan(self) -> pl.Series:
+        if self.typed.dtype.is_float():
+            return ~self.typed.is_nan().fill_null(False)
+        return pl.Series([True] * self.typed.len())
 
     def domain(self) -> list[Finding]:
         if self.feature.values is None:

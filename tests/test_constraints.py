@@ -159,7 +159,7 @@ class TestSchemaMistakes:
                 "{type: int, max: {value: 3, sevrity: warn}}",
                 ":2: feature 'x': unknown key 'sevrity' (did you mean 'severity'?)",
             ),
-            ("{type: int, max: {value: high}}", ":2: feature 'x': 'max' must be a number, got str 'high'"),
+            ("{type: int, max: {value: high}}", ":2: feature 'x': 'max' must be a finite number, got str 'high'"),
         ],
     )
     def test_constraint_mistakes(self, tmp_path: Path, declaration: str, message: str) -> None:

@@ -193,7 +193,7 @@ class TestErrors:
 
     def test_threshold_that_is_not_a_number(self, tmp_path: Path) -> None:
         message = schema_error(tmp_path, "features:\n  a:\n    type: float\n    drift: {fail: high}\n")
-        assert "feature 'a': 'fail' must be a number, got str 'high'" in message
+        assert "feature 'a': 'fail' must be a finite number, got str 'high'" in message
 
     def test_unknown_metric(self, tmp_path: Path) -> None:
         message = schema_error(tmp_path, "features:\n  a:\n    type: float\n    drift: {metric: psl}\n")
