@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Iterator
@@ -22,10 +23,12 @@ from rich.console import Console
 from skewcheck import runner
 from skewcheck.atomic import write_atomic
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
+from skewcheck.infer import InferOptions, infer_schema
 from skewcheck.readers import Format as InputFormat
+from skewcheck.readers import resolve_source
 from skewcheck.report import FailOn, Report
 from skewcheck.reporters import Format, json_report, render, table
-from skewcheck.schema import ENVIRONMENTS
+from skewcheck.schema import ENVIRONMENTS, Schema
 from skewcheck.schema_diff import diff_schemas, render_changes
 from skewcheck.schema_json import json_schema
 from skewcheck.schema_loader import load_schema
@@ -78,7 +81,13 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of i
 def check(
     train: Annotated[str, typer.Argument(help="Training data: a file, a quoted glob, or a directory.")],
     serving: Annotated[str, typer.Argument(help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")],
-    schema: SchemaOption,
+    schema: Annotated[
+        Path | None,
+        typer.Option("--schema", "-s", help="The schema file (YAML or JSON). Without it, one is inferred from TRAIN."),
+    ] = None,
+    save_schema: Annotated[
+        str | None, typer.Option("--save-schema", metavar="PATH", help="Keep the schema inferred without --schema.")
+    ] = None,
     output_format: FormatOption = Format.TABLE,
     json_path: JsonOption = None,
     fail_on: FailOnOption = FailOn.FAIL,
@@ -101,9 +110,96 @@ def check(
     )
     with _errors_to_exit_codes(debug):
         _check_output_path(json_path)
-        report = runner.run(train, serving, schema, options)
+        if schema is None:
+            audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
+        elif save_schema is not None:
+            raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
+        else:
+            audit_schema = schema
+        report = runner.run(train, serving, audit_schema, options)
         _emit(report, output_format, json_path, quiet)
     raise typer.Exit(int(report.exit_code))
+
+
+def _inferred_schema(train: str, serving: str, options: runner.Options, save_to: str | None) -> Schema:
+    _check_output_path(save_to)
+    text, schema = runner.infer_for_audit(train, serving, options)
+    if save_to is not None:
+        _write_output(save_to, text, [train, serving], "the schema")
+    kept = f"saved to {save_to}" if save_to else "--save-schema PATH keeps it for review"
+    _stderr().print(
+        f"skewcheck: no --schema given: inferred one from {train} ({len(schema.features)} features); {kept}",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    return schema
+
+
+@app.command()
+def infer(
+    data: Annotated[str, typer.Argument(help="The dataset to infer from: a file, a quoted glob, or a directory.")],
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", metavar="PATH", help="Write the schema here (default: stdout).")
+    ] = None,
+    serving: Annotated[
+        bool, typer.Option("--serving", help="DATA is a nested serving log: emit serving_path entries.")
+    ] = False,
+    max_categories: Annotated[
+        int, typer.Option("--max-categories", min=1, help="Most distinct values a category may have.")
+    ] = 50,
+    min_category_count: Annotated[
+        int, typer.Option("--min-category-count", min=1, help="Fewest times each category value must occur.")
+    ] = 5,
+    range_margin: Annotated[
+        float, typer.Option("--range-margin", min=0.0, help="Widen min/max by this fraction of the range.")
+    ] = 0.0,
+    signed_bounds: Annotated[
+        bool, typer.Option("--signed-bounds", help="Also bound columns holding negative and positive values.")
+    ] = False,
+    nullable_tolerance: Annotated[
+        float,
+        typer.Option("--nullable-tolerance", min=0.0, max=0.999, help="nullable: false up to this null rate."),
+    ] = 0.0,
+    timestamp_drift: Annotated[
+        bool, typer.Option("--timestamp-drift", help="Drift-check timestamp-named columns too.")
+    ] = False,
+    data_format: Annotated[
+        InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Infer a schema from a dataset, to review and commit (exit 0; 2 when DATA cannot be read)."""
+    options = InferOptions(
+        max_categories=max_categories,
+        min_category_count=min_category_count,
+        range_margin=range_margin,
+        signed_bounds=signed_bounds,
+        nullable_tolerance=nullable_tolerance,
+        serving=serving,
+        timestamp_drift=timestamp_drift,
+        source_format=data_format,
+    )
+    with _errors_to_exit_codes(debug):
+        _check_output_path(output)
+        text = infer_schema(data, options, command=_infer_command(data, options))
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            _write_output(output, text, [str(path) for path in resolve_source(data, data_format).files], "the schema")
+
+
+def _infer_command(data: str, options: InferOptions) -> str:
+    """The command as a canonical line: the same data and options give the same header, byte for byte."""
+    defaults = InferOptions()
+    flags = [
+        f"--{name.replace('_', '-')}" + ("" if isinstance(value, bool) else f" {value}")
+        for name, value in vars(options).items()
+        if value != getattr(defaults, name) and name != "source_format"
+    ]
+    if options.source_format is not None:
+        flags.append(f"--data-format {options.source_format}")
+    return shlex.join(["skewcheck", "infer", data]) + "".join(f" {flag}" for flag in flags)
 
 
 @app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}")
@@ -156,20 +252,31 @@ def diff_schema(
 
 
 def _emit(report: Report, output_format: Format, json_path: str | None, quiet: bool) -> None:
-    inputs = [*(s.paths for s in (report.train, report.serving) if s is not None)]
-    _refuse_overwriting_inputs(json_path, [path for paths in inputs for path in paths] + [report.schema_path])
+    """The payload on stdout (the table, or a machine format with the summary on stderr), and report files."""
     if json_path not in (None, "-"):
-        write_atomic(json_path, json_report.render(report))
-    stdout_taken = json_path == "-" or output_format is Format.JSON
-    if stdout_taken:
-        sys.stdout.write(json_report.render(report))
-        _stderr().print(table.summary(report))
-    elif quiet:
-        _stdout().print(table.summary(report))
-    elif output_format.is_human:
-        _stdout().print(table.renderable(report))
+        _write_output(json_path, json_report.render(report), _input_files(report))
+    payload = Format.JSON if json_path == "-" else output_format
+    if payload.is_human:
+        _stdout().print(table.summary(report) if quiet else table.renderable(report))
     else:
-        sys.stdout.write(render(report, output_format))
+        sys.stdout.write(render(report, payload))
+        _stderr().print(table.summary(report))
+
+
+def _input_files(report: Report) -> list[str]:
+    read = [summary.paths for summary in (report.train, report.serving) if summary is not None]
+    return [path for paths in read for path in paths] + [report.schema_path]
+
+
+def _write_output(path: str, text: str, input_files: list[str], what: str = "the report") -> None:
+    """Write a report or schema atomically; never over an input, and a refused write is the user's to fix (exit 2)."""
+    target = Path(path).resolve()
+    if any(Path(name).resolve() == target for name in input_files):
+        raise UsageError(f"{path}: refusing to write {what} over an input file")
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 @contextmanager
@@ -179,9 +286,9 @@ def _errors_to_exit_codes(debug: bool) -> Iterator[None]:
         yield
     except SkewcheckError as error:
         _fail(f"error: {error}", error.exit_code)
-    except (typer.Exit, KeyboardInterrupt):
+    except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
-    except Exception as error:
+    except BaseException as error:  # polars panics derive from BaseException: bugs too, exit 4 (never 1)
         if debug:
             traceback.print_exception(error)
         message = f"internal error: {type(error).__name__}: {error}".splitlines()[0]
@@ -193,15 +300,6 @@ def _fail(message: str, code: ExitCode) -> NoReturn:
     raise typer.Exit(int(code))
 
 
-def _refuse_overwriting_inputs(output: str | None, input_files: list[str]) -> None:
-    """Every file the audit read, including those found through a directory or glob, stays untouched."""
-    if output in (None, "-"):
-        return
-    target = Path(output).resolve()
-    if any(Path(path).resolve() == target for path in input_files):
-        raise UsageError(f"{output}: refusing to write the report over an input file")
-
-
 def _check_output_path(output: str | None) -> None:
     """Fail before the audit, not after it, when the report could not be written anyway."""
     if output in (None, "-"):
@@ -211,6 +309,8 @@ def _check_output_path(output: str | None) -> None:
         raise UsageError(f"{output}: is a directory; name a file for the report")
     if not target.parent.is_dir():
         raise UsageError(f"{output}: folder {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise UsageError(f"{output}: folder {target.parent} is not writable")
 
 
 def _stdout() -> Console:

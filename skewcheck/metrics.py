@@ -15,8 +15,6 @@ import numpy.typing as npt
 from scipy import special, stats
 from scipy.spatial import distance
 
-from skewcheck.schema import Kind
-
 Counts = npt.NDArray[np.int64]
 Values = npt.NDArray[np.float64]
 
@@ -29,46 +27,39 @@ PSI_PSEUDOCOUNT = 0.5
 @dataclass(frozen=True)
 class Metric:
     name: str
-    kinds: frozenset[Kind]
     definition: str
 
 
-_BOTH = frozenset(Kind)
 METRICS: dict[str, Metric] = {
     m.name: m
     for m in (
         Metric(
             "psi",
-            _BOTH,
             "Population Stability Index sum((s_i - t_i) * ln(s_i / t_i)) over training-quantile bins (numeric) or "
             f"categories; shares smoothed as (count + {PSI_PSEUDOCOUNT}) / (n + {PSI_PSEUDOCOUNT} * bins)",
         ),
         Metric(
             "jensen_shannon",
-            _BOTH,
             "Jensen-Shannon distance with base-2 logarithms (in [0, 1]; the square root of the divergence), "
             "on the same bins or categories as psi, no smoothing",
         ),
         Metric(
             "wasserstein",
-            frozenset({Kind.NUMERIC}),
             "Wasserstein-1 (earth mover's) distance on the raw values divided by the training standard deviation",
         ),
-        Metric("ks_statistic", frozenset({Kind.NUMERIC}), "two-sample Kolmogorov-Smirnov statistic D on raw values"),
-        Metric("ks_pvalue", frozenset({Kind.NUMERIC}), "p-value of the two-sample KS test (reported, not gated)"),
-        Metric("linf", frozenset({Kind.CATEGORICAL}), "L-infinity distance: largest absolute difference of shares"),
+        Metric("ks_statistic", "two-sample Kolmogorov-Smirnov statistic D on raw values"),
+        Metric("ks_pvalue", "p-value of the two-sample KS test (reported, not gated)"),
+        Metric("linf", "L-infinity distance: largest absolute difference of shares"),
         Metric(
             "chi2_pvalue",
-            frozenset({Kind.CATEGORICAL}),
             "p-value of Pearson's chi-square test of homogeneity on the 2 x k table of counts (reported, not gated)",
         ),
         Metric(
             "unseen_rate",
-            frozenset({Kind.CATEGORICAL}),
             "share of non-null serving values outside the declared values (or the training values when none)",
         ),
-        Metric("null_rate_train", _BOTH, "share of training rows with no value readable as the declared type"),
-        Metric("null_rate_serving", _BOTH, "share of serving rows with no value readable as the declared type"),
+        Metric("null_rate_train", "share of training rows with no value readable as the declared type"),
+        Metric("null_rate_serving", "share of serving rows with no value readable as the declared type"),
     )
 }
 

@@ -136,28 +136,29 @@ class Table:
 
 def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
     """Read the schema's features from a source in one pass; InputError on anything unreadable."""
+    paths = {feature.name: feature.path_in(dataset) for feature in schema.features}
     frame = scan_source(source)
     file_schema = _collect_schema(source, frame)
-    found = _resolve(schema, dataset, file_schema)
+    found = _resolve(paths, file_schema)
     expected_missing = [f.name for f in schema.features if f.name not in found and f.expected_in(dataset)]
     if expected_missing and source.format is Format.JSONL:
         # A field first seen after the first 100 lines is invisible to polars' default inference.
         frame = scan_source(source, infer_all_rows=True)
         file_schema = _collect_schema(source, frame)
-        found = _resolve(schema, dataset, file_schema)
+        found = _resolve(paths, file_schema)
     data = _collect(source, frame, found)
     rows = data.height if found else _count_rows(source, frame)
     if rows == 0:
         raise InputError(f"{source.spec}: no rows ({dataset} data)")
     untyped = set(found) if source.format in (Format.CSV, Format.TSV) else set()
-    untyped |= {name for name, path in _paths(schema, dataset).items() if path[0] in source.partition_keys}
+    untyped |= {name for name, path in paths.items() if path[0] in source.partition_keys}
     return Table(
         source=source,
         dataset=dataset,
         frame=data,
         rows=rows,
         missing=tuple(f.name for f in schema.features if f.name not in found),
-        unexpected=tuple(_unexpected(file_schema, _paths(schema, dataset).values())),
+        unexpected=tuple(_unexpected(file_schema, paths.values())),
         untyped=frozenset(untyped & set(found)),
     )
 
@@ -176,14 +177,10 @@ def _scan_file(path: Path, format: Format, *, infer_all_rows: bool) -> pl.LazyFr
     return pl.scan_csv(path, separator=separator, infer_schema=False, raise_if_empty=True, glob=False)
 
 
-def _paths(schema: Schema, dataset: Dataset) -> dict[str, tuple[str, ...]]:
-    return {feature.name: feature.path_in(dataset) for feature in schema.features}
-
-
-def _resolve(schema: Schema, dataset: Dataset, file_schema: pl.Schema) -> dict[str, pl.Expr]:
+def _resolve(paths: dict[str, tuple[str, ...]], file_schema: pl.Schema) -> dict[str, pl.Expr]:
     """An expression per feature found in the file, aliased to the feature's name."""
     found = {}
-    for name, path in _paths(schema, dataset).items():
+    for name, path in paths.items():
         expression = _expression_for(path, file_schema)
         if expression is not None:
             found[name] = expression.alias(name)
@@ -234,9 +231,14 @@ def _instance(dtype: PolarsDataType) -> pl.DataType:
 
 def _collect_schema(source: Source, frame: pl.LazyFrame) -> pl.Schema:
     try:
-        return frame.collect_schema()
+        file_schema = frame.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as error:
         raise diagnose_unreadable(source.files, source.format, error) from None
+    # polars renames a repeated CSV header to x_duplicated_0; which of the two did the model see?
+    repeated = sorted({name.rsplit("_duplicated_", 1)[0] for name in file_schema if "_duplicated_" in name})
+    if repeated and source.format in (Format.CSV, Format.TSV):
+        raise InputError(f"{source.spec}: the header names {', '.join(repeated)} more than once")
+    return file_schema
 
 
 def _collect(source: Source, frame: pl.LazyFrame, found: dict[str, pl.Expr]) -> pl.DataFrame:

@@ -40,8 +40,8 @@ class InputSummary:
 @dataclass
 class Report:
     train: InputSummary | None
-    """None when only serving was validated (`skewcheck validate`)."""
     serving: InputSummary | None
+    """`skewcheck validate` reads one dataset: the other side is None."""
     schema_path: str
     schema_sha256: str
     findings: list[Finding]

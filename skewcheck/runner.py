@@ -6,6 +6,7 @@ The CLI calls exactly this; so can a notebook or an Airflow task.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,11 +16,13 @@ from pathlib import Path
 
 from skewcheck.checks import FeatureResult, compare_feature, errored, skipped
 from skewcheck.errors import InputError
+from skewcheck.infer import InferOptions, infer, render, with_serving_paths, without_constraints
 from skewcheck.profiles import NumericProfile, profile_feature
 from skewcheck.readers import Format, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
 from skewcheck.schema import Dataset, Schema, Severity
-from skewcheck.schema_loader import load_schema
+from skewcheck.schema_file import parse_document
+from skewcheck.schema_loader import build_schema, load_schema
 from skewcheck.validate import Finding, Validation, validate
 
 _SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
@@ -52,18 +55,22 @@ def run(train: str, serving: str, schema: str | Path | Schema, options: Options 
         serving_validation = validate(serving_table, schema)
     with _timed(timings, "compare"):
         features = compare(schema, train_validation, serving_validation, options)
-    return Report(
-        train=_input_summary(train_table, options.sample),
-        serving=_input_summary(serving_table, options.sample),
-        schema_path=schema.path,
-        schema_sha256=schema.sha256,
-        findings=_ordered([*train_validation.findings, *serving_validation.findings]),
-        features=features,
-        fail_on=options.fail_on,
-        skewcheck_version=skewcheck_version(),
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        timings=timings,
-    )
+    return _report(schema, options, timings, [train_validation, serving_validation], features,
+                   train=_input_summary(train_table, options.sample),
+                   serving=_input_summary(serving_table, options.sample))  # fmt: skip
+
+
+def infer_for_audit(train: str, serving: str, options: Options = Options()) -> tuple[str, Schema]:
+    """A schema inferred from TRAIN for `check` without one: its YAML text, and the schema itself.
+
+    Types, keys and timestamps only (see infer.without_constraints). Features the serving log nests
+    under an object get their serving_path from the log; features it lacks are training-only.
+    """
+    inferred = without_constraints(infer(train, InferOptions(source_format=options.train_format)))
+    inferred = with_serving_paths(inferred, resolve_source(serving, options.serving_format))
+    text = render(inferred, command=f"skewcheck check {train} {serving} (no --schema given)")
+    name = f"<schema inferred from {train}>"
+    return text, build_schema(parse_document(text, name), hashlib.sha256(text.encode()).hexdigest())
 
 
 def validate_dataset(
@@ -81,13 +88,28 @@ def validate_dataset(
     with _timed(timings, "validate"):
         validation = validate(table, schema)
     summary = _input_summary(table, None)
+    return _report(schema, options, timings, [validation], [],
+                   train=summary if environment is Dataset.TRAIN else None,
+                   serving=summary if environment is Dataset.SERVING else None)  # fmt: skip
+
+
+def _report(
+    schema: Schema,
+    options: Options,
+    timings: dict[str, float],
+    validations: list[Validation],
+    features: list[FeatureResult],
+    *,
+    train: InputSummary | None,
+    serving: InputSummary | None,
+) -> Report:
     return Report(
-        train=summary if environment is Dataset.TRAIN else None,
-        serving=summary if environment is Dataset.SERVING else None,
+        train=train,
+        serving=serving,
         schema_path=schema.path,
         schema_sha256=schema.sha256,
-        findings=_ordered(list(validation.findings)),
-        features=[],
+        findings=_ordered([finding for validation in validations for finding in validation.findings]),
+        features=features,
         fail_on=options.fail_on,
         skewcheck_version=skewcheck_version(),
         created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

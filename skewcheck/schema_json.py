@@ -27,12 +27,10 @@ from skewcheck.schema import (
     Thresholds,
 )
 from skewcheck.schema_constraints import CONSTRAINT_KEYS, RULE_KEYS, TEXT_TYPES, VALUES_TYPES
-from skewcheck.schema_loader import DEFAULT_KEYS, FEATURE_KEYS
+from skewcheck.schema_loader import DEFAULT_KEYS, FEATURE_KEYS, TOP_LEVEL_KEYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 UNDESCRIBED = "(accepted by skewcheck; not described yet)"
-# Inline in `schema_loader.build_schema`; kept here in the same order the README shows them.
-TOP_KEYS = ("version", "defaults", "features", "datasets")
 Spec = dict[str, Any]
 
 _BUILTIN = Defaults()
@@ -107,7 +105,7 @@ def json_schema() -> dict[str, Any]:
         "title": "skewcheck schema file",
         "description": "Declares each feature's type, constraints and drift gates (version 1).",
         "type": "object",
-        "properties": {key: top[key] for key in TOP_KEYS},
+        "properties": {key: top[key] for key in sorted(TOP_LEVEL_KEYS, key=list(top).index)},
         "required": ["features"],
         "additionalProperties": False,
         "$defs": {"feature": _feature(), "thresholds": _thresholds()},

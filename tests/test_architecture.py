@@ -24,6 +24,7 @@ LAYERS = {
     "skewcheck.metrics": 4,
     "skewcheck.coerce": 4,
     "skewcheck.validate": 5,
+    "skewcheck.infer": 5,
     "skewcheck.profiles": 5,
     "skewcheck.checks": 6,
     "skewcheck.report": 7,

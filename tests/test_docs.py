@@ -69,3 +69,12 @@ def test_every_schema_key_is_in_the_reference() -> None:
     reference = README[README.index("### Schema reference") :]
     missing = sorted(key for key in keys if f"`{key}`" not in reference)
     assert not missing
+
+
+@pytest.mark.parametrize("command_name", ["validate", "infer", "diff-schema"])
+def test_every_option_of_the_other_commands_is_documented(command_name: str) -> None:
+    command = typer.main.get_command(app).commands[command_name]  # type: ignore[attr-defined]
+    for parameter in command.params:
+        for option in parameter.opts:
+            if option.startswith("--") and option != "--help":
+                assert f"`{option}" in README, option

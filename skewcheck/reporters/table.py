@@ -23,7 +23,6 @@ STYLES = {
     "info": "dim",
 }
 _ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
-_SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
 
 
 def render(report: Report, width: int = 120) -> str:
@@ -91,7 +90,7 @@ def _findings_table(findings: list[Finding]) -> Table:
     table = Table(title="Schema findings", title_justify="left")
     for column in ("dataset", "feature", "check", "severity", "count", "rate", "examples", "message"):
         table.add_column(column, overflow="fold", justify="right" if column in ("count", "rate") else "left")
-    for finding in sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], str(f.dataset), f.feature)):
+    for finding in findings:  # the report's order: failures first, training before serving
         table.add_row(
             str(finding.dataset),
             finding.feature,
