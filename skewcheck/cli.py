@@ -24,10 +24,9 @@ from skewcheck import runner
 from skewcheck.atomic import write_atomic
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.infer import InferOptions, infer_schema
-from skewcheck.readers import Format as InputFormat
-from skewcheck.readers import resolve_source
+from skewcheck.readers import InputFormat, resolve_source
 from skewcheck.report import FailOn, Report
-from skewcheck.reporters import Format, json_report, render, table
+from skewcheck.reporters import OutputFormat, json_report, render, table
 from skewcheck.schema import ENVIRONMENTS, Schema
 from skewcheck.schema_diff import diff_schemas, render_changes
 from skewcheck.schema_json import json_schema
@@ -68,7 +67,7 @@ class Environment(StrEnum):
 
 # Options shared by the commands that audit data.
 SchemaOption = Annotated[Path, typer.Option("--schema", "-s", help="The schema file (YAML or JSON).")]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="What to print on stdout.")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")]
 JsonOption = Annotated[
     str | None, typer.Option("--json", metavar="PATH", help="Also write the JSON report here ('-' for stdout).")
 ]
@@ -88,7 +87,7 @@ def check(
     save_schema: Annotated[
         str | None, typer.Option("--save-schema", metavar="PATH", help="Keep the schema inferred without --schema.")
     ] = None,
-    output_format: FormatOption = Format.TABLE,
+    output_format: FormatOption = OutputFormat.TABLE,
     json_path: JsonOption = None,
     fail_on: FailOnOption = FailOn.FAIL,
     train_format: Annotated[
@@ -209,7 +208,7 @@ def validate(
     environment: Annotated[
         Environment, typer.Option("--environment", "-e", help="Which features must be present: by their environments.")
     ] = Environment.SERVING,
-    output_format: FormatOption = Format.TABLE,
+    output_format: FormatOption = OutputFormat.TABLE,
     json_path: JsonOption = None,
     fail_on: FailOnOption = FailOn.FAIL,
     data_format: Annotated[
@@ -251,11 +250,11 @@ def diff_schema(
     raise typer.Exit(1 if any(change.breaking for change in changes) else 0)
 
 
-def _emit(report: Report, output_format: Format, json_path: str | None, quiet: bool) -> None:
+def _emit(report: Report, output_format: OutputFormat, json_path: str | None, quiet: bool) -> None:
     """The payload on stdout (the table, or a machine format with the summary on stderr), and report files."""
     if json_path not in (None, "-"):
         _write_output(json_path, json_report.render(report), _input_files(report))
-    payload = Format.JSON if json_path == "-" else output_format
+    payload = OutputFormat.JSON if json_path == "-" else output_format
     if payload.is_human:
         _stdout().print(table.summary(report) if quiet else table.renderable(report))
     else:

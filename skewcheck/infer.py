@@ -33,7 +33,7 @@ import yaml
 from skewcheck.coerce import coerce
 from skewcheck.diagnose import diagnose_unreadable
 from skewcheck.errors import InputError, UsageError
-from skewcheck.readers import Format, Source, resolve_source, scan_source
+from skewcheck.readers import InputFormat, Source, resolve_source, scan_source
 from skewcheck.schema import ENVIRONMENTS, Bound, Dataset, Defaults, Feature, FeatureType, Role, Rule
 
 KEY_UNIQUE_SHARE = 0.99
@@ -68,7 +68,7 @@ class InferOptions:
     """A nested serving log: fields of nested objects become features with serving_path and training_path."""
     timestamp_drift: bool = False
     """Drift-check timestamp-named datetime / date columns too (by default they get drift: false)."""
-    source_format: Format | None = None
+    source_format: InputFormat | None = None
 
     def __post_init__(self) -> None:
         if self.max_categories < 1 or self.min_category_count < 1:
@@ -146,14 +146,14 @@ def _columns(source: Source, schema: pl.Schema, serving: bool) -> tuple[list[_Co
     for name, dtype in schema.items():
         visit((name,), dtype)
     leaves = [path[-1] for path in paths]
-    untyped = source.format in (Format.CSV, Format.TSV)
+    untyped = source.format in (InputFormat.CSV, InputFormat.TSV)
     # A nested field is named by its own name unless another column has that name too.
     names = [p[-1] if len(p) == 1 or leaves.count(p[-1]) == 1 else ".".join(p) for p in paths]
     columns = [_Column(n, p, untyped or p[0] in source.partition_keys) for n, p in zip(names, paths, strict=True)]
     return columns, skipped
 
 
-def _type_of(raw: pl.Series, column: _Column, source_format: Format) -> FeatureType:
+def _type_of(raw: pl.Series, column: _Column, source_format: InputFormat) -> FeatureType:
     dtype = raw.dtype
     if dtype == pl.Boolean:
         return FeatureType.BOOL

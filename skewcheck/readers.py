@@ -22,7 +22,7 @@ from skewcheck.errors import InputError
 from skewcheck.schema import Dataset, Schema
 
 
-class Format(StrEnum):
+class InputFormat(StrEnum):
     PARQUET = "parquet"
     CSV = "csv"
     TSV = "tsv"
@@ -31,19 +31,19 @@ class Format(StrEnum):
 
     @property
     def is_text(self) -> bool:
-        return self in (Format.CSV, Format.TSV, Format.JSONL)
+        return self in (InputFormat.CSV, InputFormat.TSV, InputFormat.JSONL)
 
 
 _SUFFIXES = {
-    ".parquet": Format.PARQUET,
-    ".pq": Format.PARQUET,
-    ".csv": Format.CSV,
-    ".tsv": Format.TSV,
-    ".jsonl": Format.JSONL,
-    ".ndjson": Format.JSONL,
-    ".arrow": Format.IPC,
-    ".feather": Format.IPC,
-    ".ipc": Format.IPC,
+    ".parquet": InputFormat.PARQUET,
+    ".pq": InputFormat.PARQUET,
+    ".csv": InputFormat.CSV,
+    ".tsv": InputFormat.TSV,
+    ".jsonl": InputFormat.JSONL,
+    ".ndjson": InputFormat.JSONL,
+    ".arrow": InputFormat.IPC,
+    ".feather": InputFormat.IPC,
+    ".ipc": InputFormat.IPC,
 }
 COMPRESSION_SUFFIXES = (".gz", ".zst", ".zstd")
 
@@ -53,7 +53,7 @@ class Source:
     """One input as the user named it, and the data files it stands for."""
 
     spec: str
-    format: Format
+    format: InputFormat
     files: tuple[Path, ...]
     # key=value folders between the input's root and each file (hive partitioning).
     partitions: dict[Path, dict[str, str]] = field(default_factory=dict)
@@ -63,17 +63,17 @@ class Source:
         return {key for values in self.partitions.values() for key in values}
 
 
-def format_of(path: Path) -> Format | None:
+def format_of(path: Path) -> InputFormat | None:
     """The format a file's name says it has, looking through a compression suffix."""
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
         suffixes.pop()
-        if suffixes and _SUFFIXES.get(suffixes[-1]) in (Format.PARQUET, Format.IPC):
+        if suffixes and _SUFFIXES.get(suffixes[-1]) in (InputFormat.PARQUET, InputFormat.IPC):
             return None  # binary formats compress internally; gzip around them is not readable
     return _SUFFIXES.get(suffixes[-1]) if suffixes else None
 
 
-def resolve_source(spec: str, format: Format | None = None) -> Source:
+def resolve_source(spec: str, format: InputFormat | None = None) -> Source:
     """Expand a file, glob or directory into its data files, all of one format."""
     path = Path(spec)
     # A path that exists is taken as it is, even when its name has glob characters: train[1].parquet.
@@ -141,7 +141,7 @@ def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
     file_schema = _collect_schema(source, frame)
     found = _resolve(paths, file_schema)
     expected_missing = [f.name for f in schema.features if f.name not in found and f.expected_in(dataset)]
-    if expected_missing and source.format is Format.JSONL:
+    if expected_missing and source.format is InputFormat.JSONL:
         # A field first seen after the first 100 lines is invisible to polars' default inference.
         frame = scan_source(source, infer_all_rows=True)
         file_schema = _collect_schema(source, frame)
@@ -150,7 +150,7 @@ def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
     rows = data.height if found else _count_rows(source, frame)
     if rows == 0:
         raise InputError(f"{source.spec}: no rows ({dataset} data)")
-    untyped = set(found) if source.format in (Format.CSV, Format.TSV) else set()
+    untyped = set(found) if source.format in (InputFormat.CSV, InputFormat.TSV) else set()
     untyped |= {name for name, path in paths.items() if path[0] in source.partition_keys}
     return Table(
         source=source,
@@ -163,17 +163,17 @@ def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
     )
 
 
-def _scan_file(path: Path, format: Format, *, infer_all_rows: bool) -> pl.LazyFrame:
+def _scan_file(path: Path, format: InputFormat, *, infer_all_rows: bool) -> pl.LazyFrame:
     # glob=False: resolve_source already expanded patterns; a file named train[1].parquet is just that file.
-    if format is Format.PARQUET:
+    if format is InputFormat.PARQUET:
         return pl.scan_parquet(path, glob=False)
-    if format is Format.IPC:
+    if format is InputFormat.IPC:
         return pl.scan_ipc(path, glob=False)
-    if format is Format.JSONL:
+    if format is InputFormat.JSONL:
         # scan_ndjson always globs: escape the name so that it matches only itself.
         return pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=None if infer_all_rows else 100)
     # CSV has no types: read text, and let coercion say which values are not numbers.
-    separator = "\t" if format is Format.TSV else ","
+    separator = "\t" if format is InputFormat.TSV else ","
     return pl.scan_csv(path, separator=separator, infer_schema=False, raise_if_empty=True, glob=False)
 
 
@@ -236,7 +236,7 @@ def _collect_schema(source: Source, frame: pl.LazyFrame) -> pl.Schema:
         raise diagnose_unreadable(source.files, source.format, error) from None
     # polars renames a repeated CSV header to x_duplicated_0; which of the two did the model see?
     repeated = sorted({name.rsplit("_duplicated_", 1)[0] for name in file_schema if "_duplicated_" in name})
-    if repeated and source.format in (Format.CSV, Format.TSV):
+    if repeated and source.format in (InputFormat.CSV, InputFormat.TSV):
         raise InputError(f"{source.spec}: the header names {', '.join(repeated)} more than once")
     return file_schema
 
@@ -247,7 +247,7 @@ def _collect(source: Source, frame: pl.LazyFrame, found: dict[str, pl.Expr]) -> 
     try:
         return frame.select(found.values()).collect()
     except (pl.exceptions.PolarsError, OSError) as first_error:
-        if source.format is not Format.JSONL:
+        if source.format is not InputFormat.JSONL:
             raise diagnose_unreadable(source.files, source.format, first_error) from None
     # A value of another type after the first 100 lines breaks default inference; look at all rows.
     try:
@@ -278,7 +278,7 @@ def _is_hidden(path: Path, root: Path) -> bool:
     return any(part.startswith((".", "_")) for part in parts)
 
 
-def _one_format(spec: str, files: list[Path]) -> Format:
+def _one_format(spec: str, files: list[Path]) -> InputFormat:
     formats = {format_of(path) for path in files}
     if len(formats) > 1:
         names = ", ".join(sorted(str(f) for f in formats))
@@ -303,8 +303,8 @@ def _partitions(root: Path, files: list[Path]) -> dict[Path, dict[str, str]]:
 
 def _suffix_hint(candidates: list[Path]) -> str:
     if len(candidates) == 1 and _SUFFIXES.get(candidates[0].with_suffix("").suffix.lower()) in (
-        Format.PARQUET,
-        Format.IPC,
+        InputFormat.PARQUET,
+        InputFormat.IPC,
     ):
         return " (Parquet and Arrow files compress inside; a gzip or zstd around them cannot be read: decompress it)"
     known = ", ".join(sorted({*_SUFFIXES, *COMPRESSION_SUFFIXES}))

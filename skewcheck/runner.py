@@ -18,7 +18,7 @@ from skewcheck.checks import FeatureResult, compare_feature, errored, skipped
 from skewcheck.errors import InputError
 from skewcheck.infer import InferOptions, infer, render, with_serving_paths, without_constraints
 from skewcheck.profiles import NumericProfile, profile_feature
-from skewcheck.readers import Format, Table, read_table, resolve_source
+from skewcheck.readers import InputFormat, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
 from skewcheck.schema import Dataset, Schema, Severity
 from skewcheck.schema_file import parse_document
@@ -32,8 +32,8 @@ _SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
 class Options:
     """Everything about a run that is not an input path."""
 
-    train_format: Format | None = None
-    serving_format: Format | None = None
+    train_format: InputFormat | None = None
+    serving_format: InputFormat | None = None
     sample: int | None = None
     """KS, Wasserstein and numeric bins on at most this many values per feature and side; null rates,
     categories and validation still see every row."""

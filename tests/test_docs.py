@@ -10,7 +10,7 @@ import typer.main
 from skewcheck.cli import app
 from skewcheck.errors import ExitCode
 from skewcheck.metrics import METRICS
-from skewcheck.readers import Format
+from skewcheck.readers import InputFormat
 from skewcheck.schema import GATE_METRICS, METRIC_THRESHOLDS, FeatureType
 from skewcheck.validate import Check
 from tests.helpers import REPO
@@ -49,8 +49,8 @@ def test_every_type_is_documented(feature_type: FeatureType) -> None:
     assert f"`{feature_type}`" in README
 
 
-@pytest.mark.parametrize("input_format", list(Format))
-def test_every_input_format_is_documented(input_format: Format) -> None:
+@pytest.mark.parametrize("input_format", list(InputFormat))
+def test_every_input_format_is_documented(input_format: InputFormat) -> None:
     assert f"`{input_format}`" in README
 
 

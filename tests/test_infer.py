@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from skewcheck.errors import InputError, UsageError
 from skewcheck.infer import InferOptions, infer, infer_schema
-from skewcheck.readers import Format
+from skewcheck.readers import InputFormat
 from skewcheck.runner import Options, run
 from skewcheck.schema import Defaults, Feature, FeatureType, Role, Rule, Schema
 from skewcheck.schema_loader import load_schema
@@ -59,7 +59,7 @@ def declared(text: str) -> dict[str, Any]:
     return features
 
 
-def assert_checks_itself(data: Path, schema_path: Path, fmt: Format | None = None) -> None:
+def assert_checks_itself(data: Path, schema_path: Path, fmt: InputFormat | None = None) -> None:
     report = run(str(data), str(data), schema_path, Options(train_format=fmt, serving_format=fmt))
     problems = [(f.feature, f.check, f.message) for f in report.findings if f.severity != "info"]
     problems += [(f.name, f.status, f.reasons) for f in report.features if f.status in ("fail", "error")]
@@ -144,10 +144,10 @@ def test_hive_folder_values_are_typed_like_csv_text(tmp_path: Path) -> None:
 def test_the_format_can_be_named_for_a_file_whose_name_does_not_say(tmp_path: Path) -> None:
     data = tmp_path / "export.txt"
     data.write_text("n\n1\n2\n")
-    text, _, schema_path = inferred(data, source_format=Format.CSV)
+    text, _, schema_path = inferred(data, source_format=InputFormat.CSV)
     assert "(csv, 2 rows)" in text
     assert declared(text) == {"n": {"type": "int", "nullable": False, "min": 1, "max": 2}}
-    assert_checks_itself(data, schema_path, Format.CSV)
+    assert_checks_itself(data, schema_path, InputFormat.CSV)
     with pytest.raises(InputError, match="cannot tell the format"):
         infer_schema(str(data))
 

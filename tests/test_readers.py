@@ -14,7 +14,7 @@ import pytest
 
 from skewcheck import load_schema
 from skewcheck.errors import InputError
-from skewcheck.readers import Format, Table, read_table, resolve_source
+from skewcheck.readers import InputFormat, Table, read_table, resolve_source
 from skewcheck.schema import Dataset, Schema
 from tests.helpers import invoke, write_schema
 
@@ -44,7 +44,9 @@ def schema_of(tmp_path: Path, text: str = SCHEMA) -> Schema:
     return load_schema(write_schema(tmp_path / "schema.yaml", text))
 
 
-def read(spec: str | Path, schema: Schema, dataset: Dataset = Dataset.TRAIN, format: Format | None = None) -> Table:
+def read(
+    spec: str | Path, schema: Schema, dataset: Dataset = Dataset.TRAIN, format: InputFormat | None = None
+) -> Table:
     return read_table(resolve_source(str(spec), format), schema, dataset)
 
 
@@ -71,15 +73,15 @@ WRITERS: dict[str, Callable[[pl.DataFrame, Path], None]] = {
 }
 
 EXPECTED_FORMAT = {
-    ".parquet": Format.PARQUET,
-    ".pq": Format.PARQUET,
-    ".csv": Format.CSV,
-    ".tsv": Format.TSV,
-    ".jsonl": Format.JSONL,
-    ".ndjson": Format.JSONL,
-    ".arrow": Format.IPC,
-    ".feather": Format.IPC,
-    ".ipc": Format.IPC,
+    ".parquet": InputFormat.PARQUET,
+    ".pq": InputFormat.PARQUET,
+    ".csv": InputFormat.CSV,
+    ".tsv": InputFormat.TSV,
+    ".jsonl": InputFormat.JSONL,
+    ".ndjson": InputFormat.JSONL,
+    ".arrow": InputFormat.IPC,
+    ".feather": InputFormat.IPC,
+    ".ipc": InputFormat.IPC,
 }
 
 
@@ -126,13 +128,16 @@ class TestFormats:
         assert "--serving-format" in message
 
     @pytest.mark.parametrize(
-        ("name", "format"), [("data.dat", Format.PARQUET), ("data.txt", Format.CSV), ("events.log", Format.JSONL)]
+        ("name", "format"),
+        [("data.dat", InputFormat.PARQUET), ("data.txt", InputFormat.CSV), ("events.log", InputFormat.JSONL)],
     )
-    def test_format_override_reads_an_unknown_extension(self, tmp_path: Path, name: str, format: Format) -> None:
+    def test_format_override_reads_an_unknown_extension(self, tmp_path: Path, name: str, format: InputFormat) -> None:
         path = tmp_path / name
-        {Format.PARQUET: FRAME.write_parquet, Format.CSV: FRAME.write_csv, Format.JSONL: FRAME.write_ndjson}[format](
-            path
-        )
+        {
+            InputFormat.PARQUET: FRAME.write_parquet,
+            InputFormat.CSV: FRAME.write_csv,
+            InputFormat.JSONL: FRAME.write_ndjson,
+        }[format](path)
         table = read(path, schema_of(tmp_path), format=format)
         assert table.source.format is format
         assert as_text(table, "age") == AGES
@@ -170,15 +175,15 @@ class TestCompression:
     @pytest.mark.parametrize(
         ("name", "magic", "format"),
         [
-            ("data.jsonl.gz", GZIP_MAGIC, Format.JSONL),
-            ("data.csv.gz", GZIP_MAGIC, Format.CSV),
-            ("data.csv.zst", ZSTD_MAGIC, Format.CSV),
-            ("data.jsonl.zst", ZSTD_MAGIC, Format.JSONL),
+            ("data.jsonl.gz", GZIP_MAGIC, InputFormat.JSONL),
+            ("data.csv.gz", GZIP_MAGIC, InputFormat.CSV),
+            ("data.csv.zst", ZSTD_MAGIC, InputFormat.CSV),
+            ("data.jsonl.zst", ZSTD_MAGIC, InputFormat.JSONL),
         ],
     )
-    def test_compressed_text_files_are_read(self, tmp_path: Path, name: str, magic: bytes, format: Format) -> None:
+    def test_compressed_text_files_are_read(self, tmp_path: Path, name: str, magic: bytes, format: InputFormat) -> None:
         path = tmp_path / name
-        text = FRAME.write_csv() if format is Format.CSV else FRAME.write_ndjson()
+        text = FRAME.write_csv() if format is InputFormat.CSV else FRAME.write_ndjson()
         (self.gzip_file if magic == GZIP_MAGIC else self.zstd_file)(path, text)
         assert path.read_bytes()[: len(magic)] == magic  # really compressed, not plain text
         table = read(path, schema_of(tmp_path))
@@ -202,7 +207,7 @@ class TestGlobsAndDirectories:
     def test_glob_reads_every_matching_file(self, tmp_path: Path) -> None:
         root = self.tree(tmp_path / "data")
         table = read(root / "*.parquet", schema_of(tmp_path))
-        assert table.source.format is Format.PARQUET
+        assert table.source.format is InputFormat.PARQUET
         assert table.source.files == (root / "a.parquet", root / "b.parquet")
         assert table.rows == 6
         assert as_text(table, "age") == AGES * 2
@@ -216,11 +221,11 @@ class TestGlobsAndDirectories:
     def test_glob_with_csv_reads_only_csv(self, tmp_path: Path) -> None:
         root = self.tree(tmp_path / "data")
         table = read(f"{root}/**/*.csv", schema_of(tmp_path))
-        assert table.source.format is Format.CSV
+        assert table.source.format is InputFormat.CSV
         assert table.source.files == (root / "c.csv",)
 
-    @pytest.mark.parametrize("format", [None, Format.PARQUET])
-    def test_directory_ignores_spark_and_hadoop_side_files(self, tmp_path: Path, format: Format | None) -> None:
+    @pytest.mark.parametrize("format", [None, InputFormat.PARQUET])
+    def test_directory_ignores_spark_and_hadoop_side_files(self, tmp_path: Path, format: InputFormat | None) -> None:
         root = tmp_path / "spark_out"
         (root / "_temporary" / "0").mkdir(parents=True)
         FRAME.write_parquet(root / "part-00000.parquet")

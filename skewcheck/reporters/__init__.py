@@ -1,4 +1,4 @@
-"""One output format per module, each a `render(report) -> str`, chosen through `Format`."""
+"""One output format per module, each a `render(report) -> str`, chosen through `OutputFormat`."""
 
 from __future__ import annotations
 
@@ -9,20 +9,20 @@ from skewcheck.report import Report
 from skewcheck.reporters import json_report, table
 
 
-class Format(StrEnum):
+class OutputFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
 
     @property
     def is_human(self) -> bool:
-        return self is Format.TABLE
+        return self is OutputFormat.TABLE
 
 
-RENDERERS: dict[Format, Callable[[Report], str]] = {
-    Format.TABLE: table.render,
-    Format.JSON: json_report.render,
+RENDERERS: dict[OutputFormat, Callable[[Report], str]] = {
+    OutputFormat.TABLE: table.render,
+    OutputFormat.JSON: json_report.render,
 }
 
 
-def render(report: Report, format: Format) -> str:
+def render(report: Report, format: OutputFormat) -> str:
     return RENDERERS[format](report)
