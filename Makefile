@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 SKEWCHECK := $(BIN)/skewcheck
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint typecheck unit fixtures clean
+.PHONY: help demo test lint typecheck unit fixtures bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,12 +34,15 @@ demo: $(VENV)/.installed ## Install skewcheck and audit the shipped fixtures
 test: $(VENV)/.installed-test lint unit ## Lint, type-check and run the whole test suite
 
 lint: $(VENV)/.installed-test ## ruff (lint and format check) and mypy
-	$(BIN)/ruff check skewcheck tests fixtures
-	$(BIN)/ruff format --check skewcheck tests fixtures
+	$(BIN)/ruff check skewcheck tests fixtures bench
+	$(BIN)/ruff format --check skewcheck tests fixtures bench
 	$(BIN)/mypy
 
 unit: $(VENV)/.installed-test ## The test suite alone
 	$(BIN)/pytest -q
+
+bench: $(VENV)/.installed ## Time skewcheck against a bare polars read; writes bench/RESULTS.md
+	$(BIN)/python bench/run.py
 
 fixtures: $(VENV)/.installed ## Regenerate the demo fixtures (deterministic)
 	$(BIN)/python fixtures/generate.py
