@@ -143,12 +143,17 @@ def _in_standard_deviations(distance: float, train_std: float) -> float:
 
 
 def _ecdfs(train_sorted: Values, serving_sorted: Values) -> tuple[Values, Values, Values]:
-    """Both empirical CDFs evaluated at every value of either sample (inputs sorted ascending)."""
-    # A stable sort of two sorted runs is a linear merge (timsort finds the runs).
-    merged = np.sort(np.concatenate([train_sorted, serving_sorted]), kind="stable")
-    train_cdf = np.searchsorted(train_sorted, merged, side="right") / len(train_sorted)
-    serving_cdf = np.searchsorted(serving_sorted, merged, side="right") / len(serving_sorted)
-    return merged, train_cdf, serving_cdf
+    """Both empirical CDFs at every distinct value of either sample (inputs sorted ascending)."""
+    both = np.concatenate([train_sorted, serving_sorted])
+    # A stable sort of two sorted runs is one linear merge (timsort finds the runs).
+    order = np.argsort(both, kind="stable")
+    merged = both[order]
+    from_train = np.cumsum(order < len(train_sorted))
+    # Read the CDFs at the last element of each run of equal values: ties count in full.
+    ends = np.flatnonzero(np.append(merged[1:] != merged[:-1], True))
+    train_cdf = from_train[ends] / len(train_sorted)
+    serving_cdf = (ends + 1 - from_train[ends]) / len(serving_sorted)
+    return merged[ends], train_cdf, serving_cdf
 
 
 def unseen_rate(serving_counts: dict[str, int], known: set[str]) -> float:
