@@ -11,6 +11,7 @@ import os
 import shlex
 import sys
 import traceback
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -280,9 +281,15 @@ def _write_output(path: str, text: str, input_files: list[str], what: str = "the
 
 @contextmanager
 def _errors_to_exit_codes(debug: bool) -> Iterator[None]:
-    """Translate errors once: ours to exit 2 with one line, anything else to exit 4."""
+    """Translate errors once: ours to exit 2 with one line, anything else to exit 4.
+
+    Library warnings (numpy overflow on extreme values, say) stay out of the user's stderr unless --debug.
+    """
     try:
-        yield
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.simplefilter("ignore")
+            yield
     except SkewcheckError as error:
         _fail(f"error: {error}", error.exit_code)
     except (typer.Exit, KeyboardInterrupt, SystemExit, GeneratorExit):

@@ -63,7 +63,9 @@ class NumericProfile:
         # Constant values: exactly 0, not numpy's rounding residue (1e-16 would make W1 huge, not infinite).
         if self.count < 2 or self.values[0] == self.values[-1]:
             return 0.0
-        return float(np.std(self.values, ddof=1))
+        # Scaled first: squares of values near the largest float would overflow to infinity.
+        scale = float(max(abs(self.values[0]), abs(self.values[-1])))
+        return float(np.std(self.values / scale, ddof=1)) * scale
 
     def summary(self, *, temporal: bool = False) -> dict[str, object]:
         """Counts and moments; for datetimes, locations as ISO-8601 text and std in seconds."""

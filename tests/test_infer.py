@@ -480,3 +480,11 @@ def test_any_data_checks_against_the_schema_inferred_from_it(
         text, _, schema_path = inferred(data, **options)
         assert infer_schema(str(data), InferOptions(**options)) == text
         assert_checks_itself(data, schema_path)
+
+
+def test_a_margin_past_the_largest_float_leaves_that_side_unbounded(tmp_path: Path) -> None:
+    """Widening 1.7e308 by half the range would overflow to infinity, which no schema may say."""
+    data = write(pl.DataFrame({"x": [1.0, 1.7e308]}), tmp_path / "data.parquet")
+    text, _, schema_path = inferred(data, range_margin=0.5)
+    assert declared(text)["x"] == {"type": "float", "nullable": False, "min": 0.0}
+    assert_checks_itself(data, schema_path)
