@@ -71,8 +71,10 @@ def _jsonl_problem(path: Path) -> str | None:
             continue
         seen_data = True
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
+            value = json.loads(line, parse_constant=_not_json)
+        except ValueError as error:
+            if not isinstance(error, json.JSONDecodeError):
+                return f"line {number}: {error}"
             if number == 1 and line.strip() in ("[", "{"):
                 return "line 1: a JSON document spread over lines, not JSON Lines (one object per line)"
             return f"line {number}: not valid JSON ({error.msg})"
@@ -81,6 +83,11 @@ def _jsonl_problem(path: Path) -> str | None:
         if not isinstance(value, dict):
             return f"line {number}: a JSON {type(value).__name__}, expected one JSON object per line"
     return None if seen_data else "file is empty (no JSON lines in it)"
+
+
+def _not_json(constant: str) -> None:
+    # Python's json module accepts NaN and Infinity; JSON (and polars) do not.
+    raise ValueError(f"{constant} is not JSON (write null, or a string the schema declares)")
 
 
 def _csv_problem(path: Path, separator: str) -> str | None:

@@ -87,9 +87,12 @@ class Report:
         parts = []
         if self.train is not None and self.serving is not None:
             checked = [f for f in self.features if f.status is not Status.SKIPPED]
-            drifted = sum(1 for f in checked if f.status in (Status.FAIL, Status.ERROR))
+            drifted = sum(1 for f in checked if f.status is Status.FAIL)
+            uncompared = sum(1 for f in checked if f.status is Status.ERROR)
             warned = sum(1 for f in checked if f.status is Status.WARN)
             parts.append(f"{drifted} of {len(checked)} features drifted")
+            if uncompared:
+                parts.append(f"{uncompared} could not be compared")
             if warned:
                 parts.append(f"{warned} warned")
         for dataset in Dataset:

@@ -8,6 +8,7 @@ Expectations users expect.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import polars as pl
@@ -182,7 +183,15 @@ def _pattern(reader: Reader, path: KeyPath) -> str:
     try:
         # The regex engine that will run it (Rust's, through polars) decides what is valid.
         pl.Series([""], dtype=pl.String).str.contains(pattern)
-    except pl.exceptions.PolarsError as error:
-        detail = str(error).strip().splitlines()
-        reader.fail(path, f"'pattern' is not a valid regular expression: {detail[-1] if detail else pattern}")
+    except pl.exceptions.PolarsError:
+        reader.fail(path, f"'pattern' is not a valid regular expression: {_regex_problem(pattern)}")
     return pattern
+
+
+def _regex_problem(pattern: str) -> str:
+    # Python's own explanation reads better than polars' expression dump, and the common mistakes agree.
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return f"{error.msg} at position {error.pos}"
+    return f"{pattern!r} is not Rust regex syntax (polars runs it)"

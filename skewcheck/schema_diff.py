@@ -140,7 +140,8 @@ def diff_schemas(old: Schema, new: Schema) -> list[Change]:
     new_names = {f.name for f in new.features}
     for feature in old.features:
         if feature.name not in new_names:
-            changes.append(_change(feature.name, ChangeKind.FEATURE_REMOVED, "removed", feature.type, "", True))
+            serves = feature.expected_in(Dataset.SERVING)
+            changes.append(_change(feature.name, ChangeKind.FEATURE_REMOVED, "removed", feature.type, "", serves))
         else:
             changes += _feature(feature, new.feature(feature.name), old.defaults, new.defaults)
     old_names = {f.name for f in old.features}

@@ -111,7 +111,10 @@ class Reader:
 
     def fail(self, key_path: KeyPath, message: str) -> NoReturn:
         where = self.document.where(key_path)
-        feature = f"feature '{key_path[1]}': " if len(key_path) > 1 and key_path[0] == "features" else ""
+        if len(key_path) > 1 and key_path[0] in ("features", "datasets"):
+            feature = f"{'feature' if key_path[0] == 'features' else 'dataset'} '{key_path[1]}': "
+        else:
+            feature = ""
         raise SchemaFileError(f"{where}: {feature}{message}")
 
     def value(self, key_path: KeyPath) -> Any:

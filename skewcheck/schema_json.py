@@ -156,16 +156,18 @@ def _defaults() -> Spec:
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
-def _constraint(plain: Spec) -> Spec:
+def _constraint(plain: Spec, *, mostly: bool = True) -> Spec:
     """Either the value (`max: 120`) or `{value, severity, mostly}`: every constraint takes both forms."""
     specs: dict[str, Spec] = {
         "value": plain,
         "severity": {"enum": [Severity.FAIL.value, Severity.WARN.value], "default": Severity.FAIL.value},
         "mostly": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1},
     }
+    if not mostly:  # a row count holds or not: no share of rows can comply
+        del specs["mostly"]
     rule = {
         "type": "object",
-        "properties": _described(RULE_KEYS, _RULE_DOCS, specs),
+        "properties": _described(RULE_KEYS - ({"mostly"} if not mostly else set()), _RULE_DOCS, specs),
         "required": ["value"],
         "additionalProperties": False,
     }
@@ -259,7 +261,7 @@ def _drift_by_kind() -> list[Spec]:
 
 
 def _datasets() -> Spec:
-    bound: Spec = _constraint({"type": "integer", "minimum": 0})
+    bound: Spec = _constraint({"type": "integer", "minimum": 0}, mostly=False)
     keys = [f.name for f in fields(RowCount) if f.name != "rules"]
     counts = {
         "type": "object",

@@ -45,8 +45,10 @@ def build_schema(document: Document, sha256: str = "") -> Schema:
         builder.fail(("version",), f"unsupported schema version {version!r} (this skewcheck reads version 1)")
     defaults = builder.defaults(data.get("defaults", {}))
     features_data = data.get("features")
-    if not isinstance(features_data, dict) or not features_data:
+    if not isinstance(features_data, dict):
         builder.fail(("features",), "'features' must be a mapping of feature names to their declarations")
+    if not features_data:
+        builder.fail(("features",), "'features' is empty: declare at least one feature")
     features = tuple(builder.feature(name, defaults) for name in features_data)
     row_counts = read_row_counts(builder, ("datasets",)) if "datasets" in data else {}
     return Schema(path=document.path, sha256=sha256, features=features, defaults=defaults, row_counts=row_counts)

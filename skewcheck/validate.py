@@ -9,6 +9,7 @@ which is what the profiles are computed from.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -145,6 +146,8 @@ class _FeatureCheck:
         severity = rule.severity
         # replace, not format: a message may quote a regular expression with braces in it.
         text = message.replace("{count}", f"{count:,}")
+        if count == 1:  # "1 value below min 0", not "1 values"
+            text = re.sub(r"^1 ((?:\w+ )?)(value|null)s\b", r"1 \1\2", text)
         if rule.mostly < 1 and checked and (checked - count) / checked >= rule.mostly - 1e-12:
             severity = Severity.INFO
             text += f" (within mostly: {rule.mostly:g})"
@@ -245,7 +248,7 @@ class _FeatureCheck:
         if not self.feature.unique:
             return []
         repeated = self.typed.is_duplicated() & ~self.typed.is_first_distinct() & self.typed.is_not_null()
-        message = "{count} values repeat an earlier value in a feature declared unique"
+        message = "values repeating an earlier value in a feature declared unique: {count}"
         return self.finding(Check.UNIQUE, "unique", repeated, self.typed, message)
 
     def non_finite(self) -> list[Finding]:
@@ -253,10 +256,10 @@ class _FeatureCheck:
             return []
         findings = []
         if not self.feature.allow_nan:
-            message = "{count} NaN values (allow_nan: true permits them)"
+            message = "{count} NaN values (set allow_nan: true to permit them)"
             findings += self.finding(Check.NAN, "allow_nan", self.typed.is_nan().fill_null(False), self.typed, message)
         if not self.feature.allow_inf:
-            message = "{count} infinite values (allow_inf: true permits them)"
+            message = "{count} infinite values (set allow_inf: true to permit them)"
             findings += self.finding(
                 Check.INF, "allow_inf", self.typed.is_infinite().fill_null(False), self.typed, message
             )

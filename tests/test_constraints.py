@@ -43,8 +43,8 @@ class TestChecks:
         lengths = [f for f in findings if f.check is Check.LENGTH]
         assert {(f.count, f.examples) for f in lengths} == {(1, ("a",)), (1, ("abcdefgh",))}
         assert {f.message for f in lengths} == {
-            "1 values shorter than min_length 2",
-            "1 values longer than max_length 5",
+            "1 value shorter than min_length 2",
+            "1 value longer than max_length 5",
         }
 
     def test_length_counts_characters_not_bytes(self, tmp_path: Path) -> None:
@@ -172,7 +172,7 @@ class TestSchemaMistakes:
         path = write_schema(
             tmp_path / "s.yaml", "datasets:\n  serving: {min_rows: 10, max_rows: 5}\nfeatures:\n  x: {type: int}\n"
         )
-        with pytest.raises(SchemaFileError, match=r":2: min_rows 10 is above max_rows 5"):
+        with pytest.raises(SchemaFileError, match=r":2: dataset 'serving': min_rows 10 is above max_rows 5"):
             load_schema(path)
         path = write_schema(tmp_path / "s.yaml", "datasets:\n  serve: {min_rows: 10}\nfeatures:\n  x: {type: int}\n")
         with pytest.raises(SchemaFileError, match=r":2: unknown key 'serve' \(did you mean 'serving'\?\)"):

@@ -12,7 +12,7 @@ from rich.text import Text
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
 from skewcheck.schema import Severity
-from skewcheck.validate import Finding
+from skewcheck.validate import Check, Finding
 
 STYLES = {
     "pass": "green",
@@ -37,7 +37,7 @@ def renderable(report: Report) -> RenderableType:
     parts: list[RenderableType] = [_heading(report)]
     if report.features:
         parts.append(_features_table(report))
-    problems = [f for f in report.findings if f.severity is not Severity.INFO]
+    problems = [f for f in report.findings if f.check is not Check.UNEXPECTED_COLUMN]
     if problems:
         parts.append(_findings_table(problems))
     parts.extend(_info_lines(report))
@@ -107,7 +107,7 @@ def _findings_table(findings: list[Finding]) -> Table:
 def _info_lines(report: Report) -> list[Text]:
     lines = []
     for dataset in ("train", "serving"):
-        columns = [f.feature for f in report.findings if f.severity is Severity.INFO and str(f.dataset) == dataset]
+        columns = [f.feature for f in report.findings if f.check is Check.UNEXPECTED_COLUMN and f.dataset == dataset]
         if columns:
             shown = ", ".join(columns[:12]) + (f", … ({len(columns) - 12} more)" if len(columns) > 12 else "")
             lines.append(Text(f"info: {dataset} has columns the schema does not mention: {shown}", style="dim"))
