@@ -111,8 +111,10 @@ class Reader:
 
     def fail(self, key_path: KeyPath, message: str) -> NoReturn:
         where = self.document.where(key_path)
-        if len(key_path) > 1 and key_path[0] in ("features", "datasets"):
-            feature = f"{'feature' if key_path[0] == 'features' else 'dataset'} '{key_path[1]}': "
+        if len(key_path) > 1 and key_path[0] == "features":
+            feature = f"feature '{key_path[1]}': "
+        elif len(key_path) > 2 and key_path[0] == "datasets":  # inside a dataset's bounds, not the name itself
+            feature = f"dataset '{key_path[1]}': "
         else:
             feature = ""
         raise SchemaFileError(f"{where}: {feature}{message}")

@@ -11,7 +11,6 @@ from rich.text import Text
 
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
-from skewcheck.schema import Severity
 from skewcheck.validate import Check, Finding
 
 STYLES = {
