@@ -60,7 +60,7 @@ def read_row_counts(reader: Reader, key_path: KeyPath) -> dict[Any, RowCount]:
                 rules[key] = rule
         low, high = values["min_rows"], values["max_rows"]
         if low is not None and high is not None and low > high:
-            reader.fail(path, f"min_rows {low} is above max_rows {high}")
+            reader.fail((*path, "max_rows"), f"min_rows {low} is above max_rows {high}")
         counts[ENVIRONMENTS[environment]] = RowCount(low, high, rules)
     return counts
 
