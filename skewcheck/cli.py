@@ -145,6 +145,10 @@ def infer(
     serving: Annotated[
         bool, typer.Option("--serving", help="DATA is a nested serving log: emit serving_path entries.")
     ] = False,
+    serving_log: Annotated[
+        str | None,
+        typer.Option("--serving-log", metavar="PATH", help="Take serving_path entries (and the label) from this log."),
+    ] = None,
     max_categories: Annotated[
         int, typer.Option("--max-categories", min=1, help="Most distinct values a category may have.")
     ] = 50,
@@ -182,7 +186,8 @@ def infer(
     )
     with _errors_to_exit_codes(debug):
         _check_output_path(output)
-        text = infer_schema(data, options, command=_infer_command(data, options))
+        command = _infer_command(data, options) + (f" --serving-log {shlex.quote(serving_log)}" if serving_log else "")
+        text = infer_schema(data, options, command=command, serving_log=serving_log)
         if output is None:
             sys.stdout.write(text)
         else:

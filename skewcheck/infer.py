@@ -100,9 +100,22 @@ class _Column:
         return expression
 
 
-def infer_schema(spec: str, options: InferOptions = InferOptions(), *, command: str = "skewcheck infer") -> str:
-    """The inferred schema as YAML text (deterministic); `command` is recorded in the header as given."""
-    return render(infer(spec, options), command)
+def infer_schema(
+    spec: str,
+    options: InferOptions = InferOptions(),
+    *,
+    command: str = "skewcheck infer",
+    serving_log: str | None = None,
+) -> str:
+    """The inferred schema as YAML text (deterministic); `command` is recorded in the header as given.
+
+    With `serving_log`, features that log nests get their serving_path, and features it lacks are
+    training-only (see with_serving_paths).
+    """
+    inferred = infer(spec, options)
+    if serving_log is not None:
+        inferred = with_serving_paths(inferred, resolve_source(serving_log))
+    return render(inferred, command)
 
 
 def infer(spec: str, options: InferOptions = InferOptions()) -> Inferred:
@@ -254,13 +267,16 @@ def _string_kind(stats: dict[str, Any], options: InferOptions) -> tuple[FeatureT
     return FeatureType.STRING, None, Role.FEATURE
 
 
-def render(inferred: Inferred, command: str = "skewcheck infer") -> str:
+REVIEW_NOTE = "Inferred, not decided: review bounds, domains and nullability before a pipeline gates on them."
+
+
+def render(inferred: Inferred, command: str = "skewcheck infer", note: str = REVIEW_NOTE) -> str:
     """The schema file: a header comment naming source, rows, date and command, then the features."""
     source = inferred.source
     header = [
         f"Schema inferred by skewcheck from {source.spec} ({source.format}, {inferred.rows:,} rows) on {today()}.",
         f"Command: {command}",
-        "Inferred, not decided: review bounds, domains and nullability before a pipeline gates on them.",
+        note,
     ]
     if any(f.training_path for f in inferred.features):
         header.append("From a serving log: training_path repeats serving_path so the log checks against itself;")

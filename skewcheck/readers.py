@@ -207,13 +207,13 @@ def _expression_for(path: tuple[str, ...], file_schema: pl.Schema) -> pl.Expr | 
 def _unexpected(file_schema: pl.Schema, used_paths: Iterable[tuple[str, ...]]) -> list[str]:
     used = set(used_paths)
     used_dotted = {".".join(path) for path in used}
-    prefixes = {path[:end] for path in used for end in range(1, len(path))}
     unexpected = []
 
     def visit(prefix: tuple[str, ...], dtype: pl.DataType) -> None:
         if prefix in used or ".".join(prefix) in used_dotted:
             return
-        if prefix in prefixes and isinstance(dtype, pl.Struct):
+        # Name the fields of nested objects (features.age), which is where a wrong path usually points.
+        if isinstance(dtype, pl.Struct) and dtype.fields:
             for child in dtype.fields:
                 visit((*prefix, child.name), _instance(child.dtype))
             return

@@ -68,7 +68,8 @@ def infer_for_audit(train: str, serving: str, options: Options = Options()) -> t
     """
     inferred = without_constraints(infer(train, InferOptions(source_format=options.train_format)))
     inferred = with_serving_paths(inferred, resolve_source(serving, options.serving_format))
-    text = render(inferred, command=f"skewcheck check {train} {serving} (no --schema given)")
+    note = "Inferred for one audit: types, keys, paths and training-only columns; no bounds, domains or nullability."
+    text = render(inferred, command=f"skewcheck check {train} {serving} (no --schema given)", note=note)
     name = f"<schema inferred from {train}>"
     return text, build_schema(parse_document(text, name), hashlib.sha256(text.encode()).hexdigest())
 

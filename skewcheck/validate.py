@@ -105,8 +105,7 @@ def _missing(table: Table, schema: Schema) -> list[Finding]:
             continue
         path = ".".join(feature.path_in(table.dataset))
         where = f"'{name}'" if path == name else f"'{name}' (at {path})"
-        close = difflib.get_close_matches(path, table.unexpected, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = _where_it_might_be(feature.path_in(table.dataset), table)
         findings.append(
             Finding(
                 table.dataset, name, Check.MISSING_COLUMN, Severity.FAIL, table.rows, 1.0, (),
@@ -114,6 +113,16 @@ def _missing(table: Table, schema: Schema) -> list[Finding]:
             )
         )  # fmt: skip
     return findings
+
+
+def _where_it_might_be(path: tuple[str, ...], table: Table) -> str:
+    """A column the data has in another place (features.age for age), or one spelled nearly alike."""
+    same_name = [column for column in table.unexpected if column.split(".")[-1] == path[-1]]
+    candidates = same_name or difflib.get_close_matches(".".join(path), table.unexpected, n=1)
+    if not candidates:
+        return ""
+    key = "serving_path" if table.dataset is Dataset.SERVING else "training_path"
+    return f"; the data has '{candidates[0]}' (set {key}: {candidates[0]} if that is it)"
 
 
 def _unexpected(table: Table) -> list[Finding]:

@@ -87,3 +87,20 @@ class TestCheckWithoutSchema:
     def test_save_schema_needs_no_schema(self, tmp_path: Path) -> None:
         args = ["check", TRAIN, SERVING, "-s", str(FIXTURES / "schema.yaml"), "--save-schema", str(tmp_path / "x")]
         assert_one_line_error(invoke(args, 2), "--save-schema keeps an inferred schema")
+
+
+class TestServingLog:
+    def test_serving_log_gives_paths_and_the_label(self, tmp_path: Path) -> None:
+        """A flat training file and a nested log: one reviewed schema that fits both."""
+        target = tmp_path / "schema.yaml"
+        invoke(["infer", TRAIN, "--serving-log", SERVING, "-o", str(target)], 0)
+        text = target.read_text()
+        assert f"--serving-log {SERVING}" in text.splitlines()[1]
+        schema = load_schema(target)
+        assert schema.feature("distance_km").path_in(Dataset.SERVING) == ("features", "distance_km")
+        assert schema.feature("distance_km").path_in(Dataset.TRAIN) == ("distance_km",)
+        assert schema.feature("delivery_minutes").environments == frozenset({Dataset.TRAIN})
+        assert schema.feature("distance_km").max is not None  # a reviewed schema keeps its bounds
+        outcome = invoke(["check", TRAIN, SERVING, "--schema", str(target), "--json", "-"], 3)
+        missing = [f for f in outcome.json()["schema_findings"] if f["check"] == "missing_column"]
+        assert missing == []

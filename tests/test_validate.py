@@ -143,3 +143,15 @@ class TestFindings:
         rows = [{"age": 1, "score": 1.0, "country": "NO", "ts": "2026-01-01"}]
         validation = run_validation(tmp_path, "serving.jsonl", rows, Dataset.SERVING)
         assert ("country", "domain") not in checks_of(validation)
+
+
+def test_a_feature_nested_elsewhere_gets_a_hint(tmp_path: Path) -> None:
+    """A flat schema against a nested log points at where the feature is."""
+    rows = [{"features": {"age": 1, "score": 1.0, "country": "US"}, "ts": "2026-01-01"}]
+    validation = run_validation(tmp_path, "serving.jsonl", rows, Dataset.SERVING)
+    missing = only(validation, Check.MISSING_COLUMN, "age")
+    assert missing.message == (
+        "'age' is not in the serving data; the data has 'features.age' (set serving_path: features.age if that is it)"
+    )
+    unexpected = {f.feature for f in validation.findings if f.check is Check.UNEXPECTED_COLUMN}
+    assert unexpected == {"features.age", "features.score", "features.country"}
