@@ -1,8 +1,8 @@
 """skewcheck: audit training-serving skew from the command line or from Python.
 
-    from skewcheck import run
-    report = run("train.parquet", "serving.jsonl", "schema.yaml")
-    report.exit_code, report.status, report.to_records()
+from skewcheck import run
+report = run("train.parquet", "serving.jsonl", "schema.yaml")
+report.exit_code, report.status, report.to_records()
 """
 
 from skewcheck.errors import ExitCode, InputError, SchemaFileError, SkewcheckError
