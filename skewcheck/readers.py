@@ -163,6 +163,21 @@ def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
     )
 
 
+def json_numbers(source: Source, path: tuple[str, ...]) -> pl.Series:
+    """True where a JSON Lines field holds a number: a field mixing numbers and strings reads as all text.
+
+    Reads the one field again, declared as a float, so that only the values written as strings are null.
+    """
+    dtype: pl.DataType = pl.Float64()
+    for part in reversed(path[1:]):
+        dtype = pl.Struct({part: dtype})
+    expression = pl.col(path[0])
+    for part in path[1:]:
+        expression = expression.struct.field(part)
+    frames = [pl.scan_ndjson(glob.escape(str(f)), schema={path[0]: dtype}, ignore_errors=True) for f in source.files]
+    return pl.concat(frames).select(expression.is_not_null()).collect().to_series()
+
+
 def _scan_file(path: Path, format: InputFormat, *, infer_all_rows: bool) -> pl.LazyFrame:
     # glob=False: resolve_source already expanded patterns; a file named train[1].parquet is just that file.
     if format is InputFormat.PARQUET:

@@ -16,10 +16,11 @@ from enum import StrEnum
 import polars as pl
 
 from skewcheck.coerce import coerce
-from skewcheck.readers import Table
+from skewcheck.readers import InputFormat, Table, json_numbers
 from skewcheck.schema import STRICT, Dataset, Feature, FeatureType, Schema, Severity
 
 MAX_EXAMPLES = 5
+_NUMBERS = (FeatureType.INT, FeatureType.FLOAT)
 
 
 class Check(StrEnum):
@@ -180,12 +181,21 @@ class _FeatureCheck:
             return self.finding(
                 Check.TYPE, "type", unreadable, self.raw, f"{{count}} values cannot be read as {declared}{stored}"
             )
-        present = self.raw.is_not_null()
+        present = self._stored_as_other(stored_as)
         if stored_as and present.any() and not _is_text_temporal(declared, stored_as, self.table):
-            message = f"stored as {stored_as}: every value reads as {declared}, but the model saw {stored_as} values"
+            message = f"{{count}} values stored as {stored_as}: each reads as {declared}, "
+            message += f"but the model saw {stored_as}s"
             finding = self.finding(Check.TYPE, "type", present, self.raw, message)
             return [replace(f, severity=Severity.WARN) for f in finding]
         return []
+
+    def _stored_as_other(self, stored_as: str | None) -> pl.Series:
+        """The values stored as another type: in a JSON log mixing numbers and strings, only the strings."""
+        present = self.raw.is_not_null()
+        source = self.table.source
+        if stored_as == "string" and source.format is InputFormat.JSONL and self.feature.type in _NUMBERS:
+            present = present & ~json_numbers(source, self.feature.path_in(self.table.dataset))
+        return present
 
     def nulls(self) -> list[Finding]:
         if self.feature.nullable:

@@ -155,3 +155,12 @@ def test_a_feature_nested_elsewhere_gets_a_hint(tmp_path: Path) -> None:
     )
     unexpected = {f.feature for f in validation.findings if f.check is Check.UNEXPECTED_COLUMN}
     assert unexpected == {"features.age", "features.score", "features.country"}
+
+
+def test_a_json_field_mixing_numbers_and_strings_counts_only_the_strings(tmp_path: Path) -> None:
+    rows: list[dict[str, object]] = [{"age": 1, "score": 1.5, "country": "US", "ts": "2026-01-01"} for _ in range(5)]
+    rows[3]["score"] = "41.5"
+    validation = run_validation(tmp_path, "serving.jsonl", rows, Dataset.SERVING)
+    finding = only(validation, Check.TYPE, "score")
+    assert (finding.severity, finding.count, finding.examples) == (Severity.WARN, 1, ("41.5",))
+    assert finding.message == "1 value stored as string: each reads as float, but the model saw strings"
