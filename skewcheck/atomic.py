@@ -8,9 +8,17 @@ from pathlib import Path
 
 
 def write_atomic(path: str | Path, data: str | bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    """Write to a temporary file beside `path`, flush it to disk, then rename it over `path`.
+
+    A path that exists and is not a regular file (/dev/stdout, a FIFO, a symlink) is written into,
+    not replaced: renaming over it would destroy the thing it names.
+    """
     target = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        with target.open("wb") as stream:
+            stream.write(payload)
+        return
     descriptor, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
     try:
         with os.fdopen(descriptor, "wb") as stream:

@@ -122,13 +122,16 @@ def check(
 
 
 def _inferred_schema(train: str, serving: str, options: runner.Options, save_to: str | None) -> Schema:
+    if save_to == "-":
+        raise UsageError("--save-schema needs a file: stdout carries the report")
     _check_output_path(save_to)
     text, schema = runner.infer_for_audit(train, serving, options)
     if save_to is not None:
-        _write_output(save_to, text, [train, serving], "the schema")
+        inputs = [*_files(train, options.train_format), *_files(serving, options.serving_format)]
+        _write_output(save_to, text, inputs, "the schema")
     kept = f"saved to {save_to}" if save_to else "--save-schema PATH keeps it for review"
     _stderr().print(
-        f"skewcheck: no --schema given: inferred one from {train} ({len(schema.features)} features); {kept}",
+        f"skewcheck: no --schema given: inferred one from {train} ({_plural(len(schema.features), 'feature')}); {kept}",
         markup=False,
         highlight=False,
         soft_wrap=True,
@@ -188,10 +191,11 @@ def infer(
         _check_output_path(output)
         command = _infer_command(data, options) + (f" --serving-log {shlex.quote(serving_log)}" if serving_log else "")
         text = infer_schema(data, options, command=command, serving_log=serving_log)
-        if output is None:
+        if output in (None, "-"):
             sys.stdout.write(text)
         else:
-            _write_output(output, text, [str(path) for path in resolve_source(data, data_format).files], "the schema")
+            inputs = [*_files(data, data_format), *(_files(serving_log, None) if serving_log else [])]
+            _write_output(output, text, inputs, "the schema")
 
 
 def _infer_command(data: str, options: InferOptions) -> str:
@@ -311,6 +315,15 @@ def _fail(message: str, code: ExitCode) -> NoReturn:
     raise typer.Exit(int(code))
 
 
+def _files(spec: str, data_format: InputFormat | None) -> list[str]:
+    """The files an input stands for: a directory's or a glob's files are inputs too."""
+    return [str(path) for path in resolve_source(spec, data_format).files]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def _check_output_path(output: str | None) -> None:
     """Fail before the audit, not after it, when the report could not be written anyway."""
     if output in (None, "-"):
@@ -318,6 +331,8 @@ def _check_output_path(output: str | None) -> None:
     target = Path(output).resolve()
     if target.is_dir():
         raise UsageError(f"{output}: is a directory; name a file for the report")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise UsageError(f"{output}: {target.parent} is a file, not a folder")
     if not target.parent.is_dir():
         raise UsageError(f"{output}: folder {target.parent} does not exist")
     if not os.access(target.parent, os.W_OK):

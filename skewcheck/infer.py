@@ -305,7 +305,8 @@ def with_serving_paths(inferred: Inferred, serving: Source) -> Inferred:
     of that name in exactly one place gives the feature's serving_path.
     """
     try:
-        serving_schema = scan_source(serving).collect_schema()
+        # Every line: a field first seen after line 100 is still a field of the log.
+        serving_schema = scan_source(serving, infer_all_rows=True).collect_schema()
     except (pl.exceptions.PolarsError, OSError) as error:
         raise diagnose_unreadable(serving.files, serving.format, error) from None
     nested: dict[str, list[tuple[str, ...]]] = {}

@@ -54,7 +54,7 @@ def read_row_counts(reader: Reader, key_path: KeyPath) -> dict[Any, RowCount]:
         for key in bounds:
             value_path, rule = _constraint(reader, (*path, key))
             values[key] = reader.integer(value_path, minimum=0)
-            if rule is not None and rule.mostly != 1:
+            if isinstance(reader.value((*path, key)), dict) and "mostly" in reader.value((*path, key)):
                 reader.fail((*path, key, "mostly"), "'mostly' does not apply to a row count")
             if rule is not None:
                 rules[key] = rule
