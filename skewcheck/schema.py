@@ -123,6 +123,11 @@ class Defaults:
 Bound = float | dt.datetime | dt.date
 
 
+def bound_text(bound: object) -> str:
+    """A bound as the schema file wrote it: 120, not 120.0."""
+    return f"{bound:.15g}" if isinstance(bound, float) else str(bound)
+
+
 @dataclass(frozen=True)
 class Feature:
     name: str

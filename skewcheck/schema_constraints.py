@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from skewcheck.schema import ENVIRONMENTS, Bound, FeatureType, Kind, RowCount, Rule, Severity
+from skewcheck.schema import ENVIRONMENTS, Bound, FeatureType, Kind, RowCount, Rule, Severity, bound_text
 from skewcheck.schema_file import KeyPath, Reader, describe, key_name
 
 CONSTRAINT_KEYS = (
@@ -122,7 +122,7 @@ def _require(reader: Reader, path: KeyPath, type_: FeatureType, types: set[Featu
 def _check_consistency(reader: Reader, key_path: KeyPath, fields: dict[str, Any], type_: FeatureType) -> None:
     low, high = fields.get("min"), fields.get("max")
     if low is not None and high is not None and low > high:
-        reader.fail((*key_path, "max"), f"min {_shown(low)} is above max {_shown(high)}")
+        reader.fail((*key_path, "max"), f"min {bound_text(low)} is above max {bound_text(high)}")
     shortest, longest = fields.get("min_length"), fields.get("max_length")
     if shortest is not None and longest is not None and shortest > longest:
         reader.fail((*key_path, "max_length"), f"min_length {shortest} is above max_length {longest}")
@@ -130,11 +130,6 @@ def _check_consistency(reader: Reader, key_path: KeyPath, fields: dict[str, Any]
         reader.fail(
             (*key_path, "max_null_rate"), "'max_null_rate' needs a nullable feature (nullable: false allows none)"
         )
-
-
-def _shown(bound: Any) -> str:
-    # 10, not 10.0: the file said 10.
-    return f"{bound:.15g}" if isinstance(bound, float) else str(bound)
 
 
 def _bound(reader: Reader, path: KeyPath, type_: FeatureType) -> Bound:

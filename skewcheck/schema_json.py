@@ -163,11 +163,11 @@ def _constraint(plain: Spec, *, mostly: bool = True) -> Spec:
         "severity": {"enum": [Severity.FAIL.value, Severity.WARN.value], "default": Severity.FAIL.value},
         "mostly": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 1},
     }
-    if not mostly:  # a row count holds or not: no share of rows can comply
-        del specs["mostly"]
+    # A row count holds or not: no share of rows can comply.
+    keys = RULE_KEYS if mostly else RULE_KEYS - {"mostly"}
     rule = {
         "type": "object",
-        "properties": _described(RULE_KEYS - ({"mostly"} if not mostly else set()), _RULE_DOCS, specs),
+        "properties": _described(keys, _RULE_DOCS, specs),
         "required": ["value"],
         "additionalProperties": False,
     }

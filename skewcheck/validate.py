@@ -17,7 +17,7 @@ import polars as pl
 
 from skewcheck.coerce import coerce
 from skewcheck.readers import InputFormat, Table, json_numbers
-from skewcheck.schema import STRICT, Dataset, Feature, FeatureType, Schema, Severity
+from skewcheck.schema import STRICT, Dataset, Feature, FeatureType, Schema, Severity, bound_text
 
 MAX_EXAMPLES = 5
 _NUMBERS = (FeatureType.INT, FeatureType.FLOAT)
@@ -217,7 +217,7 @@ class _FeatureCheck:
             return []
         below = (self.typed < self.feature.min).fill_null(False) & self._not_nan()
         return self.finding(
-            Check.MIN, "min", below, self.typed, f"{{count}} values below min {_bound(self.feature.min)}"
+            Check.MIN, "min", below, self.typed, f"{{count}} values below min {bound_text(self.feature.min)}"
         )
 
     def maximum(self) -> list[Finding]:
@@ -226,13 +226,12 @@ class _FeatureCheck:
         # polars orders NaN above every number; NaN is the nan check's business, not max's.
         above = (self.typed > self.feature.max).fill_null(False) & self._not_nan()
         return self.finding(
-            Check.MAX, "max", above, self.typed, f"{{count}} values above max {_bound(self.feature.max)}"
+            Check.MAX, "max", above, self.typed, f"{{count}} values above max {bound_text(self.feature.max)}"
         )
 
-    def _not_nan(self) -> pl.Series:
-        if self.typed.dtype.is_float():
-            return ~self.typed.is_nan().fill_null(False)
-        return pl.Series([True] * self.typed.len())
+    def _not_nan(self) -> pl.Series | bool:
+        # polars orders NaN above every number; NaN is the nan check's business, not the range's.
+        return ~self.typed.is_nan().fill_null(False) if self.typed.dtype.is_float() else True
 
     def domain(self) -> list[Finding]:
         if self.feature.values is None:
@@ -301,11 +300,6 @@ _CONSTRAINTS = (
 def _is_text_temporal(declared: FeatureType, stored_as: str, table: Table) -> bool:
     # CSV and JSON have no datetime type: ISO-8601 strings there are simply datetimes.
     return declared.is_temporal and stored_as == "string" and table.source.format.is_text
-
-
-def _bound(value: object) -> str:
-    # 120, not 120.0: the schema said 120.
-    return f"{value:.15g}" if isinstance(value, float) else str(value)
 
 
 def _examples(values: pl.Series) -> tuple[str, ...]:
