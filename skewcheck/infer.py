@@ -30,7 +30,7 @@ import polars as pl
 from skewcheck.coerce import coerce
 from skewcheck.diagnose import diagnose_unreadable
 from skewcheck.errors import InputError, UsageError
-from skewcheck.readers import InputFormat, Source, resolve_source, scan_source
+from skewcheck.readers import InputFormat, Source, field_expression, leaf_fields, resolve_source, scan_source
 from skewcheck.schema import Dataset, Defaults, Feature, FeatureType, Role, Rule
 from skewcheck.schema_writer import schema_text, today
 
@@ -94,10 +94,7 @@ class _Column:
     """Text with no types of its own (CSV, hive folders): the type comes from the values."""
 
     def read(self) -> pl.Expr:
-        expression = pl.col(self.path[0])
-        for part in self.path[1:]:
-            expression = expression.struct.field(part)
-        return expression
+        return field_expression(self.path)
 
 
 def infer_schema(
@@ -310,16 +307,9 @@ def with_serving_paths(inferred: Inferred, serving: Source) -> Inferred:
     except (pl.exceptions.PolarsError, OSError) as error:
         raise diagnose_unreadable(serving.files, serving.format, error) from None
     nested: dict[str, list[tuple[str, ...]]] = {}
-
-    def visit(path: tuple[str, ...], dtype: Any) -> None:
-        if isinstance(dtype, pl.Struct):
-            for field in dtype.fields:
-                visit((*path, field.name), field.dtype)
-        elif len(path) > 1:
+    for path, _ in leaf_fields(serving_schema):
+        if len(path) > 1:
             nested.setdefault(path[-1], []).append(path)
-
-    for name, dtype in serving_schema.items():
-        visit((name,), dtype)
     return replace(inferred, features=tuple(_placed(f, serving_schema, nested) for f in inferred.features))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -171,11 +171,8 @@ def json_numbers(source: Source, path: tuple[str, ...]) -> pl.Series:
     dtype: pl.DataType = pl.Float64()
     for part in reversed(path[1:]):
         dtype = pl.Struct({part: dtype})
-    expression = pl.col(path[0])
-    for part in path[1:]:
-        expression = expression.struct.field(part)
     frames = [pl.scan_ndjson(glob.escape(str(f)), schema={path[0]: dtype}, ignore_errors=True) for f in source.files]
-    return pl.concat(frames).select(expression.is_not_null()).collect().to_series()
+    return pl.concat(frames).select(field_expression(path).is_not_null()).collect().to_series()
 
 
 def _scan_file(path: Path, format: InputFormat, *, infer_all_rows: bool) -> pl.LazyFrame:
@@ -202,21 +199,41 @@ def _resolve(paths: dict[str, tuple[str, ...]], file_schema: pl.Schema) -> dict[
     return found
 
 
+def field_expression(path: tuple[str, ...]) -> pl.Expr:
+    """A column, or a field nested in struct columns: ("features", "age") is features.age."""
+    expression = pl.col(path[0])
+    for part in path[1:]:
+        expression = expression.struct.field(part)
+    return expression
+
+
+def leaf_fields(file_schema: pl.Schema) -> Iterator[tuple[tuple[str, ...], pl.DataType]]:
+    """Every column and every field of a struct column, depth first in file order, as (path, dtype)."""
+
+    def walk(path: tuple[str, ...], dtype: pl.DataType) -> Iterator[tuple[tuple[str, ...], pl.DataType]]:
+        if isinstance(dtype, pl.Struct) and dtype.fields:
+            for field in dtype.fields:
+                yield from walk((*path, field.name), _instance(field.dtype))
+        else:
+            yield path, dtype
+
+    for name, dtype in file_schema.items():
+        yield from walk((name,), _instance(dtype))
+
+
 def _expression_for(path: tuple[str, ...], file_schema: pl.Schema) -> pl.Expr | None:
     dotted = ".".join(path)
     if dotted in file_schema:  # a flat column whose name has dots in it
         return pl.col(dotted)
     if path[0] not in file_schema:
         return None
-    expression, dtype = pl.col(path[0]), _instance(file_schema[path[0]])
+    dtype = _instance(file_schema[path[0]])
     for part in path[1:]:
-        if not isinstance(dtype, pl.Struct):
-            return None
-        fields = {f.name: f.dtype for f in dtype.fields}
+        fields = {f.name: f.dtype for f in dtype.fields} if isinstance(dtype, pl.Struct) else {}
         if part not in fields:
             return None
-        expression, dtype = expression.struct.field(part), _instance(fields[part])
-    return expression
+        dtype = _instance(fields[part])
+    return field_expression(path)
 
 
 def _unexpected(file_schema: pl.Schema, used_paths: Iterable[tuple[str, ...]]) -> list[str]:
