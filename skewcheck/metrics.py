@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special, stats
-from scipy.spatial import distance
+
+# scipy is imported where a metric needs it: half a second that `validate` and `infer` never pay.
 
 Counts = npt.NDArray[np.int64]
 Values = npt.NDArray[np.float64]
@@ -79,6 +79,8 @@ def psi(train_counts: Counts, serving_counts: Counts) -> float:
 
 def jensen_shannon(train_counts: Counts, serving_counts: Counts) -> float:
     """Jensen-Shannon distance, base 2, in [0, 1]."""
+    from scipy.spatial import distance
+
     value = float(distance.jensenshannon(shares(train_counts), shares(serving_counts), base=2))
     # Identical inputs can give sqrt of a tiny negative rounding error: nan.
     return 0.0 if math.isnan(value) else value
@@ -90,6 +92,8 @@ def linf(train_counts: Counts, serving_counts: Counts) -> float:
 
 def chi2_pvalue(train_counts: Counts, serving_counts: Counts) -> float:
     """Chi-square test of homogeneity; categories seen on neither side are dropped."""
+    from scipy import stats
+
     table = np.vstack([train_counts, serving_counts])
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:
@@ -125,6 +129,8 @@ def ks_and_wasserstein(train_values: Values, serving_values: Values, train_std: 
     two CDFs, as scipy.stats.wasserstein_distance computes it, divided by the training standard
     deviation: infinite when training is constant and serving is not.
     """
+    from scipy import stats
+
     merged, train_cdf, serving_cdf = _ecdfs(train_values, serving_values)
     gaps = np.abs(train_cdf - serving_cdf)
     w1 = _in_standard_deviations(float(np.sum(gaps[:-1] * np.diff(merged))), train_std)
@@ -176,6 +182,8 @@ def noise_level(
     KS uses Kolmogorov's limit distribution; L-infinity a normal bound on the largest share difference.
     None for Wasserstein, whose noise depends on the shape of the distribution.
     """
+    from scipy import special, stats
+
     if train_count == 0 or serving_count == 0:
         return None
     inverse_n = 1 / train_count + 1 / serving_count
