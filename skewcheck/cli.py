@@ -27,7 +27,7 @@ from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.infer import InferOptions, infer_schema
 from skewcheck.readers import InputFormat, resolve_source
 from skewcheck.report import FailOn, Report
-from skewcheck.reporters import OutputFormat, json_report, render, table
+from skewcheck.reporters import OutputFormat, render, table
 from skewcheck.schema import ENVIRONMENTS, Schema
 from skewcheck.schema_diff import diff_schemas, render_changes
 from skewcheck.schema_json import json_schema
@@ -72,6 +72,16 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What
 JsonOption = Annotated[
     str | None, typer.Option("--json", metavar="PATH", help="Also write the JSON report here ('-' for stdout).")
 ]
+MarkdownOption = Annotated[
+    str | None, typer.Option("--markdown", metavar="PATH", help="Also write a Markdown report ('-' for stdout).")
+]
+JunitOption = Annotated[
+    str | None, typer.Option("--junit", metavar="PATH", help="Also write a JUnit XML report ('-' for stdout).")
+]
+StepSummaryOption = Annotated[
+    bool,
+    typer.Option("--step-summary/--no-step-summary", help="Append Markdown to $GITHUB_STEP_SUMMARY when it is set."),
+]
 FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="'warn' makes warnings fail the run too.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line summary.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
@@ -90,6 +100,9 @@ def check(
     ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
     json_path: JsonOption = None,
+    markdown_path: MarkdownOption = None,
+    junit_path: JunitOption = None,
+    step_summary: StepSummaryOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
     train_format: Annotated[
         InputFormat | None, typer.Option("--train-format", help="Override the format read from the file name.")
@@ -109,7 +122,7 @@ def check(
         train_format=train_format, serving_format=serving_format, sample=sample, seed=seed, fail_on=fail_on
     )
     with _errors_to_exit_codes(debug):
-        _check_output_path(json_path)
+        outputs = _outputs(json_path, markdown_path, junit_path)
         if schema is None:
             audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
         elif save_schema is not None:
@@ -117,7 +130,7 @@ def check(
         else:
             audit_schema = schema
         report = runner.run(train, serving, audit_schema, options)
-        _emit(report, output_format, json_path, quiet)
+        _emit(report, output_format, outputs, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
 
 
@@ -220,6 +233,9 @@ def validate(
     ] = Environment.SERVING,
     output_format: FormatOption = OutputFormat.TABLE,
     json_path: JsonOption = None,
+    markdown_path: MarkdownOption = None,
+    junit_path: JunitOption = None,
+    step_summary: StepSummaryOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
     data_format: Annotated[
         InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
@@ -231,9 +247,9 @@ def validate(
     dataset = ENVIRONMENTS[environment]
     options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on)
     with _errors_to_exit_codes(debug):
-        _check_output_path(json_path)
+        outputs = _outputs(json_path, markdown_path, junit_path)
         report = runner.validate_dataset(data, schema, dataset, options)
-        _emit(report, output_format, json_path, quiet)
+        _emit(report, output_format, outputs, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
 
 
@@ -260,16 +276,42 @@ def diff_schema(
     raise typer.Exit(1 if any(change.breaking for change in changes) else 0)
 
 
-def _emit(report: Report, output_format: OutputFormat, json_path: str | None, quiet: bool) -> None:
-    """The payload on stdout (the table, or a machine format with the summary on stderr), and report files."""
-    if json_path not in (None, "-"):
-        _write_output(json_path, json_report.render(report), _input_files(report))
-    payload = OutputFormat.JSON if json_path == "-" else output_format
+def _outputs(json_path: str | None, markdown_path: str | None, junit_path: str | None) -> dict[OutputFormat, str]:
+    """The report files asked for; at most one of them may be '-' (stdout)."""
+    asked = {OutputFormat.JSON: json_path, OutputFormat.MARKDOWN: markdown_path, OutputFormat.JUNIT: junit_path}
+    outputs = {output_format: path for output_format, path in asked.items() if path is not None}
+    if sum(path == "-" for path in outputs.values()) > 1:
+        raise UsageError("only one report can go to stdout ('-')")
+    for path in outputs.values():
+        _check_output_path(path)
+    return outputs
+
+
+def _emit(
+    report: Report, output_format: OutputFormat, outputs: dict[OutputFormat, str], quiet: bool, step_summary: bool
+) -> None:
+    """Report files, the GitHub step summary, then the payload on stdout (the summary on stderr when it is data)."""
+    for file_format, path in outputs.items():
+        if path != "-":
+            _write_output(path, render(report, file_format), _input_files(report))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and summary_file:
+        _append(summary_file, render(report, OutputFormat.MARKDOWN))
+    payload = next((file_format for file_format, path in outputs.items() if path == "-"), output_format)
     if payload.is_human:
         _stdout().print(table.summary(report) if quiet else table.renderable(report))
     else:
         sys.stdout.write(render(report, payload))
         _stderr().print(table.summary(report))
+
+
+def _append(path: str, text: str) -> None:
+    # GitHub hands each step its own summary file to append to: appending is the contract, not a rename.
+    try:
+        with Path(path).open("a", encoding="utf-8") as stream:
+            stream.write(text + "\n")
+    except OSError as error:
+        raise UsageError(f"{path} ($GITHUB_STEP_SUMMARY): cannot append: {error.strerror or error}") from None
 
 
 def _input_files(report: Report) -> list[str]:

@@ -14,3 +14,5 @@ os.environ.setdefault("COLUMNS", "200")
 def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
+    # A CI job's own step summary must not receive the tests' reports.
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)

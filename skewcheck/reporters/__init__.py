@@ -6,12 +6,15 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from skewcheck.report import Report
-from skewcheck.reporters import json_report, table
+from skewcheck.reporters import github, json_report, junit, markdown, table
 
 
 class OutputFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
+    MARKDOWN = "markdown"
+    JUNIT = "junit"
+    GITHUB = "github"
 
     @property
     def is_human(self) -> bool:
@@ -21,6 +24,9 @@ class OutputFormat(StrEnum):
 RENDERERS: dict[OutputFormat, Callable[[Report], str]] = {
     OutputFormat.TABLE: table.render,
     OutputFormat.JSON: json_report.render,
+    OutputFormat.MARKDOWN: markdown.render,
+    OutputFormat.JUNIT: junit.render,
+    OutputFormat.GITHUB: github.render,
 }
 
 

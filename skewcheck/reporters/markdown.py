@@ -1,0 +1,167 @@
+"""The report as GitHub-flavoured Markdown, for a pull-request comment or $GITHUB_STEP_SUMMARY.
+
+Problems come first and in full; passing and skipped features fold away in a <details> block,
+because a reviewer reads the comment for what went wrong.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from skewcheck.checks import FeatureResult, Status
+from skewcheck.report import InputSummary, Report
+from skewcheck.schema import Severity
+from skewcheck.validate import Check, Finding
+
+_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
+_SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
+_PROBLEMS = (Status.FAIL, Status.ERROR, Status.WARN)
+_MAX_PATHS = 3
+
+
+def render(report: Report) -> str:
+    status, _, rest = report.summary_line().partition(": ")
+    parts = [f"**{status}** · {_inline(rest)}", _inputs(report)]
+    problems = _ranked(f for f in report.features if f.status in _PROBLEMS)
+    if problems:
+        parts.append("### Drifted features\n\n" + _features_table(problems, with_thresholds=True))
+    findings = sorted(
+        (f for f in report.findings if f.check is not Check.UNEXPECTED_COLUMN),
+        key=lambda f: _SEVERITY_ORDER[f.severity],  # sorted() is stable: the report's order within a severity
+    )
+    if findings:
+        parts.append("### Schema findings\n\n" + _findings_table(findings))
+    parts.extend(_unexpected_columns(report))
+    rest_features = _ranked(f for f in report.features if f.status not in _PROBLEMS)
+    if rest_features:
+        passing = sum(1 for f in rest_features if f.status is Status.PASS)
+        skipped = len(rest_features) - passing
+        # The blank lines inside <details> let GitHub render the Markdown table in it.
+        parts.append(
+            f"<details><summary>{passing} passing, {skipped} skipped features</summary>\n\n"
+            + _features_table(rest_features, with_thresholds=False)
+            + "\n\n</details>"
+        )
+    return "\n\n".join(parts) + "\n"
+
+
+def _inputs(report: Report) -> str:
+    lines = [f"- {name}: {_input(summary)}" for name, summary in (("train", report.train), ("serving", report.serving))
+             if summary is not None]  # fmt: skip
+    lines.append(f"- schema: {_inline(report.schema_path)} (sha256 `{report.schema_sha256[:12]}`)")
+    elapsed = sum(report.timings.values())
+    footer = [f"skewcheck {_inline(report.skewcheck_version or 'unknown')}", _inline(report.created_at)]
+    if report.timings:
+        footer.append(f"{elapsed:.2f} s")
+    lines.append("- " + " · ".join(part for part in footer if part))
+    return "\n".join(lines)
+
+
+def _input(summary: InputSummary) -> str:
+    sampled = f", sampled {summary.sampled_rows:,}" if summary.sampled_rows is not None else ""
+    text = f"{_inline(summary.spec)} ({summary.format}, {summary.rows:,} rows{sampled})"
+    if summary.paths and tuple(summary.paths) != (summary.spec,):
+        # A glob or folder: name the files it found, but never a wall of them.
+        shown = ", ".join(_inline(p) for p in summary.paths[:_MAX_PATHS])
+        more = f", … ({len(summary.paths) - _MAX_PATHS} more)" if len(summary.paths) > _MAX_PATHS else ""
+        text += f": {shown}{more}"
+    return text
+
+
+def _ranked(features: Iterable[FeatureResult]) -> list[FeatureResult]:
+    return sorted(features, key=lambda f: (_ORDER[f.status], -_gate_value(f)))
+
+
+def _features_table(features: Sequence[FeatureResult], *, with_thresholds: bool) -> str:
+    header = ["feature", "type", "status", "gate metric", "value"]
+    header += ["warn / fail", "reason"] if with_thresholds else ["reason"]
+    rows = []
+    for feature in features:
+        gate = feature.drift_gate
+        row = [
+            feature.name,
+            str(feature.type),
+            f"**{feature.status}**" if feature.status in _PROBLEMS else str(feature.status),
+            gate.metric if gate else "",
+            _number(gate.value) if gate else "",
+        ]
+        if with_thresholds:
+            row.append(f"{gate.warn:g} / {gate.fail:g}" if gate else "")
+        row.append("\n".join(feature.reasons))
+        rows.append(row)
+    return _table(header, rows, right={"value"}, raw={"status"})
+
+
+def _findings_table(findings: Sequence[Finding]) -> str:
+    header = ["dataset", "feature", "check", "severity", "count", "rate", "examples", "message"]
+    rows = [
+        [
+            str(f.dataset),
+            f.feature,
+            str(f.check),
+            f"**{f.severity}**" if f.severity is Severity.FAIL else str(f.severity),
+            "" if f.count is None else f"{f.count:,}",
+            _percent(f.rate),
+            ", ".join(repr(e) for e in f.examples),
+            f.message,
+        ]
+        for f in findings
+    ]
+    return _table(header, rows, right={"count", "rate"}, raw={"severity"})
+
+
+def _unexpected_columns(report: Report) -> list[str]:
+    lines = []
+    for dataset in ("train", "serving"):
+        columns = [f.feature for f in report.findings if f.check is Check.UNEXPECTED_COLUMN and f.dataset == dataset]
+        if columns:
+            shown = ", ".join(_inline(c) for c in columns[:12]) + (
+                f", … ({len(columns) - 12} more)" if len(columns) > 12 else ""
+            )
+            lines.append(f"_info: {dataset} has columns the schema does not mention: {shown}_")
+    return lines
+
+
+def _table(header: list[str], rows: list[list[str]], *, right: set[str], raw: set[str]) -> str:
+    """A GFM table; `raw` columns hold our own Markdown, every other cell is data and is escaped."""
+    align = ["---:" if column in right else "---" for column in header]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    for row in rows:
+        cells = [cell if column in raw else _cell(cell) for column, cell in zip(header, row, strict=True)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Data made inert in a table cell: it can neither end the cell, nor the row, nor open code or HTML."""
+    # Backslashes first, so a value ending in `\` cannot escape the pipe we add after it.
+    for char, escaped in (("\\", "\\\\"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("`", "\\`")):
+        text = text.replace(char, escaped)
+    # <br> keeps a multi-line reason readable without starting a new table row.
+    return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
+
+
+def _inline(text: str) -> str:
+    """Data outside a table: one line, no code spans or HTML."""
+    return " ".join(_cell(text).replace("<br>", " ").split())
+
+
+def _gate_value(feature: FeatureResult) -> float:
+    gate = feature.drift_gate
+    if gate is None or gate.value is None or math.isnan(gate.value):
+        return -math.inf
+    return gate.value
+
+
+# Same formats as reporters/table, which this module may not import (one layer).
+def _number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.4g}" if math.isfinite(value) else str(value)
+
+
+def _percent(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1%}" if value >= 0.001 or value == 0 else f"{value:.3%}"
