@@ -7,13 +7,13 @@ and turning warnings red there would disagree with skewcheck's own exit code.
 
 from __future__ import annotations
 
-import math
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import Report
+from skewcheck.reporters.numbers import number
 from skewcheck.schema import Severity
 from skewcheck.validate import Finding
 
@@ -93,7 +93,7 @@ def _system_out(case: ET.Element, text: str) -> None:
 
 def _gate_lines(feature: FeatureResult) -> str:
     return "\n".join(
-        f"{gate.metric} = {_number(gate.value)} (warn {gate.warn:g}, fail {gate.fail:g}): {gate.status}"
+        f"{gate.metric} = {number(gate.value)} (warn {gate.warn:g}, fail {gate.fail:g}): {gate.status}"
         for gate in feature.gates
     )
 
@@ -111,9 +111,3 @@ def _timestamp(created_at: str) -> str:
 
 def _text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value)
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.4g}" if math.isfinite(value) else str(value)

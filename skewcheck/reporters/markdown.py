@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
+from skewcheck.reporters.numbers import number, percent
 from skewcheck.schema import Severity
 from skewcheck.validate import Check, Finding
 
@@ -84,7 +85,7 @@ def _features_table(features: Sequence[FeatureResult], *, with_thresholds: bool)
             str(feature.type),
             f"**{feature.status}**" if feature.status in _PROBLEMS else str(feature.status),
             gate.metric if gate else "",
-            _number(gate.value) if gate else "",
+            number(gate.value) if gate else "",
         ]
         if with_thresholds:
             row.append(f"{gate.warn:g} / {gate.fail:g}" if gate else "")
@@ -102,7 +103,7 @@ def _findings_table(findings: Sequence[Finding]) -> str:
             str(f.check),
             f"**{f.severity}**" if f.severity is Severity.FAIL else str(f.severity),
             "" if f.count is None else f"{f.count:,}",
-            _percent(f.rate),
+            percent(f.rate),
             ", ".join(repr(e) for e in f.examples),
             f.message,
         ]
@@ -155,13 +156,3 @@ def _gate_value(feature: FeatureResult) -> float:
 
 
 # Same formats as reporters/table, which this module may not import (one layer).
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.4g}" if math.isfinite(value) else str(value)
-
-
-def _percent(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:.1%}" if value >= 0.001 or value == 0 else f"{value:.3%}"

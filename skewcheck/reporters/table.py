@@ -11,6 +11,7 @@ from rich.text import Text
 
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
+from skewcheck.reporters.numbers import number, percent
 from skewcheck.validate import Check, Finding
 
 STYLES = {
@@ -72,13 +73,13 @@ def _feature_cells(feature: FeatureResult) -> list[str | Text]:
     gate = feature.drift_gate
     nulls = ""
     if "null_rate_train" in feature.metrics:
-        nulls = f"{_percent(feature.metrics['null_rate_train'])} → {_percent(feature.metrics['null_rate_serving'])}"
+        nulls = f"{percent(feature.metrics['null_rate_train'])} → {percent(feature.metrics['null_rate_serving'])}"
     return [
         feature.name,
         str(feature.type),
         Text(str(feature.status), style=STYLES[str(feature.status)]),
         gate.metric if gate else "",
-        _number(gate.value) if gate else "",
+        number(gate.value) if gate else "",
         f"{gate.warn:g} / {gate.fail:g}" if gate else "",
         nulls,
         "; ".join(feature.reasons),
@@ -96,7 +97,7 @@ def _findings_table(findings: list[Finding]) -> Table:
             str(finding.check),
             Text(str(finding.severity), style=STYLES[str(finding.severity)]),
             "" if finding.count is None else f"{finding.count:,}",
-            _percent(finding.rate),
+            percent(finding.rate),
             ", ".join(repr(e) for e in finding.examples),
             finding.message,
         )
@@ -118,15 +119,3 @@ def _gate_value(feature: FeatureResult) -> float:
     if gate is None or gate.value is None or math.isnan(gate.value):
         return -math.inf
     return gate.value
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.4g}" if math.isfinite(value) else str(value)
-
-
-def _percent(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:.1%}" if value >= 0.001 or value == 0 else f"{value:.3%}"
