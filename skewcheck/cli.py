@@ -78,6 +78,9 @@ MarkdownOption = Annotated[
 JunitOption = Annotated[
     str | None, typer.Option("--junit", metavar="PATH", help="Also write a JUnit XML report ('-' for stdout).")
 ]
+ExamplesOption = Annotated[
+    bool, typer.Option("--examples/--no-examples", help="Show example values in reports (pii features are hashed).")
+]
 StepSummaryOption = Annotated[
     bool,
     typer.Option("--step-summary/--no-step-summary", help="Append Markdown to $GITHUB_STEP_SUMMARY when it is set."),
@@ -103,6 +106,7 @@ def check(
     markdown_path: MarkdownOption = None,
     junit_path: JunitOption = None,
     step_summary: StepSummaryOption = True,
+    examples: ExamplesOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
     train_format: Annotated[
         InputFormat | None, typer.Option("--train-format", help="Override the format read from the file name.")
@@ -119,7 +123,12 @@ def check(
 ) -> None:
     """Compare TRAIN and SERVING against the schema and report drift per feature."""
     options = runner.Options(
-        train_format=train_format, serving_format=serving_format, sample=sample, seed=seed, fail_on=fail_on
+        train_format=train_format,
+        serving_format=serving_format,
+        sample=sample,
+        seed=seed,
+        fail_on=fail_on,
+        examples=examples,
     )
     with _errors_to_exit_codes(debug):
         outputs = _outputs(json_path, markdown_path, junit_path)
@@ -236,6 +245,7 @@ def validate(
     markdown_path: MarkdownOption = None,
     junit_path: JunitOption = None,
     step_summary: StepSummaryOption = True,
+    examples: ExamplesOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
     data_format: Annotated[
         InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
@@ -245,7 +255,7 @@ def validate(
 ) -> None:
     """Validate one dataset against the schema (no drift): exit 0, 3, or 2."""
     dataset = ENVIRONMENTS[environment]
-    options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on)
+    options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
     with _errors_to_exit_codes(debug):
         outputs = _outputs(json_path, markdown_path, junit_path)
         report = runner.validate_dataset(data, schema, dataset, options)

@@ -17,6 +17,7 @@ from pathlib import Path
 from skewcheck.checks import FeatureResult, compare_feature, errored, skipped
 from skewcheck.errors import InputError
 from skewcheck.infer import InferOptions, infer, render, with_serving_paths, without_constraints
+from skewcheck.privacy import redact
 from skewcheck.profiles import NumericProfile, profile_feature
 from skewcheck.readers import InputFormat, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
@@ -39,6 +40,8 @@ class Options:
     categories and validation still see every row."""
     seed: int = 0
     fail_on: FailOn = FailOn.FAIL
+    examples: bool = True
+    """False drops every example value and top category from the report (pii features are always hashed)."""
 
 
 def run(train: str, serving: str, schema: str | Path | Schema, options: Options = Options()) -> Report:
@@ -105,12 +108,14 @@ def _report(
     train: InputSummary | None,
     serving: InputSummary | None,
 ) -> Report:
+    findings = _ordered([finding for validation in validations for finding in validation.findings])
+    findings, features = redact(findings, features, schema, keep_examples=options.examples)
     return Report(
         train=train,
         serving=serving,
         schema_path=schema.path,
         schema_sha256=schema.sha256,
-        findings=_ordered([finding for validation in validations for finding in validation.findings]),
+        findings=findings,
         features=features,
         fail_on=options.fail_on,
         skewcheck_version=skewcheck_version(),

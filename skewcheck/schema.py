@@ -151,6 +151,8 @@ class Feature:
     max_null_rate: float | None = None
     allow_nan: bool = False
     allow_inf: bool = False
+    pii: bool = False
+    """Personal data: reports never show its raw values (see privacy.py)."""
     rules: Mapping[str, Rule] = field(default_factory=dict)
     """Severity and tolerance per constraint key (min, max, nullable, values, pattern, ...), where not strict."""
 

@@ -51,6 +51,7 @@ _APPLIES_TO: dict[str, list[str]] = {
 _FEATURE_DOCS = {
     "type": "The declared type (required). int, float, datetime, date are numeric; bool, string, category categorical.",
     "description": "Free text; skewcheck ignores it.",
+    "pii": "Personal data: no report shows its raw values (examples and top categories are hashed).",
     "nullable": "false: any null is a `null` finding.",
     "min": "Inclusive lower bound: a number, or an ISO-8601 date / datetime for date and datetime features.",
     "max": "Inclusive upper bound: a number, or an ISO-8601 date / datetime for date and datetime features.",
@@ -206,6 +207,7 @@ def _feature() -> Spec:
     specs: dict[str, Spec] = {
         "type": {"enum": [t.value for t in FeatureType]},
         "description": {"type": "string"},
+        "pii": {"type": "boolean", "default": False},
         **_constraints(),
         "drift": {"anyOf": [{"type": "boolean"}, _gate(list(GATE_METRICS))], "default": True},
         "role": {"enum": [r.value for r in Role], "default": Role.FEATURE.value},

@@ -57,7 +57,7 @@ def build_schema(document: Document, sha256: str = "") -> Schema:
 TOP_LEVEL_KEYS = {"version", "defaults", "features", "datasets"}
 FEATURE_KEYS = {
     "type", "drift", "role", "environments", "serving_path", "training_path", "min_rows",
-    "max_null_rate_increase", "max_unseen_rate", "description", *CONSTRAINT_KEYS,
+    "max_null_rate_increase", "max_unseen_rate", "description", "pii", *CONSTRAINT_KEYS,
 }  # fmt: skip
 DEFAULT_KEYS = {"numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows"}
 
@@ -134,6 +134,7 @@ class _Builder(Reader):
             serving_path=self._path((*key_path, "serving_path")) if "serving_path" in data else (),
             training_path=self._path((*key_path, "training_path")) if "training_path" in data else (),
             min_rows=self.integer((*key_path, "min_rows"), minimum=1) if "min_rows" in data else defaults.min_rows,
+            pii=self.boolean((*key_path, "pii")) if "pii" in data else False,
             max_null_rate_increase=self.thresholds(
                 (*key_path, "max_null_rate_increase"), defaults.max_null_rate_increase
             )
