@@ -150,3 +150,14 @@ class TestTable:
 
     def test_no_colour_codes_when_not_a_terminal(self) -> None:
         assert "\x1b[" not in invoke(DEMO, 3).stdout
+
+
+def test_the_table_heading_traces_the_run() -> None:
+    """An archived CI log says what was audited, against which schema, by which version, when."""
+    from skewcheck.runner import skewcheck_version
+
+    heading = invoke(DEMO, 3).stdout.splitlines()[0]
+    assert "train.parquet (14,000 rows) vs" in heading and "serving.jsonl.gz (20,000 rows)" in heading
+    assert f"skewcheck {skewcheck_version()}" in heading
+    records = invoke([*DEMO, "--json", "-"], 3).json()
+    assert records["schema"]["sha256"][:12] in heading

@@ -51,7 +51,9 @@ def summary(report: Report) -> Text:
 
 def _heading(report: Report) -> Text:
     inputs = [f"{_input(summary)}" for summary in (report.train, report.serving) if summary is not None]
-    return Text.assemble(("skewcheck ", "bold"), " vs ".join(inputs), f"  schema {report.schema_path}")
+    # An archived log must say what was audited, with what, and when.
+    traced = f"  schema {report.schema_path} ({report.schema_sha256[:12]})  skewcheck {report.skewcheck_version}"
+    return Text.assemble(("skewcheck ", "bold"), " vs ".join(inputs), traced, f"  {report.created_at}")
 
 
 def _input(summary: InputSummary) -> str:
