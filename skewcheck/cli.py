@@ -115,7 +115,10 @@ def check(
         InputFormat | None, typer.Option("--serving-format", help="Override the format read from the file name.")
     ] = None,
     sample: Annotated[
-        int | None, typer.Option("--sample", min=1, metavar="N", help="Compute drift on at most N rows per side.")
+        int | None,
+        typer.Option(
+            "--sample", min=1, metavar="N", help="Numeric drift metrics on at most N values per feature and side."
+        ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --sample.")] = 0,
     quiet: QuietOption = False,
