@@ -161,3 +161,19 @@ def test_the_table_heading_traces_the_run() -> None:
     assert f"skewcheck {skewcheck_version()}" in heading
     records = invoke([*DEMO, "--json", "-"], 3).json()
     assert records["schema"]["sha256"][:12] in heading
+
+
+@pytest.mark.parametrize("width", [80, 100, 160])
+def test_the_table_fits_narrow_terminals_without_cutting_names(width: int) -> None:
+    """A narrow terminal gets fewer columns, never truncated feature names or findings."""
+    from skewcheck import run
+    from skewcheck.reporters import table
+
+    report = run(str(FIXTURES / "train.parquet"), str(FIXTURES / "serving.jsonl.gz"), FIXTURES / "schema.yaml")
+    text = table.render(report, width=width)
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= width
+    for feature in report.features:
+        assert f"│ {feature.name} " in text
+    assert "'Leipzig'" in text
+    assert ("nulls train → serving" in text) == (width >= table.WIDE)

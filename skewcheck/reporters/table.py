@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import math
 
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
@@ -33,16 +33,30 @@ def render(report: Report, width: int = 120) -> str:
     return console.file.getvalue()
 
 
+# Below this many columns the tables drop what the reasons already say (types, null rates, rates).
+WIDE = 140
+
+
+class _Audit:
+    """The report laid out for the width it is printed at: a narrow terminal gets fewer, wider columns."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        compact = options.max_width < WIDE
+        yield _heading(self.report)
+        if self.report.features:
+            yield _features_table(self.report, compact)
+        problems = [f for f in self.report.findings if f.check is not Check.UNEXPECTED_COLUMN]
+        if problems:
+            yield _findings_table(problems, compact)
+        yield from _info_lines(self.report)
+        yield summary(self.report)
+
+
 def renderable(report: Report) -> RenderableType:
-    parts: list[RenderableType] = [_heading(report)]
-    if report.features:
-        parts.append(_features_table(report))
-    problems = [f for f in report.findings if f.check is not Check.UNEXPECTED_COLUMN]
-    if problems:
-        parts.append(_findings_table(problems))
-    parts.extend(_info_lines(report))
-    parts.append(summary(report))
-    return Group(*parts)
+    return _Audit(report)
 
 
 def summary(report: Report) -> Text:
@@ -61,13 +75,24 @@ def _input(summary: InputSummary) -> str:
     return f"{summary.spec} ({summary.rows:,} rows{sampled})"
 
 
-def _features_table(report: Report) -> Table:
+def _features_table(report: Report, compact: bool = False) -> Table:
     table = Table(title="Features", title_justify="left", expand=False)
-    for column in ("feature", "type", "status", "gate", "value", "warn / fail", "nulls train → serving", "reason"):
-        table.add_column(column, overflow="fold", justify="right" if column == "value" else "left")
     ranked = sorted(report.features, key=lambda f: (_ORDER[f.status], -_gate_value(f)))
+    if compact:
+        # The type is in the schema; thresholds and null-rate changes are in the reason when they matter.
+        table.add_column("feature", no_wrap=True)
+        table.add_column("status", no_wrap=True)
+        table.add_column("gate", no_wrap=True)
+        table.add_column("reason", overflow="fold", ratio=1, min_width=12)
+        for feature in ranked:
+            name, _, status, metric, value, _, _, reason = _feature_cells(feature)
+            table.add_row(name, status, f"{metric} {value}".strip(), reason)
+        return table
+    for column in ("feature", "type", "status", "gate", "value", "warn / fail", "nulls train → serving"):
+        table.add_column(column, no_wrap=True, justify="right" if column == "value" else "left")
+    table.add_column("reason", overflow="fold", ratio=1, min_width=20)
     for feature in ranked:
-        table.add_row(*_feature_cells(feature), style=None)
+        table.add_row(*_feature_cells(feature))
     return table
 
 
@@ -88,8 +113,17 @@ def _feature_cells(feature: FeatureResult) -> list[str | Text]:
     ]
 
 
-def _findings_table(findings: list[Finding]) -> Table:
+def _findings_table(findings: list[Finding], compact: bool = False) -> Table:
     table = Table(title="Schema findings", title_justify="left")
+    if compact:  # the message carries the count; examples follow it
+        for column in ("dataset", "feature", "check", "severity"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("message", overflow="fold", ratio=1, min_width=20)
+        for finding in findings:
+            shown = f"; e.g. {', '.join(repr(e) for e in finding.examples[:3])}" if finding.examples else ""
+            severity = Text(str(finding.severity), style=STYLES[str(finding.severity)])
+            table.add_row(str(finding.dataset), finding.feature, str(finding.check), severity, finding.message + shown)
+        return table
     for column in ("dataset", "feature", "check", "severity", "count", "rate", "examples", "message"):
         table.add_column(column, overflow="fold", justify="right" if column in ("count", "rate") else "left")
     for finding in findings:  # the report's order: failures first, training before serving
