@@ -57,6 +57,8 @@ class FeatureResult:
     metrics: dict[str, float | None] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     summary: dict[Dataset, Mapping[str, object]] = field(default_factory=dict)
+    histogram: dict[Dataset, list[float]] = field(default_factory=dict)
+    """Shares per training bin (numeric) or per category, most frequent in training first; no values."""
 
     @property
     def drift_gate(self) -> Gate | None:
@@ -100,6 +102,7 @@ def compare_feature(
         Dataset.TRAIN: train.summary(temporal=temporal),
         Dataset.SERVING: serving.summary(temporal=temporal),
     }
+    result.histogram = _histogram(train, serving)
     if sample is not None:
         train, serving = train.sampled(sample, seed), serving.sampled(sample, seed + 1)
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
@@ -116,6 +119,26 @@ def compare_feature(
     if feature.type in (FeatureType.STRING, FeatureType.CATEGORY):
         result.add_gate(_unseen_gate(feature, result.metrics["unseen_rate"], serving.count))
     return result
+
+
+HISTOGRAM_CATEGORIES = 12
+
+
+def _histogram(train: Profile, serving: Profile) -> dict[Dataset, list[float]]:
+    """Both sides' shares on the same bins: training's bins, or training's top categories then the rest."""
+    if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
+        counts = [train.bin_counts, serving.bin_counts]
+    else:
+        assert isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile)
+        shown = list(dict.fromkeys([*train.counts, *serving.counts]))[:HISTOGRAM_CATEGORIES]
+        counts = [
+            np.array([side.counts.get(c, 0) for c in shown] + [side.count - sum(side.counts.get(c, 0) for c in shown)])
+            for side in (train, serving)
+        ]
+    return {
+        dataset: [float(share) for share in metrics.shares(np.asarray(c))]
+        for dataset, c in zip(Dataset, counts, strict=True)
+    }
 
 
 def _categories(train: Profile, serving: Profile) -> int:

@@ -169,6 +169,7 @@ def _feature_record(feature: FeatureResult) -> dict[str, Any]:
         "metrics": dict(feature.metrics),
         "reasons": list(feature.reasons),
         "summary": {str(dataset): summary for dataset, summary in feature.summary.items()},
+        "histogram": {str(dataset): shares for dataset, shares in feature.histogram.items()},
     }
 
 

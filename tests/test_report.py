@@ -10,6 +10,7 @@ import pytest
 
 from skewcheck import atomic
 from skewcheck.metrics import METRICS
+from skewcheck.schema import Dataset
 from tests.helpers import FIXTURES, invoke
 
 DEMO = [
@@ -177,3 +178,23 @@ def test_the_table_fits_narrow_terminals_without_cutting_names(width: int) -> No
         assert f"│ {feature.name} " in text
     assert "'Leipzig'" in text
     assert ("nulls train → serving" in text) == (width >= table.WIDE)
+
+
+def test_drifted_features_show_both_histograms() -> None:
+    from skewcheck import run
+    from skewcheck.reporters.table import sparklines
+
+    report = run(str(FIXTURES / "train.parquet"), str(FIXTURES / "serving.jsonl.gz"), FIXTURES / "schema.yaml")
+    features = {feature.name: feature for feature in report.features}
+    distance = features["distance_km"]
+    train_shape, serving_shape = sparklines(distance).split(" → ")
+    assert len(train_shape) == len(serving_shape) == len(distance.histogram[Dataset.TRAIN])
+    assert train_shape != serving_shape
+    assert sparklines(features["basket_value"]) == ""  # passing: nothing to look at
+    for side in distance.histogram.values():
+        assert sum(side) == pytest.approx(1.0)
+    # Miles instead of kilometres: serving piles into training's lowest bins.
+    assert distance.histogram[Dataset.SERVING][1] > 3 * distance.histogram[Dataset.TRAIN][1]
+    records = report.to_records()
+    city = next(f for f in records["features"] if f["name"] == "city")
+    assert len(city["histogram"]["serving"]) == len(city["histogram"]["train"])

@@ -33,8 +33,8 @@ def render(report: Report, width: int = 120) -> str:
     return console.file.getvalue()
 
 
-# Below this many columns the tables drop what the reasons already say (types, null rates, rates).
-WIDE = 140
+# Below this many columns the tables drop what the reasons already say (types, null rates, shapes, rates).
+WIDE = 160
 
 
 class _Audit:
@@ -90,10 +90,27 @@ def _features_table(report: Report, compact: bool = False) -> Table:
         return table
     for column in ("feature", "type", "status", "gate", "value", "warn / fail", "nulls train → serving"):
         table.add_column(column, no_wrap=True, justify="right" if column == "value" else "left")
+    table.add_column("shape train → serving", no_wrap=True)
     table.add_column("reason", overflow="fold", ratio=1, min_width=20)
     for feature in ranked:
-        table.add_row(*_feature_cells(feature))
+        cells = _feature_cells(feature)
+        table.add_row(*cells[:7], sparklines(feature), cells[7])
     return table
+
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def sparklines(feature: FeatureResult) -> str:
+    """Both histograms on one scale, for a drifted or warned feature: the skew at a glance."""
+    if feature.status not in (Status.FAIL, Status.WARN) or len(feature.histogram) != 2:
+        return ""
+    sides = list(feature.histogram.values())
+    top = max(max(side, default=0.0) for side in sides) or 1.0
+    drawn = [
+        "".join(_BLOCKS[min(int(share / top * len(_BLOCKS)), len(_BLOCKS) - 1)] for share in side) for side in sides
+    ]
+    return " → ".join(drawn)
 
 
 def _feature_cells(feature: FeatureResult) -> list[str | Text]:
