@@ -87,6 +87,15 @@ StepSummaryOption = Annotated[
 ]
 FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="'warn' makes warnings fail the run too.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line summary.")]
+TrainFormatOption = Annotated[
+    InputFormat | None, typer.Option("--train-format", help="Override the format read from the file name.")
+]
+ServingFormatOption = Annotated[
+    InputFormat | None, typer.Option("--serving-format", help="Override the format read from the file name.")
+]
+DataFormatOption = Annotated[
+    InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
+]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 
 
@@ -108,12 +117,8 @@ def check(
     step_summary: StepSummaryOption = True,
     examples: ExamplesOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
-    train_format: Annotated[
-        InputFormat | None, typer.Option("--train-format", help="Override the format read from the file name.")
-    ] = None,
-    serving_format: Annotated[
-        InputFormat | None, typer.Option("--serving-format", help="Override the format read from the file name.")
-    ] = None,
+    train_format: TrainFormatOption = None,
+    serving_format: ServingFormatOption = None,
     sample: Annotated[
         int | None,
         typer.Option(
@@ -196,9 +201,7 @@ def infer(
     timestamp_drift: Annotated[
         bool, typer.Option("--timestamp-drift", help="Drift-check timestamp-named columns too.")
     ] = False,
-    data_format: Annotated[
-        InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
-    ] = None,
+    data_format: DataFormatOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Infer a schema from a dataset, to review and commit (exit 0; 2 when DATA cannot be read)."""
@@ -250,9 +253,7 @@ def validate(
     step_summary: StepSummaryOption = True,
     examples: ExamplesOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
-    data_format: Annotated[
-        InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
-    ] = None,
+    data_format: DataFormatOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
