@@ -48,6 +48,32 @@ class Gate:
     """What two samples of one distribution reach 1% of the time at these sample sizes (drift gate only)."""
 
 
+@dataclass(frozen=True)
+class Histogram:
+    """Both sides' shares on the same bins, for plots: each side's shares sum to 1 (or are all 0).
+
+    Numeric: one share per training bin, `edges` the bins' bounds (bin i is (edges[i-1], edges[i]],
+    the first and last bins open-ended), so len(shares) == len(edges) + 1.
+    Categorical: one share per value in `categories` (values training knows, largest share on
+    either side first), then per value in `unseen` (serving values training never had), then one
+    share for every other known value and one for every other unseen value.
+    """
+
+    train: list[float]
+    serving: list[float]
+    edges: list[float] | None = None
+    """None for categorical features, and for numeric ones whose bounds are personal data."""
+    categories: list[str] | None = None
+    unseen: list[str] | None = None
+
+    @property
+    def is_categorical(self) -> bool:
+        return self.categories is not None
+
+    def side(self, dataset: Dataset) -> list[float]:
+        return self.train if dataset is Dataset.TRAIN else self.serving
+
+
 @dataclass
 class FeatureResult:
     name: str
@@ -57,8 +83,7 @@ class FeatureResult:
     metrics: dict[str, float | None] = field(default_factory=dict)
     reasons: list[str] = field(default_factory=list)
     summary: dict[Dataset, Mapping[str, object]] = field(default_factory=dict)
-    histogram: dict[Dataset, list[float]] = field(default_factory=dict)
-    """Shares per training bin (numeric) or per category, most frequent in training first; no values."""
+    histogram: Histogram | None = None
 
     @property
     def drift_gate(self) -> Gate | None:
@@ -102,7 +127,7 @@ def compare_feature(
         Dataset.TRAIN: train.summary(temporal=temporal),
         Dataset.SERVING: serving.summary(temporal=temporal),
     }
-    result.histogram = _histogram(train, serving)
+    result.histogram = _histogram(feature, train, serving)
     if sample is not None:
         train, serving = train.sampled(sample, seed), serving.sampled(sample, seed + 1)
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
@@ -122,23 +147,40 @@ def compare_feature(
 
 
 HISTOGRAM_CATEGORIES = 12
+HISTOGRAM_UNSEEN = 3
 
 
-def _histogram(train: Profile, serving: Profile) -> dict[Dataset, list[float]]:
-    """Both sides' shares on the same bins: training's bins, or training's top categories then the rest."""
+def _histogram(feature: Feature, train: Profile, serving: Profile) -> Histogram:
+    """Both sides' shares on the same bins: training's bins, or the largest categories then the rest."""
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
-        counts = [train.bin_counts, serving.bin_counts]
-    else:
-        assert isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile)
-        shown = list(dict.fromkeys([*train.counts, *serving.counts]))[:HISTOGRAM_CATEGORIES]
-        counts = [
-            np.array([side.counts.get(c, 0) for c in shown] + [side.count - sum(side.counts.get(c, 0) for c in shown)])
-            for side in (train, serving)
-        ]
-    return {
-        dataset: [float(share) for share in metrics.shares(np.asarray(c))]
-        for dataset, c in zip(Dataset, counts, strict=True)
-    }
+        return Histogram(
+            _shares(train.bin_counts), _shares(serving.bin_counts), edges=[float(edge) for edge in train.edges]
+        )
+    assert isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile)
+    known = _known(feature, train)
+    either = {c: n / train.count for c, n in train.counts.items()}
+    for category, n in serving.counts.items():
+        either[category] = max(either.get(category, 0.0), n / serving.count)
+    ranked = sorted(either, key=lambda c: -either[c])  # sorted() is stable: ties keep training's order
+    shown = [c for c in ranked if c in known][:HISTOGRAM_CATEGORIES]
+    unseen = [c for c in serving.counts if c not in known][:HISTOGRAM_UNSEEN]
+    buckets = [*shown, *unseen]
+    sides = []
+    for side in (train, serving):
+        counts = [side.counts.get(c, 0) for c in buckets]
+        other_known = sum(n for c, n in side.counts.items() if c in known) - sum(counts[: len(shown)])
+        other_unseen = sum(n for c, n in side.counts.items() if c not in known) - sum(counts[len(shown) :])
+        sides.append(_shares(np.array([*counts, other_known, other_unseen])))
+    return Histogram(sides[0], sides[1], categories=shown, unseen=unseen)
+
+
+def _shares(counts: metrics.Counts) -> list[float]:
+    return [float(share) for share in metrics.shares(counts)]
+
+
+def _known(feature: Feature, train: CategoricalProfile) -> set[str]:
+    """The values a serving value is checked against: the schema's, else training's."""
+    return {str(v) for v in feature.values} if feature.values is not None else set(train.counts)
 
 
 def _categories(train: Profile, serving: Profile) -> int:
@@ -165,7 +207,7 @@ def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str
 def _categorical_metrics(
     feature: Feature, train: CategoricalProfile, serving: CategoricalProfile
 ) -> dict[str, float | None]:
-    known = {str(v) for v in feature.values} if feature.values is not None else set(train.counts)
+    known = _known(feature, train)
     # With no declared values and no training values there is nothing to be unseen against.
     unseen = metrics.unseen_rate(serving.counts, known) if serving.count and known else None
     if train.count == 0 or serving.count == 0:

@@ -78,6 +78,9 @@ MarkdownOption = Annotated[
 JunitOption = Annotated[
     str | None, typer.Option("--junit", metavar="PATH", help="Also write a JUnit XML report ('-' for stdout).")
 ]
+HtmlOption = Annotated[
+    str | None, typer.Option("--html", metavar="PATH", help="Also write an HTML report with a plot per feature.")
+]
 ExamplesOption = Annotated[
     bool, typer.Option("--examples/--no-examples", help="Show example values in reports (pii features are hashed).")
 ]
@@ -114,6 +117,7 @@ def check(
     json_path: JsonOption = None,
     markdown_path: MarkdownOption = None,
     junit_path: JunitOption = None,
+    html_path: HtmlOption = None,
     step_summary: StepSummaryOption = True,
     examples: ExamplesOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
@@ -139,7 +143,7 @@ def check(
         examples=examples,
     )
     with _errors_to_exit_codes(debug):
-        outputs = _outputs(json_path, markdown_path, junit_path)
+        outputs = _outputs(json_path, markdown_path, junit_path, html_path)
         if schema is None:
             audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
         elif save_schema is not None:
@@ -250,6 +254,7 @@ def validate(
     json_path: JsonOption = None,
     markdown_path: MarkdownOption = None,
     junit_path: JunitOption = None,
+    html_path: HtmlOption = None,
     step_summary: StepSummaryOption = True,
     examples: ExamplesOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
@@ -261,7 +266,7 @@ def validate(
     dataset = ENVIRONMENTS[environment]
     options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
     with _errors_to_exit_codes(debug):
-        outputs = _outputs(json_path, markdown_path, junit_path)
+        outputs = _outputs(json_path, markdown_path, junit_path, html_path)
         report = runner.validate_dataset(data, schema, dataset, options)
         _emit(report, output_format, outputs, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
@@ -290,9 +295,16 @@ def diff_schema(
     raise typer.Exit(1 if any(change.breaking for change in changes) else 0)
 
 
-def _outputs(json_path: str | None, markdown_path: str | None, junit_path: str | None) -> dict[OutputFormat, str]:
+def _outputs(
+    json_path: str | None, markdown_path: str | None, junit_path: str | None, html_path: str | None
+) -> dict[OutputFormat, str]:
     """The report files asked for; at most one of them may be '-' (stdout)."""
-    asked = {OutputFormat.JSON: json_path, OutputFormat.MARKDOWN: markdown_path, OutputFormat.JUNIT: junit_path}
+    asked = {
+        OutputFormat.JSON: json_path,
+        OutputFormat.MARKDOWN: markdown_path,
+        OutputFormat.JUNIT: junit_path,
+        OutputFormat.HTML: html_path,
+    }
     outputs = {output_format: path for output_format, path in asked.items() if path is not None}
     if sum(path == "-" for path in outputs.values()) > 1:
         raise UsageError("only one report can go to stdout ('-')")

@@ -3,7 +3,7 @@
 Serving logs hold personal data and reports travel (CI logs, PR comments, artifacts). Values of
 features marked `pii: true` are replaced by salted hashes wherever a report would show one
 (finding examples, top categories); `--no-examples` drops every example and top category from
-every report. Counts and metrics stay. Done once, on the finished result, before any reporter
+every report. Counts, metrics and histogram shares stay. Done once, on the finished result, before any reporter
 sees it: no reporter can forget.
 """
 
@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import replace
 
-from skewcheck.checks import FeatureResult
+from skewcheck.checks import FeatureResult, Histogram
 from skewcheck.schema import Dataset, Schema
 from skewcheck.validate import Finding
 
@@ -59,4 +59,23 @@ def _feature(feature: FeatureResult, personal: bool, keep_examples: bool, salt: 
         if isinstance(top, list) and keep_examples:
             side["top"] = [{**entry, "value": hashed(str(entry["value"]), salt)} for entry in top]
         summary[dataset] = side
-    return replace(feature, summary=summary)
+    return replace(feature, summary=summary, histogram=_histogram(feature.histogram, personal, keep_examples, salt))
+
+
+def _histogram(histogram: Histogram | None, personal: bool, keep_examples: bool, salt: bytes) -> Histogram | None:
+    """Personal numbers lose their bin bounds (quantiles: someone's value); category names are hashed or numbered."""
+    if histogram is None:
+        return None
+    if histogram.categories is None or histogram.unseen is None:
+        return replace(histogram, edges=None) if personal else histogram
+    if keep_examples:
+        return replace(
+            histogram,
+            categories=[hashed(value, salt) for value in histogram.categories],
+            unseen=[hashed(value, salt) for value in histogram.unseen],
+        )
+    return replace(
+        histogram,
+        categories=[f"value {i}" for i in range(1, len(histogram.categories) + 1)],
+        unseen=[f"unseen value {i}" for i in range(1, len(histogram.unseen) + 1)],
+    )

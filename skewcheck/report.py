@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from skewcheck.checks import FeatureResult, Status
+from skewcheck.checks import FeatureResult, Histogram, Status
 from skewcheck.errors import ExitCode
 from skewcheck.metrics import METRICS, PSI_PSEUDOCOUNT
 from skewcheck.profiles import EDGE_QUANTILES
@@ -169,7 +169,19 @@ def _feature_record(feature: FeatureResult) -> dict[str, Any]:
         "metrics": dict(feature.metrics),
         "reasons": list(feature.reasons),
         "summary": {str(dataset): summary for dataset, summary in feature.summary.items()},
-        "histogram": {str(dataset): shares for dataset, shares in feature.histogram.items()},
+        "histogram": _histogram_record(feature.histogram),
+    }
+
+
+def _histogram_record(histogram: Histogram | None) -> dict[str, Any] | None:
+    if histogram is None:
+        return None
+    return {
+        "train": histogram.train,
+        "serving": histogram.serving,
+        "edges": histogram.edges,
+        "categories": histogram.categories,
+        "unseen": histogram.unseen,
     }
 
 

@@ -72,6 +72,12 @@ def test_no_raw_pii_value_in_any_format(pii_data: list[str], tmp_path: Path) -> 
     assert all(entry["value"].startswith("hash:") for entry in name["summary"]["train"]["top"])
     age = next(f for f in report["features"] if f["name"] == "age")
     assert "max" not in age["summary"]["serving"] and "mean" in age["summary"]["serving"]
+    # Histogram bin bounds are quantiles, someone's age: gone. Category names are hashed, shares stay.
+    assert age["histogram"]["edges"] is None and sum(age["histogram"]["train"]) == pytest.approx(1.0)
+    assert name["histogram"]["categories"] and all(c.startswith("hash:") for c in name["histogram"]["categories"])
+    assert all(c.startswith("hash:") for c in name["histogram"]["unseen"])
+    amount = next(f for f in report["features"] if f["name"] == "amount")
+    assert amount["histogram"]["edges"][0] == 0.0  # not personal: bounds stay
 
 
 def test_the_same_value_hashes_alike_within_a_report(pii_data: list[str], tmp_path: Path) -> None:
@@ -88,3 +94,6 @@ def test_no_examples_drops_every_value(pii_data: list[str], tmp_path: Path) -> N
     assert all("top" not in side for f in report["features"] for side in f["summary"].values())
     amount = next(f for f in report["features"] if f["name"] == "amount")
     assert "max" in amount["summary"]["train"]  # not personal: numbers stay
+    name = next(f for f in report["features"] if f["name"] == "name")
+    assert name["histogram"]["categories"] == ["value 1", "value 2"]
+    assert name["histogram"]["unseen"] == ["unseen value 1"]

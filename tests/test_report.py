@@ -10,7 +10,6 @@ import pytest
 
 from skewcheck import atomic
 from skewcheck.metrics import METRICS
-from skewcheck.schema import Dataset
 from tests.helpers import FIXTURES, invoke
 
 DEMO = [
@@ -188,14 +187,58 @@ def test_drifted_features_show_both_histograms() -> None:
     report = run(str(FIXTURES / "train.parquet"), str(FIXTURES / "serving.jsonl.gz"), FIXTURES / "schema.yaml")
     features = {feature.name: feature for feature in report.features}
     distance = features["distance_km"]
+    assert distance.histogram is not None and distance.histogram.edges is not None
     train_shape, serving_shape = sparklines(distance).split(" → ")
-    assert len(train_shape) == len(serving_shape) == len(distance.histogram[Dataset.TRAIN])
+    assert len(train_shape) == len(serving_shape) == len(distance.histogram.train)
+    assert len(distance.histogram.train) == len(distance.histogram.edges) + 1
     assert train_shape != serving_shape
     assert sparklines(features["basket_value"]) == ""  # passing: nothing to look at
-    for side in distance.histogram.values():
+    for side in (distance.histogram.train, distance.histogram.serving):
         assert sum(side) == pytest.approx(1.0)
     # Miles instead of kilometres: serving piles into training's lowest bins.
-    assert distance.histogram[Dataset.SERVING][1] > 3 * distance.histogram[Dataset.TRAIN][1]
+    assert distance.histogram.serving[1] > 3 * distance.histogram.train[1]
     records = report.to_records()
     city = next(f for f in records["features"] if f["name"] == "city")
     assert len(city["histogram"]["serving"]) == len(city["histogram"]["train"])
+
+
+def test_category_histogram_names_the_unseen_values_and_buckets_the_rest() -> None:
+    from skewcheck import run
+
+    report = run(str(FIXTURES / "train.parquet"), str(FIXTURES / "serving.jsonl.gz"), FIXTURES / "schema.yaml")
+    city = next(feature for feature in report.features if feature.name == "city")
+    histogram = city.histogram
+    assert histogram is not None and histogram.categories is not None and histogram.unseen is not None
+    assert histogram.unseen == ["Leipzig"]
+    assert "Leipzig" not in histogram.categories
+    assert len(histogram.train) == len(histogram.categories) + len(histogram.unseen) + 2
+    leipzig = len(histogram.categories)
+    assert histogram.train[leipzig] == 0.0
+    assert histogram.serving[leipzig] == pytest.approx(city.metrics["unseen_rate"])
+    assert sum(histogram.train) == pytest.approx(1.0) and sum(histogram.serving) == pytest.approx(1.0)
+
+
+def test_category_histogram_keeps_the_largest_categories_and_sums_the_rest() -> None:
+    from skewcheck.checks import HISTOGRAM_CATEGORIES, compare_feature
+    from skewcheck.profiles import CategoricalProfile
+    from skewcheck.schema import Defaults, Feature, FeatureType
+
+    # 20 trained values of falling frequency; serving adds two values nobody trained on.
+    train_counts = {f"v{i:02d}": 100 - i for i in range(20)}
+    serving_counts = {**train_counts, "new1": 50, "new2": 5}
+    feature = Feature("f", FeatureType.CATEGORY, drift=Defaults().categorical)
+    result = compare_feature(
+        feature,
+        CategoricalProfile(rows=sum(train_counts.values()), nulls=0, counts=train_counts),
+        CategoricalProfile(rows=sum(serving_counts.values()), nulls=0, counts=serving_counts),
+    )
+    histogram = result.histogram
+    assert histogram is not None and histogram.categories is not None
+    assert histogram.categories == [f"v{i:02d}" for i in range(HISTOGRAM_CATEGORIES)]
+    assert histogram.unseen == ["new1", "new2"]
+    train_total, serving_total = sum(train_counts.values()), sum(serving_counts.values())
+    rest = sum(100 - i for i in range(HISTOGRAM_CATEGORIES, 20))
+    assert histogram.train[-2] == pytest.approx(rest / train_total)
+    assert histogram.serving[-2] == pytest.approx(rest / serving_total)
+    assert histogram.serving[-1] == 0.0  # both unseen values are shown by name
+    assert histogram.serving[len(histogram.categories)] == pytest.approx(50 / serving_total)

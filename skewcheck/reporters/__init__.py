@@ -6,7 +6,7 @@ from collections.abc import Callable
 from enum import StrEnum
 
 from skewcheck.report import Report
-from skewcheck.reporters import github, json_report, junit, markdown, table
+from skewcheck.reporters import github, html, json_report, junit, markdown, table
 
 
 class OutputFormat(StrEnum):
@@ -15,6 +15,7 @@ class OutputFormat(StrEnum):
     MARKDOWN = "markdown"
     JUNIT = "junit"
     GITHUB = "github"
+    HTML = "html"
 
     @property
     def is_human(self) -> bool:
@@ -27,6 +28,7 @@ RENDERERS: dict[OutputFormat, Callable[[Report], str]] = {
     OutputFormat.MARKDOWN: markdown.render,
     OutputFormat.JUNIT: junit.render,
     OutputFormat.GITHUB: github.render,
+    OutputFormat.HTML: html.render,
 }
 
 

@@ -6,25 +6,23 @@ because a reviewer reads the comment for what went wrong.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
 from skewcheck.reporters.numbers import number, percent
+from skewcheck.reporters.order import PROBLEMS, ranked
 from skewcheck.schema import Severity
 from skewcheck.validate import Check, Finding
 
-_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
 _SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
-_PROBLEMS = (Status.FAIL, Status.ERROR, Status.WARN)
 _MAX_PATHS = 3
 
 
 def render(report: Report) -> str:
     status, _, rest = report.summary_line().partition(": ")
     parts = [f"**{status}** · {_inline(rest)}", _inputs(report)]
-    problems = _ranked(f for f in report.features if f.status in _PROBLEMS)
+    problems = ranked(f for f in report.features if f.status in PROBLEMS)
     if problems:
         parts.append("### Drifted features\n\n" + _features_table(problems, with_thresholds=True))
     findings = sorted(
@@ -34,7 +32,7 @@ def render(report: Report) -> str:
     if findings:
         parts.append("### Schema findings\n\n" + _findings_table(findings))
     parts.extend(_unexpected_columns(report))
-    rest_features = _ranked(f for f in report.features if f.status not in _PROBLEMS)
+    rest_features = ranked(f for f in report.features if f.status not in PROBLEMS)
     if rest_features:
         passing = sum(1 for f in rest_features if f.status is Status.PASS)
         skipped = len(rest_features) - passing
@@ -70,10 +68,6 @@ def _input(summary: InputSummary) -> str:
     return text
 
 
-def _ranked(features: Iterable[FeatureResult]) -> list[FeatureResult]:
-    return sorted(features, key=lambda f: (_ORDER[f.status], -_gate_value(f)))
-
-
 def _features_table(features: Sequence[FeatureResult], *, with_thresholds: bool) -> str:
     header = ["feature", "type", "status", "gate metric", "value"]
     header += ["warn / fail", "reason"] if with_thresholds else ["reason"]
@@ -83,7 +77,7 @@ def _features_table(features: Sequence[FeatureResult], *, with_thresholds: bool)
         row = [
             feature.name,
             str(feature.type),
-            f"**{feature.status}**" if feature.status in _PROBLEMS else str(feature.status),
+            f"**{feature.status}**" if feature.status in PROBLEMS else str(feature.status),
             gate.metric if gate else "",
             number(gate.value) if gate else "",
         ]
@@ -146,13 +140,3 @@ def _cell(text: str) -> str:
 def _inline(text: str) -> str:
     """Data outside a table: one line, no code spans or HTML."""
     return " ".join(_cell(text).replace("<br>", " ").split())
-
-
-def _gate_value(feature: FeatureResult) -> float:
-    gate = feature.drift_gate
-    if gate is None or gate.value is None or math.isnan(gate.value):
-        return -math.inf
-    return gate.value
-
-
-# Same formats as reporters/table, which this module may not import (one layer).

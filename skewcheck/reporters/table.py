@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import math
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
@@ -12,6 +11,7 @@ from rich.text import Text
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
 from skewcheck.reporters.numbers import number, percent
+from skewcheck.reporters.order import ranked
 from skewcheck.validate import Check, Finding
 
 STYLES = {
@@ -22,7 +22,6 @@ STYLES = {
     "skipped": "dim",
     "info": "dim",
 }
-_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
 
 
 def render(report: Report, width: int = 120) -> str:
@@ -77,14 +76,14 @@ def _input(summary: InputSummary) -> str:
 
 def _features_table(report: Report, compact: bool = False) -> Table:
     table = Table(title="Features", title_justify="left", expand=False)
-    ranked = sorted(report.features, key=lambda f: (_ORDER[f.status], -_gate_value(f)))
+    features = ranked(report.features)
     if compact:
         # The type is in the schema; thresholds and null-rate changes are in the reason when they matter.
         table.add_column("feature", no_wrap=True)
         table.add_column("status", no_wrap=True)
         table.add_column("gate", no_wrap=True)
         table.add_column("reason", overflow="fold", ratio=1, min_width=12)
-        for feature in ranked:
+        for feature in features:
             name, _, status, metric, value, _, _, reason = _feature_cells(feature)
             table.add_row(name, status, f"{metric} {value}".strip(), reason)
         return table
@@ -92,7 +91,7 @@ def _features_table(report: Report, compact: bool = False) -> Table:
         table.add_column(column, no_wrap=True, justify="right" if column == "value" else "left")
     table.add_column("shape train → serving", no_wrap=True)
     table.add_column("reason", overflow="fold", ratio=1, min_width=20)
-    for feature in ranked:
+    for feature in features:
         cells = _feature_cells(feature)
         table.add_row(*cells[:7], sparklines(feature), cells[7])
     return table
@@ -103,9 +102,9 @@ _BLOCKS = "▁▂▃▄▅▆▇█"
 
 def sparklines(feature: FeatureResult) -> str:
     """Both histograms on one scale, for a drifted or warned feature: the skew at a glance."""
-    if feature.status not in (Status.FAIL, Status.WARN) or len(feature.histogram) != 2:
+    if feature.status not in (Status.FAIL, Status.WARN) or feature.histogram is None:
         return ""
-    sides = list(feature.histogram.values())
+    sides = [feature.histogram.train, feature.histogram.serving]
     top = max(max(side, default=0.0) for side in sides) or 1.0
     drawn = [
         "".join(_BLOCKS[min(int(share / top * len(_BLOCKS)), len(_BLOCKS) - 1)] for share in side) for side in sides
@@ -165,10 +164,3 @@ def _info_lines(report: Report) -> list[Text]:
             shown = ", ".join(columns[:12]) + (f", … ({len(columns) - 12} more)" if len(columns) > 12 else "")
             lines.append(Text(f"info: {dataset} has columns the schema does not mention: {shown}", style="dim"))
     return lines
-
-
-def _gate_value(feature: FeatureResult) -> float:
-    gate = feature.drift_gate
-    if gate is None or gate.value is None or math.isnan(gate.value):
-        return -math.inf
-    return gate.value

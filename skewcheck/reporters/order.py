@@ -1,0 +1,23 @@
+"""The order every human-readable report lists features in: worst status first, then largest drift."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from skewcheck.checks import FeatureResult, Status
+
+_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
+PROBLEMS = (Status.FAIL, Status.ERROR, Status.WARN)
+
+
+def ranked(features: Iterable[FeatureResult]) -> list[FeatureResult]:
+    return sorted(features, key=lambda f: (_ORDER[f.status], -gate_value(f)))
+
+
+def gate_value(feature: FeatureResult) -> float:
+    """The drift gate's value, -inf when there is none (skipped, or nothing to compare)."""
+    gate = feature.drift_gate
+    if gate is None or gate.value is None or math.isnan(gate.value):
+        return -math.inf
+    return gate.value
