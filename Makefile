@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 SKEWCHECK := $(BIN)/skewcheck
+DEMO_REPORTS := demo-report
 
 .DEFAULT_GOAL := help
 .PHONY: help demo test lint typecheck unit fixtures bench clean
@@ -22,14 +23,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.installed
 
-demo: $(VENV)/.installed ## Install skewcheck and audit the shipped fixtures
+demo: $(VENV)/.installed ## Install skewcheck and audit the shipped fixtures; every report goes to demo-report/
+	@mkdir -p $(DEMO_REPORTS)
 	@$(SKEWCHECK) check fixtures/train.parquet fixtures/serving.jsonl.gz --schema fixtures/schema.yaml \
-	  --json fixtures/.demo-report.json; code=$$?; \
+	  --json $(DEMO_REPORTS)/report.json --markdown $(DEMO_REPORTS)/report.md --junit $(DEMO_REPORTS)/report.xml \
+	  --html $(DEMO_REPORTS)/report.html --no-step-summary; code=$$?; \
 	case $$code in \
 	  0) meaning="pass";; 1) meaning="drift failed (schema fine)";; 3) meaning="schema validation failed";; \
 	  *) echo "skewcheck could not run (exit $$code)"; exit $$code;; \
 	esac; \
-	echo; echo "demo: skewcheck exited $$code: $$meaning. JSON report: fixtures/.demo-report.json"
+	echo; echo "demo: skewcheck exited $$code: $$meaning."; \
+	echo "Reports in $(DEMO_REPORTS)/: report.html (open it in a browser), report.json, report.md, report.xml (JUnit)"
 
 test: $(VENV)/.installed-test lint unit ## Lint, type-check and run the whole test suite
 

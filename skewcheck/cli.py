@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from rich import progress as bars
 from rich.console import Console
 
 from skewcheck import runner
 from skewcheck.atomic import write_atomic
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.infer import InferOptions, infer_schema
+from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import InputFormat, resolve_source
 from skewcheck.report import FailOn, Report
 from skewcheck.reporters import OutputFormat, render, table
@@ -150,7 +152,8 @@ def check(
             raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
         else:
             audit_schema = schema
-        report = runner.run(train, serving, audit_schema, options)
+        with _progress(quiet) as progress:
+            report = runner.run(train, serving, audit_schema, options, progress=progress)
         _emit(report, output_format, outputs, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
 
@@ -267,7 +270,8 @@ def validate(
     options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
     with _errors_to_exit_codes(debug):
         outputs = _outputs(json_path, markdown_path, junit_path, html_path)
-        report = runner.validate_dataset(data, schema, dataset, options)
+        with _progress(quiet) as progress:
+            report = runner.validate_dataset(data, schema, dataset, options, progress=progress)
         _emit(report, output_format, outputs, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
 
@@ -409,6 +413,35 @@ def _check_output_path(output: str | None) -> None:
 
 def _stdout() -> Console:
     return Console(width=None if sys.stdout.isatty() else _plain_width(), soft_wrap=False)
+
+
+class _TerminalProgress:
+    """The run's stages as a spinner or bar on stderr, erased when the run ends (rich.progress)."""
+
+    def __init__(self, bar: bars.Progress) -> None:
+        self._bar = bar
+        self._task: bars.TaskID | None = None
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        if self._task is not None:
+            self._bar.remove_task(self._task)
+        self._task = self._bar.add_task(description, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, steps)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Progress]:
+    """What the run is doing, on a terminal only: CI logs and pipes get no progress lines."""
+    if quiet or not sys.stderr.isatty():
+        yield SILENT
+        return
+    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}"), bars.BarColumn(),
+               bars.MofNCompleteColumn(), bars.TimeElapsedColumn())  # fmt: skip
+    with bars.Progress(*columns, console=_stderr(), transient=True) as bar:
+        yield _TerminalProgress(bar)
 
 
 def _stderr() -> Console:

@@ -19,9 +19,10 @@ from skewcheck.errors import InputError
 from skewcheck.infer import InferOptions, infer, render, with_serving_paths, without_constraints
 from skewcheck.privacy import redact
 from skewcheck.profiles import NumericProfile, profile_feature
+from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import InputFormat, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
-from skewcheck.schema import Dataset, Schema, Severity
+from skewcheck.schema import Dataset, Feature, Schema, Severity
 from skewcheck.schema_file import parse_document
 from skewcheck.schema_loader import build_schema, load_schema
 from skewcheck.validate import Finding, Validation, validate
@@ -44,20 +45,30 @@ class Options:
     """False drops every example value and top category from the report (pii features are always hashed)."""
 
 
-def run(train: str, serving: str, schema: str | Path | Schema, options: Options = Options()) -> Report:
+def run(
+    train: str,
+    serving: str,
+    schema: str | Path | Schema,
+    options: Options = Options(),
+    *,
+    progress: Progress = SILENT,
+) -> Report:
     """Audit a training dataset and a serving log against a schema."""
     timings: dict[str, float] = {}
     with _timed(timings, "schema"):
         schema = schema if isinstance(schema, Schema) else load_schema(schema)
     with _timed(timings, "read"):
+        progress.stage(f"reading training data {train}")
         train_table = read_table(resolve_source(train, options.train_format), schema, Dataset.TRAIN)
+        progress.stage(f"reading serving data {serving} (training: {train_table.rows:,} rows)")
         serving_table = read_table(resolve_source(serving, options.serving_format), schema, Dataset.SERVING)
         _check_features_found(schema, train_table, serving_table)
     with _timed(timings, "validate"):
+        progress.stage(f"validating {train_table.rows:,} training and {serving_table.rows:,} serving rows")
         train_validation = validate(train_table, schema)
         serving_validation = validate(serving_table, schema)
     with _timed(timings, "compare"):
-        features = compare(schema, train_validation, serving_validation, options)
+        features = compare(schema, train_validation, serving_validation, options, progress=progress)
     return _report(schema, options, timings, [train_validation, serving_validation], features,
                    train=_input_summary(train_table, options.sample),
                    serving=_input_summary(serving_table, options.sample))  # fmt: skip
@@ -79,7 +90,12 @@ def infer_for_audit(train: str, serving: str, options: Options = Options()) -> t
 
 
 def validate_dataset(
-    data: str, schema: str | Path | Schema, environment: Dataset = Dataset.SERVING, options: Options = Options()
+    data: str,
+    schema: str | Path | Schema,
+    environment: Dataset = Dataset.SERVING,
+    options: Options = Options(),
+    *,
+    progress: Progress = SILENT,
 ) -> Report:
     """Schema validation of one dataset, no drift: the schema part of `run`, for one side."""
     timings: dict[str, float] = {}
@@ -87,10 +103,12 @@ def validate_dataset(
         schema = schema if isinstance(schema, Schema) else load_schema(schema)
     data_format = options.train_format if environment is Dataset.TRAIN else options.serving_format
     with _timed(timings, "read"):
+        progress.stage(f"reading {data}")
         table = read_table(resolve_source(data, data_format), schema, environment)
         if len(table.missing) == len(schema.features):
             raise InputError(f"{data}: none of the features of {schema.path} is in it; is this the right file?")
     with _timed(timings, "validate"):
+        progress.stage(f"validating {table.rows:,} rows")
         validation = validate(table, schema)
     summary = _input_summary(table, None)
     return _report(schema, options, timings, [validation], [],
@@ -125,27 +143,31 @@ def _report(
 
 
 def compare(
-    schema: Schema, train: Validation, serving: Validation, options: Options = Options()
+    schema: Schema, train: Validation, serving: Validation, options: Options = Options(), *, progress: Progress = SILENT
 ) -> list[FeatureResult]:
     """Profile training, then serving on training's bins, and compare every feature."""
-    results = []
     compared = sum(1 for feature in schema.features if feature.skip_reason is None)
+    progress.stage("comparing features", total=len(schema.features))
+    results = []
     for feature in schema.features:
-        reason = feature.skip_reason
-        if reason is not None:
-            results.append(skipped(feature, reason))
-            continue
-        absent = [str(v.dataset) for v in (train, serving) if feature.name not in v.typed.columns]
-        if absent:
-            results.append(errored(feature, f"cannot compare: missing in {' and '.join(absent)}"))
-            continue
-        train_profile = profile_feature(feature, train.typed.get_column(feature.name))
-        edges = train_profile.edges if isinstance(train_profile, NumericProfile) else None
-        serving_profile = profile_feature(feature, serving.typed.get_column(feature.name), edges)
-        results.append(
-            compare_feature(feature, train_profile, serving_profile, compared, sample=options.sample, seed=options.seed)
-        )
+        results.append(_compare_feature(feature, train, serving, compared, options))
+        progress.advance()
     return results
+
+
+def _compare_feature(
+    feature: Feature, train: Validation, serving: Validation, compared: int, options: Options
+) -> FeatureResult:
+    reason = feature.skip_reason
+    if reason is not None:
+        return skipped(feature, reason)
+    absent = [str(v.dataset) for v in (train, serving) if feature.name not in v.typed.columns]
+    if absent:
+        return errored(feature, f"cannot compare: missing in {' and '.join(absent)}")
+    train_profile = profile_feature(feature, train.typed.get_column(feature.name))
+    edges = train_profile.edges if isinstance(train_profile, NumericProfile) else None
+    serving_profile = profile_feature(feature, serving.typed.get_column(feature.name), edges)
+    return compare_feature(feature, train_profile, serving_profile, compared, sample=options.sample, seed=options.seed)
 
 
 def skewcheck_version() -> str:

@@ -7,6 +7,7 @@ machine where those packages are not installed, and say so.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,9 @@ from tests.helpers import FIXTURES, invoke
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
+if os.environ.get("SKEWCHECK_REQUIRE_BROWSER") == "1" and (CHROMIUM is None or CHROMEDRIVER is None):
+    # .ci/run sets this after installing the browser: there a missing browser is a broken CI, not a reason to skip.
+    raise RuntimeError("SKEWCHECK_REQUIRE_BROWSER=1 but chromium or chromedriver is not on PATH")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None or CHROMEDRIVER is None,
     reason="needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)",

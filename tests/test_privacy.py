@@ -48,9 +48,8 @@ def pii_data(tmp_path: Path) -> list[str]:
 
 def every_report(args: list[str], tmp_path: Path, *extra: str) -> str:
     """The text of every format skewcheck writes for one audit, stdout and stderr included."""
-    files = {"json": tmp_path / "r.json", "markdown": tmp_path / "r.md", "junit": tmp_path / "r.xml"}
-    table = invoke(["check", *args, *extra, "--json", str(files["json"]), "--markdown", str(files["markdown"]),
-                    "--junit", str(files["junit"])], 3)  # fmt: skip
+    files = {name: tmp_path / f"r.{name}" for name in ("json", "markdown", "junit", "html")}
+    table = invoke(["check", *args, *extra, *(f"--{name}={path}" for name, path in files.items())], 3)
     github = invoke(["check", *args, *extra, "--format", "github"], 3)
     validate = invoke(["validate", args[1], *args[2:], *extra, "--format", "json"], 3)
     outputs = [table.stdout, table.stderr, github.stdout, github.stderr, validate.stdout]
@@ -59,6 +58,7 @@ def every_report(args: list[str], tmp_path: Path, *extra: str) -> str:
 
 def test_no_raw_pii_value_in_any_format(pii_data: list[str], tmp_path: Path) -> None:
     text = every_report(pii_data, tmp_path)
+    assert "<svg" in (tmp_path / "r.html").read_text()  # the HTML report, charts included, is searched too
     for raw in [*NAMES, *EMAILS, "bad-email-value", "Carla", "Vukovi"]:
         assert raw not in text, raw
     assert f"'{SECRET_AGE}'" not in text and f'"{SECRET_AGE}"' not in text
