@@ -194,7 +194,10 @@ def _categories(train: Profile, serving: Profile) -> int:
 def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str, float | None]:
     if train.count == 0 or serving.count == 0:
         return dict.fromkeys(("psi", "jensen_shannon", "wasserstein", "ks_statistic", "ks_pvalue"))
-    ks, wasserstein = metrics.ks_and_wasserstein(train.values, serving.values, train.std)
+    if train.values is not None and serving.values is not None:
+        ks, wasserstein = metrics.ks_and_wasserstein(train.values, serving.values, train.std)
+    else:  # a saved profile's sketch on one side
+        ks, wasserstein = metrics.ks_and_wasserstein_from_cdfs(train.cdf(), serving.cdf(), train.std)
     return {
         "psi": metrics.psi(train.bin_counts, serving.bin_counts),
         "jensen_shannon": metrics.jensen_shannon(train.bin_counts, serving.bin_counts),

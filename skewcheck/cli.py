@@ -19,14 +19,11 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich import progress as bars
-from rich.console import Console
 
-from skewcheck import runner
+from skewcheck import profile_file, runner, terminal
 from skewcheck.atomic import write_atomic
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.infer import InferOptions, infer_schema
-from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import InputFormat, resolve_source
 from skewcheck.report import FailOn, Report
 from skewcheck.reporters import OutputFormat, render, table
@@ -106,7 +103,9 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of i
 
 @app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}")
 def check(
-    train: Annotated[str, typer.Argument(help="Training data: a file, a quoted glob, or a directory.")],
+    train: Annotated[
+        str, typer.Argument(help="Training data: a file, a quoted glob, a directory, or a saved profile (.skprofile).")
+    ],
     serving: Annotated[str, typer.Argument(help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")],
     schema: Annotated[
         Path | None,
@@ -152,7 +151,7 @@ def check(
             raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
         else:
             audit_schema = schema
-        with _progress(quiet) as progress:
+        with terminal.progress(quiet) as progress:
             report = runner.run(train, serving, audit_schema, options, progress=progress)
         _emit(report, output_format, outputs, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
@@ -167,7 +166,7 @@ def _inferred_schema(train: str, serving: str, options: runner.Options, save_to:
         inputs = [*_files(train, options.train_format), *_files(serving, options.serving_format)]
         _write_output(save_to, text, inputs, "the schema")
     kept = f"saved to {save_to}" if save_to else "--save-schema PATH keeps it for review"
-    _stderr().print(
+    terminal.stderr().print(
         f"skewcheck: no --schema given: inferred one from {train} ({_plural(len(schema.features), 'feature')}); {kept}",
         markup=False,
         highlight=False,
@@ -246,6 +245,59 @@ def _infer_command(data: str, options: InferOptions) -> str:
     return shlex.join(["skewcheck", "infer", data]) + "".join(f" {flag}" for flag in flags)
 
 
+@app.command(name="profile")
+def profile_command(
+    data: Annotated[
+        list[str],
+        typer.Argument(
+            help="Training data: a file, a quoted glob or a directory. With --merge: the profiles to merge."
+        ),
+    ],
+    output: Annotated[str, typer.Option("--output", "-o", metavar="PATH", help="The profile to write (.skprofile).")],
+    schema: Annotated[
+        Path | None, typer.Option("--schema", "-s", help="The schema file (YAML or JSON); not with --merge.")
+    ] = None,
+    merge: Annotated[
+        bool, typer.Option("--merge", help="Merge saved profiles of parts into the profile of the whole.")
+    ] = False,
+    data_format: DataFormatOption = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Save a training dataset's profile, for `skewcheck check PROFILE SERVING` without reading it again.
+
+    Exit codes: 0 written, 2 could not (bad input, a bad option, a file that cannot be written), 4 internal error.
+    """
+    with _errors_to_exit_codes(debug):
+        if not output.endswith(profile_file.SUFFIX):
+            raise UsageError(f"{output}: a profile's name ends in {profile_file.SUFFIX} (that is how `check` knows it)")
+        _check_output_path(output)
+        if merge:
+            if schema is not None:
+                raise UsageError("--merge combines saved profiles, which carry their schema: drop --schema")
+            if len(data) < 2:
+                raise UsageError("--merge needs two or more profiles")
+            saved, inputs = runner.merge_profiles(data), list(data)
+        else:
+            if schema is None:
+                raise UsageError("profile needs --schema: it decides which columns are features and how to read them")
+            if len(data) != 1:
+                raise UsageError("profile reads one DATA (a file, a quoted glob or a directory); to combine profiles "
+                                 "of parts, profile each, then use --merge")  # fmt: skip
+            with terminal.progress(quiet) as progress:
+                saved = runner.profile(data[0], schema, runner.Options(train_format=data_format), progress=progress)
+            inputs = [*_files(data[0], data_format), str(schema)]
+        _write_output(output, profile_file.to_bytes(saved), inputs, what="the profile")
+        findings = len(saved.findings)
+        noted = (
+            f"; {_plural(findings, 'schema finding')} in training, shown in every check against it" if findings else ""
+        )
+        terminal.stderr().print(
+            f"wrote {output}: {_plural(len(saved.features), 'feature')} from {saved.source.rows:,} rows{noted}",
+            highlight=False,
+        )
+
+
 @app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}")
 def validate(
     data: Annotated[str, typer.Argument(help="The dataset: a file, a quoted glob, or a directory.")],
@@ -270,7 +322,7 @@ def validate(
     options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
     with _errors_to_exit_codes(debug):
         outputs = _outputs(json_path, markdown_path, junit_path, html_path)
-        with _progress(quiet) as progress:
+        with terminal.progress(quiet) as progress:
             report = runner.validate_dataset(data, schema, dataset, options, progress=progress)
         _emit(report, output_format, outputs, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
@@ -329,10 +381,10 @@ def _emit(
         _append(summary_file, render(report, OutputFormat.MARKDOWN))
     payload = next((file_format for file_format, path in outputs.items() if path == "-"), output_format)
     if payload.is_human:
-        _stdout().print(table.summary(report) if quiet else table.renderable(report))
+        terminal.stdout().print(table.summary(report) if quiet else table.renderable(report))
     else:
         sys.stdout.write(render(report, payload))
-        _stderr().print(table.summary(report))
+        terminal.stderr().print(table.summary(report))
 
 
 def _append(path: str, text: str) -> None:
@@ -349,7 +401,7 @@ def _input_files(report: Report) -> list[str]:
     return [path for paths in read for path in paths] + [report.schema_path]
 
 
-def _write_output(path: str, text: str, input_files: list[str], what: str = "the report") -> None:
+def _write_output(path: str, text: str | bytes, input_files: list[str], what: str = "the report") -> None:
     """Write a report or schema atomically; never over an input, and a refused write is the user's to fix (exit 2)."""
     target = Path(path).resolve()
     if any(Path(name).resolve() == target for name in input_files):
@@ -383,7 +435,7 @@ def _errors_to_exit_codes(debug: bool) -> Iterator[None]:
 
 
 def _fail(message: str, code: ExitCode) -> NoReturn:
-    _stderr().print(f"skewcheck: {message}", markup=False, highlight=False, soft_wrap=True)
+    terminal.stderr().print(f"skewcheck: {message}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(int(code))
 
 
@@ -409,48 +461,3 @@ def _check_output_path(output: str | None) -> None:
         raise UsageError(f"{output}: folder {target.parent} does not exist")
     if not os.access(target.parent, os.W_OK):
         raise UsageError(f"{output}: folder {target.parent} is not writable")
-
-
-def _stdout() -> Console:
-    return Console(width=None if sys.stdout.isatty() else _plain_width(), soft_wrap=False)
-
-
-class _TerminalProgress:
-    """The run's stages as a spinner or bar on stderr, erased when the run ends (rich.progress)."""
-
-    def __init__(self, bar: bars.Progress) -> None:
-        self._bar = bar
-        self._task: bars.TaskID | None = None
-
-    def stage(self, description: str, total: int | None = None) -> None:
-        if self._task is not None:
-            self._bar.remove_task(self._task)
-        self._task = self._bar.add_task(description, total=total)
-
-    def advance(self, steps: int = 1) -> None:
-        if self._task is not None:
-            self._bar.advance(self._task, steps)
-
-
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Progress]:
-    """What the run is doing, on a terminal only: CI logs and pipes get no progress lines."""
-    if quiet or not sys.stderr.isatty():
-        yield SILENT
-        return
-    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}"), bars.BarColumn(),
-               bars.MofNCompleteColumn(), bars.TimeElapsedColumn())  # fmt: skip
-    with bars.Progress(*columns, console=_stderr(), transient=True) as bar:
-        yield _TerminalProgress(bar)
-
-
-def _stderr() -> Console:
-    return Console(stderr=True, width=None if sys.stderr.isatty() else _plain_width())
-
-
-def _plain_width() -> int:
-    # A CI log has no width: use COLUMNS when set, else wide enough for the table.
-    try:
-        return int(os.environ.get("COLUMNS", "160"))
-    except ValueError:
-        return 160

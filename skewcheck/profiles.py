@@ -15,12 +15,16 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from skewcheck.metrics import StepCdf
 from skewcheck.schema import Feature, Kind
+from skewcheck.sketch import TAIL, Sketch
 
 # Quantiles that fix the numeric bins: minimum, the nine deciles, maximum.
 EDGE_QUANTILES = np.linspace(0.0, 1.0, 11)
 SUMMARY_QUANTILES = {"p01": 0.01, "p50": 0.5, "p99": 0.99}
 TOP_CATEGORIES = 10
+EXACT_VALUES_LIMIT = 65_536
+"""A saved profile keeps a feature's sorted values up to this many (512 KB); beyond, a Sketch."""
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -33,14 +37,21 @@ class NumericProfile:
     """Rows with no value readable as the declared type."""
     nonfinite: int
     """NaN and infinite values, left out of the distribution."""
-    values: FloatArray = field(repr=False)
-    """Sorted finite values (datetimes as epoch seconds)."""
+    values: FloatArray | None = field(repr=False)
+    """Sorted finite values (datetimes as epoch seconds); None when a saved profile kept a sketch instead."""
     edges: FloatArray
     bin_counts: IntArray
+    sketch: Sketch | None = field(default=None, repr=False)
+    """The distribution's summary when there were too many values to keep (saved profiles only)."""
+    bins_exact: bool = True
+    """False when merging profiles with different edges left the bin counts estimated from a sketch."""
 
     @property
     def count(self) -> int:
-        return len(self.values)
+        if self.values is not None:
+            return len(self.values)
+        assert self.sketch is not None
+        return self.sketch.count
 
     @property
     def null_rate(self) -> float:
@@ -48,18 +59,53 @@ class NumericProfile:
 
     def sampled(self, size: int, seed: int) -> NumericProfile:
         """The same profile on at most `size` of its values (bins recounted; null counts stay exact)."""
-        if self.count <= size:
-            return self
+        if self.values is None or self.count <= size:
+            return self  # a sketch is already bounded
         chosen = np.sort(np.random.default_rng(seed).choice(self.values, size=size, replace=False))
         return replace(self, values=chosen, bin_counts=bin_counts(chosen, self.edges))
+
+    def compacted(self, limit: int = EXACT_VALUES_LIMIT) -> NumericProfile:
+        """The profile with its values replaced by a sketch when there are more than `limit` of them."""
+        if self.values is None or len(self.values) <= max(limit, 2 * TAIL):
+            return self
+        return replace(self, values=None, sketch=Sketch.of(self.values))
+
+    def cdf(self) -> StepCdf:
+        if self.values is None:
+            assert self.sketch is not None
+            return self.sketch.cdf()
+        ends = np.flatnonzero(np.append(self.values[1:] != self.values[:-1], True))
+        return StepCdf(self.values[ends], (ends + 1) / max(len(self.values), 1), len(self.values))
+
+    @property
+    def mean(self) -> float:
+        if self.values is None:
+            assert self.sketch is not None
+            return self.sketch.mean
+        return float(np.mean(self.values))
+
+    @property
+    def minimum(self) -> float:
+        return float(self.values[0]) if self.values is not None else self.sketch.minimum  # type: ignore[union-attr]
+
+    @property
+    def maximum(self) -> float:
+        return float(self.values[-1]) if self.values is not None else self.sketch.maximum  # type: ignore[union-attr]
 
     def _quantiles(self) -> list[float | None]:
         if self.count == 0:
             return [None] * len(SUMMARY_QUANTILES)
-        return [float(v) for v in sorted_quantiles(self.values, np.array(list(SUMMARY_QUANTILES.values())))]
+        quantiles = np.array(list(SUMMARY_QUANTILES.values()))
+        if self.values is None:
+            assert self.sketch is not None
+            return [float(v) for v in self.sketch.quantiles(quantiles)]
+        return [float(v) for v in sorted_quantiles(self.values, quantiles)]
 
     @property
     def std(self) -> float:
+        if self.values is None:
+            assert self.sketch is not None
+            return self.sketch.std
         # Constant values: exactly 0, not numpy's rounding residue (1e-16 would make W1 huge, not infinite).
         if self.count < 2 or self.values[0] == self.values[-1]:
             return 0.0
@@ -70,12 +116,11 @@ class NumericProfile:
     def summary(self, *, temporal: bool = False) -> dict[str, object]:
         """Counts and moments; for datetimes, locations as ISO-8601 text and std in seconds."""
         empty = self.count == 0
-        values = self.values
         locations: dict[str, float | str | None] = {
-            "mean": None if empty else float(np.mean(values)),
-            "min": None if empty else float(values[0]),
+            "mean": None if empty else self.mean,
+            "min": None if empty else self.minimum,
             **dict(zip(SUMMARY_QUANTILES, self._quantiles(), strict=True)),
-            "max": None if empty else float(values[-1]),
+            "max": None if empty else self.maximum,
         }
         if temporal:
             locations = {k: None if v is None else _iso(float(v)) for k, v in locations.items()}

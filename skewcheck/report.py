@@ -120,7 +120,7 @@ class Report:
                 "schema": {"path": self.schema_path, "sha256": self.schema_sha256},
                 "train": _input_record(self.train),
                 "serving": _input_record(self.serving),
-                "schema_findings": [_finding_record(f) for f in self.findings],
+                "schema_findings": [f.to_record() for f in self.findings],
                 "features": [_feature_record(f) for f in self.features],
                 "definitions": _definitions(),
                 "timings_seconds": {k: round(v, 4) for k, v in self.timings.items()},
@@ -137,19 +137,6 @@ def _input_record(summary: InputSummary | None) -> dict[str, Any] | None:
         "paths": list(summary.paths),
         "rows": summary.rows,
         "sampled_rows": summary.sampled_rows,
-    }
-
-
-def _finding_record(finding: Finding) -> dict[str, Any]:
-    return {
-        "dataset": str(finding.dataset),
-        "feature": finding.feature,
-        "check": str(finding.check),
-        "severity": str(finding.severity),
-        "count": finding.count,
-        "rate": finding.rate,
-        "examples": list(finding.examples),
-        "message": finding.message,
     }
 
 

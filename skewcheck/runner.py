@@ -8,17 +8,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from skewcheck import profile_file
 from skewcheck.checks import FeatureResult, compare_feature, errored, skipped
 from skewcheck.errors import InputError
 from skewcheck.infer import InferOptions, infer, render, with_serving_paths, without_constraints
 from skewcheck.privacy import redact
-from skewcheck.profiles import NumericProfile, profile_feature
+from skewcheck.profiles import NumericProfile, Profile, profile_feature
 from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import InputFormat, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
@@ -53,25 +54,90 @@ def run(
     *,
     progress: Progress = SILENT,
 ) -> Report:
-    """Audit a training dataset and a serving log against a schema."""
+    """Audit a training dataset, or a saved profile of one, and a serving log against a schema."""
     timings: dict[str, float] = {}
     with _timed(timings, "schema"):
         schema = schema if isinstance(schema, Schema) else load_schema(schema)
+    if profile_file.is_saved_profile(train):
+        return _run_on_baseline(train, serving, schema, options, progress, timings)
     with _timed(timings, "read"):
         progress.stage(f"reading training data {train}")
         train_table = read_table(resolve_source(train, options.train_format), schema, Dataset.TRAIN)
         progress.stage(f"reading serving data {serving} (training: {train_table.rows:,} rows)")
         serving_table = read_table(resolve_source(serving, options.serving_format), schema, Dataset.SERVING)
-        _check_features_found(schema, train_table, serving_table)
+        _check_features_found(schema, train_table.missing, serving_table, train_table.source.spec)
     with _timed(timings, "validate"):
         progress.stage(f"validating {train_table.rows:,} training and {serving_table.rows:,} serving rows")
         train_validation = validate(train_table, schema)
         serving_validation = validate(serving_table, schema)
     with _timed(timings, "compare"):
-        features = compare(schema, train_validation, serving_validation, options, progress=progress)
-    return _report(schema, options, timings, [train_validation, serving_validation], features,
+        train_profiles = profile_file.profile_dataset(train_validation, schema)
+        features = compare(schema, train_profiles, serving_validation, options, progress=progress)
+    return _report(schema, options, timings, [*train_validation.findings, *serving_validation.findings], features,
                    train=_input_summary(train_table, options.sample),
                    serving=_input_summary(serving_table, options.sample))  # fmt: skip
+
+
+def _run_on_baseline(
+    baseline_path: str,
+    serving: str,
+    schema: Schema,
+    options: Options,
+    progress: Progress,
+    timings: dict[str, float],
+) -> Report:
+    """`run` with a saved profile in place of the training data: only the serving data is read."""
+    with _timed(timings, "read"):
+        progress.stage(f"reading the saved profile {baseline_path}")
+        baseline = profile_file.read(baseline_path)
+        profile_file.check_fits(baseline, schema, baseline_path)
+        progress.stage(f"reading serving data {serving}")
+        serving_table = read_table(resolve_source(serving, options.serving_format), schema, Dataset.SERVING)
+        # A profile holds only the features that are compared; which of those training lacked, it knows.
+        absent = tuple(f.name for f in schema.features if f.skip_reason is None and f.name not in baseline.features)
+        _check_features_found(schema, absent, serving_table, baseline_path)
+    with _timed(timings, "validate"):
+        progress.stage(f"validating {serving_table.rows:,} serving rows")
+        serving_validation = validate(serving_table, schema)
+    with _timed(timings, "compare"):
+        features = compare(schema, baseline.features, serving_validation, options, progress=progress)
+    train = InputSummary(spec=baseline_path, format=profile_file.FORMAT, paths=(baseline_path,),
+                         rows=baseline.source.rows)  # fmt: skip
+    return _report(schema, options, timings, [*baseline.findings, *serving_validation.findings], features,
+                   train=train, serving=_input_summary(serving_table, options.sample))  # fmt: skip
+
+
+def profile(
+    data: str, schema: str | Path | Schema, options: Options = Options(), *, progress: Progress = SILENT
+) -> profile_file.SavedProfile:
+    """The saved profile of one training dataset: its features' summaries and its schema findings."""
+    schema = schema if isinstance(schema, Schema) else load_schema(schema)
+    progress.stage(f"reading {data}")
+    table = read_table(resolve_source(data, options.train_format), schema, Dataset.TRAIN)
+    if len(table.missing) == len(schema.features):
+        raise InputError(f"{data}: none of the features of {schema.path} is in it; is this the right file?")
+    progress.stage(f"validating {table.rows:,} rows")
+    validation = validate(table, schema)
+    progress.stage("summarising features")
+    features = {name: feature.compacted() if isinstance(feature, NumericProfile) else feature
+                for name, feature in profile_file.profile_dataset(validation, schema).items()}  # fmt: skip
+    return profile_file.SavedProfile(
+        source=profile_file.Source(
+            table.source.spec, str(table.source.format), tuple(str(p) for p in table.source.files), table.rows
+        ),
+        schema_path=schema.path,
+        schema_sha256=schema.sha256,
+        environment=Dataset.TRAIN,
+        findings=_ordered(list(validation.findings)),
+        features=features,
+        skewcheck_version=skewcheck_version(),
+        created_at=_now(),
+    )
+
+
+def merge_profiles(paths: list[str]) -> profile_file.SavedProfile:
+    return profile_file.merge([profile_file.read(path) for path in paths],
+                              created_at=_now(), skewcheck_version=skewcheck_version())  # fmt: skip
 
 
 def infer_for_audit(train: str, serving: str, options: Options = Options()) -> tuple[str, Schema]:
@@ -111,7 +177,7 @@ def validate_dataset(
         progress.stage(f"validating {table.rows:,} rows")
         validation = validate(table, schema)
     summary = _input_summary(table, None)
-    return _report(schema, options, timings, [validation], [],
+    return _report(schema, options, timings, list(validation.findings), [],
                    train=summary if environment is Dataset.TRAIN else None,
                    serving=summary if environment is Dataset.SERVING else None)  # fmt: skip
 
@@ -120,13 +186,13 @@ def _report(
     schema: Schema,
     options: Options,
     timings: dict[str, float],
-    validations: list[Validation],
+    findings: list[Finding],
     features: list[FeatureResult],
     *,
     train: InputSummary | None,
     serving: InputSummary | None,
 ) -> Report:
-    findings = _ordered([finding for validation in validations for finding in validation.findings])
+    findings = _ordered(findings)
     findings, features = redact(findings, features, schema, keep_examples=options.examples)
     return Report(
         train=train,
@@ -137,15 +203,20 @@ def _report(
         features=features,
         fail_on=options.fail_on,
         skewcheck_version=skewcheck_version(),
-        created_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        created_at=_now(),
         timings=timings,
     )
 
 
 def compare(
-    schema: Schema, train: Validation, serving: Validation, options: Options = Options(), *, progress: Progress = SILENT
+    schema: Schema,
+    train: Mapping[str, Profile],
+    serving: Validation,
+    options: Options = Options(),
+    *,
+    progress: Progress = SILENT,
 ) -> list[FeatureResult]:
-    """Profile training, then serving on training's bins, and compare every feature."""
+    """Profile serving on training's bins and compare every feature with its training profile."""
     compared = sum(1 for feature in schema.features if feature.skip_reason is None)
     progress.stage("comparing features", total=len(schema.features))
     results = []
@@ -156,15 +227,16 @@ def compare(
 
 
 def _compare_feature(
-    feature: Feature, train: Validation, serving: Validation, compared: int, options: Options
+    feature: Feature, train: Mapping[str, Profile], serving: Validation, compared: int, options: Options
 ) -> FeatureResult:
     reason = feature.skip_reason
     if reason is not None:
         return skipped(feature, reason)
-    absent = [str(v.dataset) for v in (train, serving) if feature.name not in v.typed.columns]
+    sides = {"train": feature.name in train, "serving": feature.name in serving.typed.columns}
+    absent = [side for side, present in sides.items() if not present]
     if absent:
         return errored(feature, f"cannot compare: missing in {' and '.join(absent)}")
-    train_profile = profile_feature(feature, train.typed.get_column(feature.name))
+    train_profile = train[feature.name]
     edges = train_profile.edges if isinstance(train_profile, NumericProfile) else None
     serving_profile = profile_feature(feature, serving.typed.get_column(feature.name), edges)
     return compare_feature(feature, train_profile, serving_profile, compared, sample=options.sample, seed=options.seed)
@@ -177,14 +249,14 @@ def skewcheck_version() -> str:
         return "unknown"
 
 
-def _check_features_found(schema: Schema, train: Table, serving: Table) -> None:
+def _check_features_found(schema: Schema, train_missing: tuple[str, ...], serving: Table, train_spec: str) -> None:
     # Absent from one side is a finding; absent from both means the schema or the paths are wrong.
-    nowhere = [name for name in train.missing if name in serving.missing]
+    nowhere = [name for name in train_missing if name in serving.missing]
     if nowhere:
         listed = ", ".join(f"'{name}'" for name in nowhere)
         raise InputError(
             f"{schema.path}: feature{'s' * (len(nowhere) > 1)} {listed} found in neither "
-            f"{train.source.spec} nor {serving.source.spec}; check the schema's names and serving_path entries"
+            f"{train_spec} nor {serving.source.spec}; check the schema's names and serving_path entries"
         )
 
 
@@ -201,6 +273,10 @@ def _input_summary(table: Table, sample: int | None) -> InputSummary:
         rows=table.rows,
         sampled_rows=min(sample, table.rows) if sample is not None else None,
     )
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 @contextmanager

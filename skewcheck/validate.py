@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 import polars as pl
 
@@ -51,6 +53,32 @@ class Finding:
     """count / rows of the dataset."""
     examples: tuple[str, ...]
     message: str
+
+    def to_record(self) -> dict[str, Any]:
+        """Builtins for JSON: the report's schema_findings and saved profiles."""
+        return {
+            "dataset": str(self.dataset),
+            "feature": self.feature,
+            "check": str(self.check),
+            "severity": str(self.severity),
+            "count": self.count,
+            "rate": self.rate,
+            "examples": list(self.examples),
+            "message": self.message,
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Finding:
+        return cls(
+            dataset=Dataset(record["dataset"]),
+            feature=record["feature"],
+            check=Check(record["check"]),
+            severity=Severity(record["severity"]),
+            count=record["count"],
+            rate=record["rate"],
+            examples=tuple(record["examples"]),
+            message=record["message"],
+        )
 
 
 @dataclass(frozen=True)

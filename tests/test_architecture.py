@@ -32,10 +32,12 @@ def layers_from_architecture() -> dict[str, int]:
 LAYERS = layers_from_architecture()
 ONLY_IN = {
     "typer": {"skewcheck.cli"},
-    "rich": {"skewcheck.cli", "skewcheck.reporters.table"},
+    "rich": {"skewcheck.cli", "skewcheck.terminal", "skewcheck.reporters.table"},
     "scipy": {"skewcheck.metrics"},
+    "pygal": {"skewcheck.reporters.charts"},
+    "datasketches": {"skewcheck.sketch"},
 }
-MAY_PRINT = {"skewcheck.cli", "skewcheck.__main__"}
+MAY_PRINT = {"skewcheck.cli", "skewcheck.__main__", "skewcheck.terminal"}
 
 
 def module_name(path: Path) -> str:

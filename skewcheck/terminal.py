@@ -1,0 +1,58 @@
+"""What the command line draws on a terminal: consoles sized for a terminal or a log, and the progress display."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich import progress as bars
+from rich.console import Console
+
+from skewcheck.progress import SILENT, Progress
+
+
+def stdout() -> Console:
+    return Console(width=None if sys.stdout.isatty() else plain_width(), soft_wrap=False)
+
+
+class _TerminalProgress:
+    """The run's stages as a spinner or bar on stderr, erased when the run ends (rich.progress)."""
+
+    def __init__(self, bar: bars.Progress) -> None:
+        self._bar = bar
+        self._task: bars.TaskID | None = None
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        if self._task is not None:
+            self._bar.remove_task(self._task)
+        self._task = self._bar.add_task(description, total=total)
+
+    def advance(self, steps: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, steps)
+
+
+@contextmanager
+def progress(quiet: bool) -> Iterator[Progress]:
+    """What the run is doing, on a terminal only: CI logs and pipes get no progress lines."""
+    if quiet or not sys.stderr.isatty():
+        yield SILENT
+        return
+    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}"), bars.BarColumn(),
+               bars.MofNCompleteColumn(), bars.TimeElapsedColumn())  # fmt: skip
+    with bars.Progress(*columns, console=stderr(), transient=True) as bar:
+        yield _TerminalProgress(bar)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, width=None if sys.stderr.isatty() else plain_width())
+
+
+def plain_width() -> int:
+    # A CI log has no width: use COLUMNS when set, else wide enough for the table.
+    try:
+        return int(os.environ.get("COLUMNS", "160"))
+    except ValueError:
+        return 160
