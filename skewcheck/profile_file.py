@@ -29,7 +29,7 @@ from skewcheck.profiles import (
     Profile,
     bin_counts,
     numeric_edges,
-    profile_feature,
+    profile_columns,
 )
 from skewcheck.schema import Dataset, Kind, Schema
 from skewcheck.sketch import Sketch
@@ -69,11 +69,8 @@ def is_saved_profile(spec: str) -> bool:
 
 def profile_dataset(validation: Validation, schema: Schema) -> dict[str, Profile]:
     """Every drift-checked feature present in the data, summarised; values kept exactly."""
-    return {
-        feature.name: profile_feature(feature, validation.typed.get_column(feature.name))
-        for feature in schema.features
-        if feature.skip_reason is None and feature.name in validation.typed.columns
-    }
+    present = [f for f in schema.features if f.skip_reason is None and f.name in validation.typed.columns]
+    return profile_columns(validation.typed, present)
 
 
 def to_bytes(profile: SavedProfile) -> bytes:

@@ -9,6 +9,7 @@ exactly on them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -16,7 +17,7 @@ import numpy.typing as npt
 import polars as pl
 
 from skewcheck.metrics import StepCdf
-from skewcheck.schema import Feature, Kind
+from skewcheck.schema import Feature, FeatureType, Kind
 from skewcheck.sketch import TAIL, Sketch
 
 # Quantiles that fix the numeric bins: minimum, the nine deciles, maximum.
@@ -169,40 +170,65 @@ Profile = NumericProfile | CategoricalProfile
 
 def profile_feature(feature: Feature, values: pl.Series, edges: FloatArray | None = None) -> Profile:
     """Summarise one typed column; `edges` are training's bins (None when this is training)."""
-    if feature.kind is Kind.CATEGORICAL:
-        return profile_categorical(values)
-    return profile_numeric(values, edges)
+    frame = values.rename(feature.name).to_frame()
+    return profile_columns(frame, [feature], {} if edges is None else {feature.name: edges})[feature.name]
 
 
-def profile_categorical(values: pl.Series) -> CategoricalProfile:
-    text = (
-        values.cast(pl.String)
-        if values.dtype != pl.Boolean
-        else values.replace_strict({True: "true", False: "false"}, return_dtype=pl.String)
-    )
-    # Fixed column names: a feature may itself be called "count" or "n".
-    counts = text.rename("value").drop_nulls().value_counts(sort=True, name="n")
-    return CategoricalProfile(
-        rows=values.len(),
-        nulls=values.null_count(),
-        counts=dict(zip(counts.get_column("value").to_list(), counts.get_column("n").to_list(), strict=True)),
-    )
+def profile_columns(
+    frame: pl.DataFrame, features: Sequence[Feature], edges: Mapping[str, FloatArray] | None = None
+) -> dict[str, Profile]:
+    """Every feature's profile from its typed column in `frame`; `edges` are training's bins, by feature.
+
+    The sorting and counting of all columns is one batch of polars queries, which polars runs in
+    parallel: a Python loop over columns would use one core.
+    """
+    queries = [_distribution(frame, feature) for feature in features]
+    profiles: dict[str, Profile] = {}
+    for feature, result in zip(features, pl.collect_all(queries), strict=True):
+        column = frame.get_column(feature.name)
+        if feature.kind is Kind.CATEGORICAL:
+            profiles[feature.name] = CategoricalProfile(
+                rows=column.len(),
+                nulls=column.null_count(),
+                counts=dict(zip(result.get_column("value").to_list(), result.get_column("n").to_list(), strict=True)),
+            )
+            continue
+        array = result.to_series().to_numpy().astype(np.float64, copy=False)
+        bins = (edges or {}).get(feature.name)
+        bins = numeric_edges(array) if bins is None else bins
+        profiles[feature.name] = NumericProfile(
+            rows=column.len(),
+            nulls=column.null_count(),
+            nonfinite=column.len() - column.null_count() - len(array),
+            values=array,
+            edges=bins,
+            bin_counts=bin_counts(array, bins),
+        )
+    return profiles
 
 
 def profile_numeric(values: pl.Series, edges: FloatArray | None = None) -> NumericProfile:
-    as_float = _as_float(values)
-    present = as_float.drop_nulls()
-    finite = present.filter(present.is_finite()).sort()
-    array = finite.to_numpy().astype(np.float64, copy=False)
-    edges = numeric_edges(array) if edges is None else edges
-    return NumericProfile(
-        rows=values.len(),
-        nulls=values.null_count(),
-        nonfinite=present.len() - finite.len(),
-        values=array,
-        edges=edges,
-        bin_counts=bin_counts(array, edges),
-    )
+    feature = Feature(values.name or "value", FeatureType.FLOAT)
+    profile = profile_feature(feature, _as_float(values), edges)
+    assert isinstance(profile, NumericProfile)
+    return profile
+
+
+def profile_categorical(values: pl.Series) -> CategoricalProfile:
+    profile = profile_feature(Feature(values.name or "value", FeatureType.STRING), values)
+    assert isinstance(profile, CategoricalProfile)
+    return profile
+
+
+def _distribution(frame: pl.DataFrame, feature: Feature) -> pl.LazyFrame:
+    """Numeric: the sorted finite values. Categorical: each value's count, most frequent first (ties by value)."""
+    column = pl.col(feature.name)
+    if feature.kind is Kind.CATEGORICAL:
+        # Fixed column names: a feature may itself be called "count" or "n". Booleans read "true"/"false".
+        counts = column.cast(pl.String).drop_nulls().alias("value").value_counts(name="n")
+        return frame.lazy().select(counts).unnest("value").sort(["n", "value"], descending=[True, False])
+    as_float = _float_expression(column, frame.schema[feature.name])
+    return frame.lazy().select(as_float.filter(as_float.is_finite()).sort().alias("value"))
 
 
 def numeric_edges(sorted_values: FloatArray) -> FloatArray:
@@ -234,9 +260,13 @@ def _iso(epoch_seconds: float) -> str:
 
 
 def _as_float(values: pl.Series) -> pl.Series:
-    dtype = values.dtype
+    return values.to_frame().select(_float_expression(pl.col(values.name), values.dtype)).to_series()
+
+
+def _float_expression(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """Numbers as floats; dates and datetimes as epoch seconds."""
     if dtype == pl.Date:
-        values = values.cast(pl.Datetime("us"))
-    if isinstance(values.dtype, pl.Datetime):
-        return values.dt.epoch("us").cast(pl.Float64) / 1e6
-    return values.cast(pl.Float64)
+        column = column.cast(pl.Datetime("us"))
+    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+        return column.dt.epoch("us").cast(pl.Float64) / 1e6
+    return column.cast(pl.Float64)

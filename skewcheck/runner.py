@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import time
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from skewcheck import profile_file
+from skewcheck import metrics, profile_file
 from skewcheck.checks import FeatureResult, compare_feature, errored, skipped
 from skewcheck.errors import InputError
 from skewcheck.infer import InferOptions, infer, render, with_serving_paths, without_constraints
 from skewcheck.privacy import redact
-from skewcheck.profiles import NumericProfile, Profile, profile_feature
+from skewcheck.profiles import NumericProfile, Profile, profile_columns
 from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import InputFormat, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
@@ -55,27 +57,39 @@ def run(
     progress: Progress = SILENT,
 ) -> Report:
     """Audit a training dataset, or a saved profile of one, and a serving log against a schema."""
+    metrics.preload()
     timings: dict[str, float] = {}
     with _timed(timings, "schema"):
         schema = schema if isinstance(schema, Schema) else load_schema(schema)
     if profile_file.is_saved_profile(train):
         return _run_on_baseline(train, serving, schema, options, progress, timings)
+    # One side at a time, and each side's frames dropped once profiled: memory holds one dataset's columns
+    # plus training's sorted values, not both datasets twice over.
     with _timed(timings, "read"):
         progress.stage(f"reading training data {train}")
         train_table = read_table(resolve_source(train, options.train_format), schema, Dataset.TRAIN)
-        progress.stage(f"reading serving data {serving} (training: {train_table.rows:,} rows)")
-        serving_table = read_table(resolve_source(serving, options.serving_format), schema, Dataset.SERVING)
-        _check_features_found(schema, train_table.missing, serving_table, train_table.source.spec)
+    train_summary = _input_summary(train_table, options.sample)
     with _timed(timings, "validate"):
-        progress.stage(f"validating {train_table.rows:,} training and {serving_table.rows:,} serving rows")
+        progress.stage(f"validating {train_table.rows:,} training rows")
         train_validation = validate(train_table, schema)
-        serving_validation = validate(serving_table, schema)
+    train_missing, train_findings = train_table.missing, train_validation.findings
     with _timed(timings, "compare"):
+        progress.stage(f"profiling {train_table.rows:,} training rows")
         train_profiles = profile_file.profile_dataset(train_validation, schema)
+    del train_table, train_validation
+    with _timed(timings, "read"):
+        progress.stage(f"reading serving data {serving}")
+        serving_table = read_table(resolve_source(serving, options.serving_format), schema, Dataset.SERVING)
+        _check_features_found(schema, train_missing, serving_table, train_summary.spec)
+    serving_summary = _input_summary(serving_table, options.sample)
+    with _timed(timings, "validate"):
+        progress.stage(f"validating {serving_table.rows:,} serving rows")
+        serving_validation = validate(serving_table, schema)
+    del serving_table
+    with _timed(timings, "compare"):
         features = compare(schema, train_profiles, serving_validation, options, progress=progress)
-    return _report(schema, options, timings, [*train_validation.findings, *serving_validation.findings], features,
-                   train=_input_summary(train_table, options.sample),
-                   serving=_input_summary(serving_table, options.sample))  # fmt: skip
+    return _report(schema, options, timings, [*train_findings, *serving_validation.findings], features,
+                   train=train_summary, serving=serving_summary)  # fmt: skip
 
 
 def _run_on_baseline(
@@ -217,29 +231,36 @@ def compare(
     progress: Progress = SILENT,
 ) -> list[FeatureResult]:
     """Profile serving on training's bins and compare every feature with its training profile."""
-    compared = sum(1 for feature in schema.features if feature.skip_reason is None)
+    compared = [f for f in schema.features if f.skip_reason is None]
+    edges = {name: profile.edges for name, profile in train.items() if isinstance(profile, NumericProfile)}
     progress.stage("comparing features", total=len(schema.features))
-    results = []
+    results: dict[str, FeatureResult] = {}
     for feature in schema.features:
-        results.append(_compare_feature(feature, train, serving, compared, options))
-        progress.advance()
-    return results
+        reason = feature.skip_reason
+        if reason is not None:
+            results[feature.name] = skipped(feature, reason)
+        elif feature.name not in train or feature.name not in serving.typed.columns:
+            sides = {"train": feature.name in train, "serving": feature.name in serving.typed.columns}
+            absent = " and ".join(side for side, present in sides.items() if not present)
+            results[feature.name] = errored(feature, f"cannot compare: missing in {absent}")
+    progress.advance(len(results))
+    # A few features at a time, each batch profiled by polars and compared by numpy on every core (both
+    # release the GIL); a batch's serving values are dropped before the next is read out.
+    workers = os.cpu_count() or 1
+    pending = [f for f in compared if f.name not in results]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for start in range(0, len(pending), workers):
+            batch = pending[start : start + workers]
+            serving_profiles = profile_columns(serving.typed, batch, edges)
 
+            def one(feature: Feature, profiles: dict[str, Profile] = serving_profiles) -> FeatureResult:
+                return compare_feature(feature, train[feature.name], profiles[feature.name], len(compared),
+                                       sample=options.sample, seed=options.seed)  # fmt: skip
 
-def _compare_feature(
-    feature: Feature, train: Mapping[str, Profile], serving: Validation, compared: int, options: Options
-) -> FeatureResult:
-    reason = feature.skip_reason
-    if reason is not None:
-        return skipped(feature, reason)
-    sides = {"train": feature.name in train, "serving": feature.name in serving.typed.columns}
-    absent = [side for side, present in sides.items() if not present]
-    if absent:
-        return errored(feature, f"cannot compare: missing in {' and '.join(absent)}")
-    train_profile = train[feature.name]
-    edges = train_profile.edges if isinstance(train_profile, NumericProfile) else None
-    serving_profile = profile_feature(feature, serving.typed.get_column(feature.name), edges)
-    return compare_feature(feature, train_profile, serving_profile, compared, sample=options.sample, seed=options.seed)
+            for feature, result in zip(batch, pool.map(one, batch), strict=True):
+                results[feature.name] = result
+                progress.advance()
+    return [results[feature.name] for feature in schema.features]
 
 
 def skewcheck_version() -> str:
@@ -285,4 +306,4 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
     try:
         yield
     finally:
-        timings[stage] = time.perf_counter() - start
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - start
