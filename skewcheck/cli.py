@@ -6,8 +6,8 @@ exit codes and one-line messages. The payload goes to stdout; messages go to std
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-import os
 import shlex
 import sys
 import traceback
@@ -20,13 +20,13 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from skewcheck import profile_file, runner, terminal
-from skewcheck.atomic import write_atomic
+from skewcheck import history as store
+from skewcheck import outputs, partitioned, profile_file, runner, terminal
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.infer import InferOptions, infer_schema
 from skewcheck.readers import InputFormat, resolve_source
-from skewcheck.report import FailOn, Report
-from skewcheck.reporters import OutputFormat, render, table
+from skewcheck.report import FailOn
+from skewcheck.reporters import OutputFormat, history_view, partitions
 from skewcheck.schema import ENVIRONMENTS, Schema
 from skewcheck.schema_diff import diff_schemas, render_changes
 from skewcheck.schema_json import json_schema
@@ -131,6 +131,22 @@ def check(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --sample.")] = 0,
+    each: Annotated[
+        str | None,
+        typer.Option("--each", metavar="KEY|file", help="Audit each file, or each KEY=value folder, on its own."),
+    ] = None,
+    history_dir: Annotated[
+        Path | None, typer.Option("--history", metavar="DIR", help="Keep every partition's metrics here (Parquet).")
+    ] = None,
+    skip_done: Annotated[
+        bool, typer.Option("--skip-done", help="Skip partitions the history holds for this baseline and schema.")
+    ] = False,
+    retain: Annotated[
+        int | None, typer.Option("--retain", metavar="DAYS", min=1, help="Remove history older than DAYS days.")
+    ] = None,
+    latest: Annotated[
+        bool, typer.Option("--latest", help="With --each: exit with the newest partition's code, not the worst's.")
+    ] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -144,27 +160,58 @@ def check(
         examples=examples,
     )
     with _errors_to_exit_codes(debug):
-        outputs = _outputs(json_path, markdown_path, junit_path, html_path)
+        report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
         if schema is None:
             audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
         elif save_schema is not None:
             raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
         else:
             audit_schema = schema
+        keep = None if history_dir is None else partitioned.HistoryOptions(history_dir, skip_done, retain)
+        _check_scheduled(each, keep, skip_done, retain, latest, output_format, report_files)
+        if each is None and keep is None:
+            with terminal.progress(quiet) as progress:
+                report = runner.run(train, serving, audit_schema, options, progress=progress)
+            outputs.emit(report, output_format, report_files, quiet, step_summary)
+            raise typer.Exit(int(report.exit_code))
         with terminal.progress(quiet) as progress:
-            report = runner.run(train, serving, audit_schema, options, progress=progress)
-        _emit(report, output_format, outputs, quiet, step_summary)
-    raise typer.Exit(int(report.exit_code))
+            results = partitioned.run_each(train, serving, audit_schema, each, options, keep=keep, progress=progress)
+        if each is None and results[0].report is not None:
+            outputs.emit(results[0].report, output_format, report_files, quiet, step_summary)
+        else:
+            outputs.emit_partitions(results, output_format, report_files, quiet, latest)
+    raise typer.Exit(int(partitions.exit_code(results, latest=latest)))
+
+
+def _check_scheduled(
+    each: str | None,
+    keep: partitioned.HistoryOptions | None,
+    skip_done: bool,
+    retain: int | None,
+    latest: bool,
+    output_format: OutputFormat,
+    report_files: dict[OutputFormat, str],
+) -> None:
+    if keep is None and (skip_done or retain is not None):
+        raise UsageError(f"{'--skip-done' if skip_done else '--retain'} works on a history: add --history DIR")
+    if latest and each is None:
+        raise UsageError("--latest picks the newest of the partitions --each makes")
+    if each is not None and ({*report_files} - {OutputFormat.JSON} or output_format not in _PARTITION_FORMATS):
+        raise UsageError("with --each, the report is the partition table or --json; for one partition's "
+                         "Markdown, JUnit or HTML, run check on that partition")  # fmt: skip
+
+
+_PARTITION_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON)
 
 
 def _inferred_schema(train: str, serving: str, options: runner.Options, save_to: str | None) -> Schema:
     if save_to == "-":
         raise UsageError("--save-schema needs a file: stdout carries the report")
-    _check_output_path(save_to)
+    outputs.check_path(save_to)
     text, schema = runner.infer_for_audit(train, serving, options)
     if save_to is not None:
         inputs = [*_files(train, options.train_format), *_files(serving, options.serving_format)]
-        _write_output(save_to, text, inputs, "the schema")
+        outputs.write(save_to, text, inputs, "the schema")
     kept = f"saved to {save_to}" if save_to else "--save-schema PATH keeps it for review"
     terminal.stderr().print(
         f"skewcheck: no --schema given: inferred one from {train} ({_plural(len(schema.features), 'feature')}); {kept}",
@@ -222,14 +269,14 @@ def infer(
         source_format=data_format,
     )
     with _errors_to_exit_codes(debug):
-        _check_output_path(output)
+        outputs.check_path(output)
         command = _infer_command(data, options) + (f" --serving-log {shlex.quote(serving_log)}" if serving_log else "")
         text = infer_schema(data, options, command=command, serving_log=serving_log)
         if output in (None, "-"):
             sys.stdout.write(text)
         else:
             inputs = [*_files(data, data_format), *(_files(serving_log, None) if serving_log else [])]
-            _write_output(output, text, inputs, "the schema")
+            outputs.write(output, text, inputs, "the schema")
 
 
 def _infer_command(data: str, options: InferOptions) -> str:
@@ -243,6 +290,40 @@ def _infer_command(data: str, options: InferOptions) -> str:
     if options.source_format is not None:
         flags.append(f"--data-format {options.source_format}")
     return shlex.join(["skewcheck", "infer", data]) + "".join(f" {flag}" for flag in flags)
+
+
+@app.command(name="history")
+def history_command(
+    directory: Annotated[Path, typer.Argument(help="The history directory `check --history DIR` writes.")],
+    feature: Annotated[str | None, typer.Option("--feature", help="Only this feature.")] = None,
+    since: Annotated[
+        dt.datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Only partitions from this date on.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the series as JSON instead of the table.")] = False,
+    html_path: Annotated[
+        str | None, typer.Option("--html", metavar="PATH", help="Also write a page with a chart per feature.")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Each feature's drift metric over the audited partitions, worst trend first.
+
+    Exit codes: 0 shown, 2 the history could not be read (or holds nothing that matches), 4 internal error.
+    """
+    with _errors_to_exit_codes(debug):
+        outputs.check_path(html_path)
+        if not directory.is_dir():
+            raise UsageError(f"{directory}: no such history directory (check --history {directory} creates it)")
+        rows = store.read(directory, feature=feature, since=since.date() if since else None)
+        if rows.is_empty():
+            raise UsageError(
+                f"{directory}: no history{f' of {feature}' if feature else ''}{' since then' if since else ''}"
+            )
+        if html_path is not None:
+            outputs.write(html_path, history_view.html(rows), [])
+        if as_json:
+            sys.stdout.write(history_view.to_json(rows))
+        else:
+            terminal.stdout().print(history_view.renderable(rows))
 
 
 @app.command(name="profile")
@@ -271,7 +352,7 @@ def profile_command(
     with _errors_to_exit_codes(debug):
         if not output.endswith(profile_file.SUFFIX):
             raise UsageError(f"{output}: a profile's name ends in {profile_file.SUFFIX} (that is how `check` knows it)")
-        _check_output_path(output)
+        outputs.check_path(output)
         if merge:
             if schema is not None:
                 raise UsageError("--merge combines saved profiles, which carry their schema: drop --schema")
@@ -287,7 +368,7 @@ def profile_command(
             with terminal.progress(quiet) as progress:
                 saved = runner.profile(data[0], schema, runner.Options(train_format=data_format), progress=progress)
             inputs = [*_files(data[0], data_format), str(schema)]
-        _write_output(output, profile_file.to_bytes(saved), inputs, what="the profile")
+        outputs.write(output, profile_file.to_bytes(saved), inputs, what="the profile")
         findings = len(saved.findings)
         noted = (
             f"; {_plural(findings, 'schema finding')} in training, shown in every check against it" if findings else ""
@@ -321,10 +402,10 @@ def validate(
     dataset = ENVIRONMENTS[environment]
     options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
     with _errors_to_exit_codes(debug):
-        outputs = _outputs(json_path, markdown_path, junit_path, html_path)
+        report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
         with terminal.progress(quiet) as progress:
             report = runner.validate_dataset(data, schema, dataset, options, progress=progress)
-        _emit(report, output_format, outputs, quiet, step_summary)
+        outputs.emit(report, output_format, report_files, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
 
 
@@ -349,67 +430,6 @@ def diff_schema(
         changes = diff_schemas(load_schema(old), load_schema(new))
         sys.stdout.write(render_changes(changes) + "\n")
     raise typer.Exit(1 if any(change.breaking for change in changes) else 0)
-
-
-def _outputs(
-    json_path: str | None, markdown_path: str | None, junit_path: str | None, html_path: str | None
-) -> dict[OutputFormat, str]:
-    """The report files asked for; at most one of them may be '-' (stdout)."""
-    asked = {
-        OutputFormat.JSON: json_path,
-        OutputFormat.MARKDOWN: markdown_path,
-        OutputFormat.JUNIT: junit_path,
-        OutputFormat.HTML: html_path,
-    }
-    outputs = {output_format: path for output_format, path in asked.items() if path is not None}
-    if sum(path == "-" for path in outputs.values()) > 1:
-        raise UsageError("only one report can go to stdout ('-')")
-    for path in outputs.values():
-        _check_output_path(path)
-    return outputs
-
-
-def _emit(
-    report: Report, output_format: OutputFormat, outputs: dict[OutputFormat, str], quiet: bool, step_summary: bool
-) -> None:
-    """Report files, the GitHub step summary, then the payload on stdout (the summary on stderr when it is data)."""
-    for file_format, path in outputs.items():
-        if path != "-":
-            _write_output(path, render(report, file_format), _input_files(report))
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if step_summary and summary_file:
-        _append(summary_file, render(report, OutputFormat.MARKDOWN))
-    payload = next((file_format for file_format, path in outputs.items() if path == "-"), output_format)
-    if payload.is_human:
-        terminal.stdout().print(table.summary(report) if quiet else table.renderable(report))
-    else:
-        sys.stdout.write(render(report, payload))
-        terminal.stderr().print(table.summary(report))
-
-
-def _append(path: str, text: str) -> None:
-    # GitHub hands each step its own summary file to append to: appending is the contract, not a rename.
-    try:
-        with Path(path).open("a", encoding="utf-8") as stream:
-            stream.write(text + "\n")
-    except OSError as error:
-        raise UsageError(f"{path} ($GITHUB_STEP_SUMMARY): cannot append: {error.strerror or error}") from None
-
-
-def _input_files(report: Report) -> list[str]:
-    read = [summary.paths for summary in (report.train, report.serving) if summary is not None]
-    return [path for paths in read for path in paths] + [report.schema_path]
-
-
-def _write_output(path: str, text: str | bytes, input_files: list[str], what: str = "the report") -> None:
-    """Write a report or schema atomically; never over an input, and a refused write is the user's to fix (exit 2)."""
-    target = Path(path).resolve()
-    if any(Path(name).resolve() == target for name in input_files):
-        raise UsageError(f"{path}: refusing to write {what} over an input file")
-    try:
-        write_atomic(path, text)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 @contextmanager
@@ -446,18 +466,3 @@ def _files(spec: str, data_format: InputFormat | None) -> list[str]:
 
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'s' * (count != 1)}"
-
-
-def _check_output_path(output: str | None) -> None:
-    """Fail before the audit, not after it, when the report could not be written anyway."""
-    if output in (None, "-"):
-        return
-    target = Path(output).resolve()
-    if target.is_dir():
-        raise UsageError(f"{output}: is a directory; name a file for the report")
-    if target.parent.exists() and not target.parent.is_dir():
-        raise UsageError(f"{output}: {target.parent} is a file, not a folder")
-    if not target.parent.is_dir():
-        raise UsageError(f"{output}: folder {target.parent} does not exist")
-    if not os.access(target.parent, os.W_OK):
-        raise UsageError(f"{output}: folder {target.parent} is not writable")

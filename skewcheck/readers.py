@@ -18,7 +18,7 @@ import polars as pl
 from polars._typing import PolarsDataType
 
 from skewcheck.diagnose import diagnose_unreadable
-from skewcheck.errors import InputError
+from skewcheck.errors import InputError, UsageError
 from skewcheck.schema import Dataset, Schema
 
 
@@ -102,6 +102,32 @@ def resolve_source(spec: str, format: InputFormat | None = None) -> Source:
     if not os.access(files[0], os.R_OK):
         raise InputError(f"{files[0]}: permission denied")
     return Source(spec=spec, format=chosen, files=tuple(files), partitions=_partitions(root, files))
+
+
+def partitions_of(source: Source, each: str) -> list[tuple[str, Source]]:
+    """The source split in parts, in order: one per file (`each="file"`), or one per value of a hive key.
+
+    A part's label names it in reports and histories: the file's path, or `key=value`.
+    """
+    groups: dict[str, list[Path]] = {}
+    if each == "file":
+        groups = {str(path): [path] for path in source.files}
+    else:
+        if each not in source.partition_keys:
+            found = ", ".join(sorted(source.partition_keys)) or "none"
+            raise UsageError(f"{source.spec}: no '{each}=' folders to split by (hive keys found: {found})")
+        for path in source.files:
+            value = source.partitions.get(path, {}).get(each)
+            if value is None:
+                raise InputError(f"{path}: not under a '{each}=' folder, so it belongs to no partition")
+            groups.setdefault(f"{each}={value}", []).append(path)
+    return [(label, _part(source, label, files, each)) for label, files in sorted(groups.items())]
+
+
+def _part(source: Source, label: str, files: list[Path], each: str) -> Source:
+    spec = label if each == "file" else f"{source.spec} [{label}]"
+    partitions = {path: source.partitions[path] for path in files if path in source.partitions}
+    return Source(spec, source.format, tuple(files), partitions)
 
 
 def scan_source(source: Source, *, infer_all_rows: bool = False) -> pl.LazyFrame:

@@ -23,7 +23,7 @@ from skewcheck.infer import InferOptions, infer, render, with_serving_paths, wit
 from skewcheck.privacy import redact
 from skewcheck.profiles import NumericProfile, Profile, profile_columns
 from skewcheck.progress import SILENT, Progress
-from skewcheck.readers import InputFormat, Table, read_table, resolve_source
+from skewcheck.readers import InputFormat, Source, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
 from skewcheck.schema import Dataset, Feature, Schema, Severity
 from skewcheck.schema_file import parse_document
@@ -61,64 +61,88 @@ def run(
     timings: dict[str, float] = {}
     with _timed(timings, "schema"):
         schema = schema if isinstance(schema, Schema) else load_schema(schema)
+    baseline = load_baseline(train, schema, options, progress=progress, timings=timings)
+    return audit(baseline, resolve_source(serving, options.serving_format), schema, options, progress=progress,
+                 timings=timings)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The training side of an audit, read once and compared with any number of serving datasets."""
+
+    summary: InputSummary
+    findings: tuple[Finding, ...]
+    profiles: Mapping[str, Profile]
+    missing: tuple[str, ...]
+    """Compared features that training lacks."""
+    identity: str
+    """What tells this baseline apart from another in a history: a digest of its files, sizes and times."""
+
+
+def load_baseline(
+    train: str,
+    schema: Schema,
+    options: Options = Options(),
+    *,
+    progress: Progress = SILENT,
+    timings: dict[str, float] | None = None,
+) -> Baseline:
+    """Training data (read, validated, profiled) or a saved profile of it."""
+    timings = {} if timings is None else timings
     if profile_file.is_saved_profile(train):
-        return _run_on_baseline(train, serving, schema, options, progress, timings)
-    # One side at a time, and each side's frames dropped once profiled: memory holds one dataset's columns
-    # plus training's sorted values, not both datasets twice over.
+        with _timed(timings, "read"):
+            progress.stage(f"reading the saved profile {train}")
+            saved = profile_file.read(train)
+            profile_file.check_fits(saved, schema, train)
+        summary = InputSummary(spec=train, format=profile_file.FORMAT, paths=(train,), rows=saved.source.rows)
+        # A profile holds only the features that are compared; which of those training lacked, it knows.
+        missing = tuple(f.name for f in schema.features if f.skip_reason is None and f.name not in saved.features)
+        return Baseline(summary, tuple(saved.findings), saved.features, missing, _identity([Path(train)]))
+    # Training's frames are dropped once profiled: memory holds training's sorted values while serving is read,
+    # not both datasets twice over.
     with _timed(timings, "read"):
         progress.stage(f"reading training data {train}")
-        train_table = read_table(resolve_source(train, options.train_format), schema, Dataset.TRAIN)
-    train_summary = _input_summary(train_table, options.sample)
+        table = read_table(resolve_source(train, options.train_format), schema, Dataset.TRAIN)
     with _timed(timings, "validate"):
-        progress.stage(f"validating {train_table.rows:,} training rows")
-        train_validation = validate(train_table, schema)
-    train_missing, train_findings = train_table.missing, train_validation.findings
+        progress.stage(f"validating {table.rows:,} training rows")
+        validation = validate(table, schema)
     with _timed(timings, "compare"):
-        progress.stage(f"profiling {train_table.rows:,} training rows")
-        train_profiles = profile_file.profile_dataset(train_validation, schema)
-    del train_table, train_validation
-    with _timed(timings, "read"):
-        progress.stage(f"reading serving data {serving}")
-        serving_table = read_table(resolve_source(serving, options.serving_format), schema, Dataset.SERVING)
-        _check_features_found(schema, train_missing, serving_table, train_summary.spec)
-    serving_summary = _input_summary(serving_table, options.sample)
-    with _timed(timings, "validate"):
-        progress.stage(f"validating {serving_table.rows:,} serving rows")
-        serving_validation = validate(serving_table, schema)
-    del serving_table
-    with _timed(timings, "compare"):
-        features = compare(schema, train_profiles, serving_validation, options, progress=progress)
-    return _report(schema, options, timings, [*train_findings, *serving_validation.findings], features,
-                   train=train_summary, serving=serving_summary)  # fmt: skip
+        progress.stage(f"profiling {table.rows:,} training rows")
+        profiles = profile_file.profile_dataset(validation, schema)
+    return Baseline(_input_summary(table, options.sample), validation.findings, profiles, table.missing,
+                    _identity(list(table.source.files)))  # fmt: skip
 
 
-def _run_on_baseline(
-    baseline_path: str,
-    serving: str,
+def audit(
+    baseline: Baseline,
+    serving: Source,
     schema: Schema,
-    options: Options,
-    progress: Progress,
-    timings: dict[str, float],
+    options: Options = Options(),
+    *,
+    progress: Progress = SILENT,
+    timings: dict[str, float] | None = None,
 ) -> Report:
-    """`run` with a saved profile in place of the training data: only the serving data is read."""
+    """Compare one serving dataset with a loaded baseline."""
+    timings = dict(timings or {})
     with _timed(timings, "read"):
-        progress.stage(f"reading the saved profile {baseline_path}")
-        baseline = profile_file.read(baseline_path)
-        profile_file.check_fits(baseline, schema, baseline_path)
-        progress.stage(f"reading serving data {serving}")
-        serving_table = read_table(resolve_source(serving, options.serving_format), schema, Dataset.SERVING)
-        # A profile holds only the features that are compared; which of those training lacked, it knows.
-        absent = tuple(f.name for f in schema.features if f.skip_reason is None and f.name not in baseline.features)
-        _check_features_found(schema, absent, serving_table, baseline_path)
+        progress.stage(f"reading serving data {serving.spec}")
+        table = read_table(serving, schema, Dataset.SERVING)
+        _check_features_found(schema, baseline.missing, table, baseline.summary.spec)
     with _timed(timings, "validate"):
-        progress.stage(f"validating {serving_table.rows:,} serving rows")
-        serving_validation = validate(serving_table, schema)
+        progress.stage(f"validating {table.rows:,} serving rows")
+        validation = validate(table, schema)
     with _timed(timings, "compare"):
-        features = compare(schema, baseline.features, serving_validation, options, progress=progress)
-    train = InputSummary(spec=baseline_path, format=profile_file.FORMAT, paths=(baseline_path,),
-                         rows=baseline.source.rows)  # fmt: skip
-    return _report(schema, options, timings, [*baseline.findings, *serving_validation.findings], features,
-                   train=train, serving=_input_summary(serving_table, options.sample))  # fmt: skip
+        features = compare(schema, baseline.profiles, validation, options, progress=progress)
+    return _report(schema, options, timings, [*baseline.findings, *validation.findings], features,
+                   train=baseline.summary, serving=_input_summary(table, options.sample))  # fmt: skip
+
+
+def _identity(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        stat = path.stat()
+        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()[:16]
 
 
 def profile(

@@ -109,12 +109,33 @@ class DriftGate:
 
 
 @dataclass(frozen=True)
+class TrendSettings:
+    """Trend gates over a history of audits (see trend.py); None turns a gate off."""
+
+    rising: int | None = None
+    """Fail when the gate metric rose on this many consecutive partitions."""
+    rolling: int | None = None
+    """Warn / fail when the median over this many latest partitions is above warn / fail."""
+
+    def __post_init__(self) -> None:
+        for name, value in (("rising", self.rising), ("rolling", self.rolling)):
+            if value is not None and value < 1:
+                raise ValueError(f"trend {name} must be at least 1, got {value}")
+
+    @property
+    def window(self) -> int:
+        """How many latest partitions the gates look at."""
+        return max(self.rising + 1 if self.rising else 0, self.rolling or 0)
+
+
+@dataclass(frozen=True)
 class Defaults:
     numeric: DriftGate = DriftGate("psi", METRIC_THRESHOLDS["psi"])
     categorical: DriftGate = DriftGate("jensen_shannon", METRIC_THRESHOLDS["jensen_shannon"])
     max_null_rate_increase: Thresholds = Thresholds(0.02, 0.05)
     max_unseen_rate: Thresholds = Thresholds(0.01, 0.05)
     min_rows: int = 100
+    trend: TrendSettings | None = None
 
     def gate_for(self, kind: Kind) -> DriftGate:
         return self.numeric if kind is Kind.NUMERIC else self.categorical
@@ -153,6 +174,8 @@ class Feature:
     allow_inf: bool = False
     pii: bool = False
     """Personal data: reports never show its raw values (see privacy.py)."""
+    trend: TrendSettings | None = None
+    """Trend gates, judged when a run keeps a history (--history)."""
     rules: Mapping[str, Rule] = field(default_factory=dict)
     """Severity and tolerance per constraint key (min, max, nullable, values, pattern, ...), where not strict."""
 

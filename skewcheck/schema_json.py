@@ -27,7 +27,7 @@ from skewcheck.schema import (
     Thresholds,
 )
 from skewcheck.schema_constraints import CONSTRAINT_KEYS, RULE_KEYS, TEXT_TYPES, VALUES_TYPES
-from skewcheck.schema_loader import DEFAULT_KEYS, FEATURE_KEYS, TOP_LEVEL_KEYS
+from skewcheck.schema_loader import DEFAULT_KEYS, FEATURE_KEYS, TOP_LEVEL_KEYS, TREND_KEYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 UNDESCRIBED = "(accepted by skewcheck; not described yet)"
@@ -73,6 +73,7 @@ _FEATURE_DOCS = {
     "min_rows": "Fewer non-null values than this on either side: the drift verdict is at most warn.",
     "max_null_rate_increase": "Gate on the null rate of serving minus that of training.",
     "max_unseen_rate": "Gate on the share of serving values outside the declared (or training) values.",
+    "trend": "Trend gates over the history of audits (--history): {rising: N, rolling: K}, or false.",
 }
 _DEFAULT_DOCS = {
     "numeric": "Drift gate of numeric features (int, float, datetime, date).",
@@ -80,6 +81,11 @@ _DEFAULT_DOCS = {
     "max_null_rate_increase": "Gate on the null rate of serving minus that of training, for every feature.",
     "max_unseen_rate": "Gate on the share of serving values outside the domain, for every feature.",
     "min_rows": "Fewer non-null values than this: the drift verdict is at most warn.",
+    "trend": "Trend gates every feature inherits, judged when a run keeps a history (--history).",
+}
+_TREND_DOCS = {
+    "rising": "Fail when the gate metric rose on this many consecutive partitions.",
+    "rolling": "Warn (fail) when its median over this many latest partitions is above warn (fail).",
 }
 _RULE_DOCS = {
     "value": "The constraint itself.",
@@ -152,9 +158,20 @@ def _defaults() -> Spec:
         "max_null_rate_increase": _thresholds(_BUILTIN.max_null_rate_increase),
         "max_unseen_rate": _thresholds(_BUILTIN.max_unseen_rate),
         "min_rows": {"type": "integer", "minimum": 1, "default": _BUILTIN.min_rows},
+        "trend": _trend(),
     }
     properties = _described(DEFAULT_KEYS, _DEFAULT_DOCS, specs)
     return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+def _trend() -> Spec:
+    count: Spec = {"type": "integer", "minimum": 1}
+    return {
+        "type": "object",
+        "properties": _described(TREND_KEYS, _TREND_DOCS, {"rising": count, "rolling": count}),
+        "minProperties": 1,
+        "additionalProperties": False,
+    }
 
 
 def _constraint(plain: Spec, *, mostly: bool = True) -> Spec:
@@ -222,6 +239,7 @@ def _feature() -> Spec:
         "min_rows": {"type": "integer", "minimum": 1, "default": _BUILTIN.min_rows},
         "max_null_rate_increase": {"$ref": "#/$defs/thresholds", "default": asdict(_BUILTIN.max_null_rate_increase)},
         "max_unseen_rate": {"$ref": "#/$defs/thresholds", "default": asdict(_BUILTIN.max_unseen_rate)},
+        "trend": {"anyOf": [{"const": False}, _trend()]},
     }
     return {
         "type": "object",

@@ -25,6 +25,7 @@ from skewcheck.schema import (
     Role,
     Schema,
     Thresholds,
+    TrendSettings,
 )
 from skewcheck.schema_constraints import CONSTRAINT_KEYS, read_constraints, read_row_counts
 from skewcheck.schema_file import Document, KeyPath, Reader, describe, read_document
@@ -57,9 +58,10 @@ def build_schema(document: Document, sha256: str = "") -> Schema:
 TOP_LEVEL_KEYS = {"version", "defaults", "features", "datasets"}
 FEATURE_KEYS = {
     "type", "drift", "role", "environments", "serving_path", "training_path", "min_rows",
-    "max_null_rate_increase", "max_unseen_rate", "description", "pii", *CONSTRAINT_KEYS,
+    "max_null_rate_increase", "max_unseen_rate", "description", "pii", "trend", *CONSTRAINT_KEYS,
 }  # fmt: skip
-DEFAULT_KEYS = {"numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows"}
+DEFAULT_KEYS = {"numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows", "trend"}
+TREND_KEYS = {"rising", "rolling"}
 
 
 class _Builder(Reader):
@@ -112,6 +114,19 @@ class _Builder(Reader):
             if "max_unseen_rate" in data
             else builtin.max_unseen_rate,
             min_rows=self.integer(("defaults", "min_rows"), minimum=1) if "min_rows" in data else builtin.min_rows,
+            trend=self.trend(("defaults", "trend")) if "trend" in data else None,
+        )
+
+    def trend(self, key_path: KeyPath) -> TrendSettings | None:
+        """`trend: {rising: N, rolling: K}`; `trend: false` turns inherited trend gates off."""
+        if self.value(key_path) is False:
+            return None
+        data = self.mapping(key_path, TREND_KEYS, "'trend'")
+        if not data:
+            self.fail(key_path, "'trend' needs rising, rolling or both (or false to turn trend gates off)")
+        return TrendSettings(
+            rising=self.integer((*key_path, "rising"), minimum=1) if "rising" in data else None,
+            rolling=self.integer((*key_path, "rolling"), minimum=1) if "rolling" in data else None,
         )
 
     def feature(self, name: str, defaults: Defaults) -> Feature:
@@ -135,6 +150,7 @@ class _Builder(Reader):
             training_path=self._path((*key_path, "training_path")) if "training_path" in data else (),
             min_rows=self.integer((*key_path, "min_rows"), minimum=1) if "min_rows" in data else defaults.min_rows,
             pii=self.boolean((*key_path, "pii")) if "pii" in data else False,
+            trend=self.trend((*key_path, "trend")) if "trend" in data else defaults.trend,
             max_null_rate_increase=self.thresholds(
                 (*key_path, "max_null_rate_increase"), defaults.max_null_rate_increase
             )

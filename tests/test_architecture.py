@@ -32,12 +32,18 @@ def layers_from_architecture() -> dict[str, int]:
 LAYERS = layers_from_architecture()
 ONLY_IN = {
     "typer": {"skewcheck.cli"},
-    "rich": {"skewcheck.cli", "skewcheck.terminal", "skewcheck.reporters.table"},
+    "rich": {
+        "skewcheck.cli",
+        "skewcheck.terminal",
+        "skewcheck.reporters.table",
+        "skewcheck.reporters.partitions",
+        "skewcheck.reporters.history_view",
+    },
     "scipy": {"skewcheck.metrics"},
-    "pygal": {"skewcheck.reporters.charts"},
+    "pygal": {"skewcheck.reporters.charts", "skewcheck.reporters.history_charts"},
     "datasketches": {"skewcheck.sketch"},
 }
-MAY_PRINT = {"skewcheck.cli", "skewcheck.__main__", "skewcheck.terminal"}
+MAY_PRINT = {"skewcheck.cli", "skewcheck.__main__", "skewcheck.terminal", "skewcheck.outputs"}
 
 
 def module_name(path: Path) -> str:

@@ -71,7 +71,7 @@ def test_every_schema_key_is_in_the_reference() -> None:
     assert not missing
 
 
-@pytest.mark.parametrize("command_name", ["validate", "infer", "diff-schema"])
+@pytest.mark.parametrize("command_name", ["validate", "infer", "diff-schema", "profile", "history"])
 def test_every_option_of_the_other_commands_is_documented(command_name: str) -> None:
     command = typer.main.get_command(app).commands[command_name]  # type: ignore[attr-defined]
     for parameter in command.params:

@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from functools import cache
 
 import pygal
@@ -49,7 +50,7 @@ def histogram_svg(feature: FeatureResult, *, temporal: bool = False) -> str | No
     chart.x_labels = labels
     chart.add("training", train)
     chart.add("serving", serving)
-    return _inline(chart.render(is_unicode=True), feature.name)[0]
+    return inline(chart.render(is_unicode=True), feature.name, _series_tooltips)[0]
 
 
 @cache
@@ -58,7 +59,7 @@ def stylesheet() -> str:
     chart = pygal.Bar(height=100, **_options())
     chart.add("training", [1.0])
     chart.add("serving", [1.0])  # each series' colour rule is written only when the chart has that series
-    return _inline(chart.render(is_unicode=True), "")[1]
+    return inline(chart.render(is_unicode=True), "", _series_tooltips)[1]
 
 
 def _options() -> dict[str, object]:
@@ -81,8 +82,12 @@ def _share(value: float) -> str:
     return f"{value:.0%}" if value >= 0.1 or value == 0 else f"{value:.1%}"
 
 
-def _inline(svg: str, title: str) -> tuple[str, str]:
-    """The chart without its stylesheet, id or comments (which hold the date), and that stylesheet."""
+def inline(svg: str, title: str, tooltips: Callable[[ET.Element], None]) -> tuple[str, str]:
+    """A pygal chart without its stylesheet, ids or comments (which hold the date), and that stylesheet.
+
+    `tooltips` is called on every group: pygal's JavaScript tooltips read <desc> elements, which it can
+    turn into a <title>, the browser's own tooltip, with no script.
+    """
     root = ET.fromstring(svg)  # drops the comments
     chart_id = root.attrib.pop("id")
     defs = root.find(f"{_SVG}defs")
@@ -94,9 +99,8 @@ def _inline(svg: str, title: str) -> tuple[str, str]:
         element.attrib.pop("id", None)  # pygal numbers its legend items the same way in every chart
         for name, value in element.attrib.items():
             element.attrib[name] = _LONG_DECIMAL.sub(_rounded, value)
-    for series in root.iter("g"):
-        if series.get("class", "").startswith("series serie-"):
-            _tooltips(series)
+    for group in root.iter("g"):
+        tooltips(group)
     heading = root.find("title")
     if heading is not None:
         heading.text = title
@@ -104,20 +108,26 @@ def _inline(svg: str, title: str) -> tuple[str, str]:
     return ET.tostring(root, encoding="unicode"), css
 
 
+def descriptions(element: ET.Element) -> dict[str, str]:
+    """pygal's <desc> elements of one bar or dot, by class (value, x_label, ...), removed from it."""
+    found = {d.get("class", "").split()[0]: d.text or "" for d in element.findall("desc")}
+    if "value" in found:
+        for description in element.findall("desc"):
+            element.remove(description)
+    return found
+
+
 _SERIES = ("training", "serving")
 
 
-def _tooltips(series: ET.Element) -> None:
-    """pygal's JavaScript tooltips read <desc> elements; a <title> gives the browser's own tooltip, with no script."""
+def _series_tooltips(series: ET.Element) -> None:
+    if not series.get("class", "").startswith("series serie-"):
+        return
     side = _SERIES[int(series.get("class", "").rpartition("serie-")[2].split()[0])]
     for bar in series.iter("g"):
-        descriptions = {d.get("class", "").split()[0]: d.text or "" for d in bar.findall("desc")}
-        if "value" not in descriptions:
-            continue
-        for description in bar.findall("desc"):
-            bar.remove(description)
-        tooltip = ET.SubElement(bar, "title")
-        tooltip.text = f"{side}, {descriptions.get('x_label', '')}: {descriptions['value']}"
+        found = descriptions(bar)
+        if "value" in found:
+            ET.SubElement(bar, "title").text = f"{side}, {found.get('x_label', '')}: {found['value']}"
 
 
 # pygal writes coordinates with 15 decimals; a tenth of a pixel is finer than any screen, and a third the size.

@@ -1,0 +1,117 @@
+"""Audit each partition of the serving data against one baseline, keep a history, judge trends.
+
+This is the scheduled use: a cron job runs `check BASELINE 'exports/' --each date --history DIR` every
+day. The baseline is read once; each partition (a day's folder, or a file) gets its own Report; with a
+history each partition's metrics are stored (replacing an earlier audit of the same partition against
+the same baseline and schema), partitions already there can be skipped, and features with `trend:`
+settings get a trend gate judged on the stored series up to their partition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from skewcheck import history, metrics, runner, trend
+from skewcheck.checks import FeatureResult, Gate, Status
+from skewcheck.progress import SILENT, Progress
+from skewcheck.readers import partitions_of, resolve_source
+from skewcheck.report import Report
+from skewcheck.schema import Schema
+from skewcheck.schema_loader import load_schema
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    directory: Path
+    skip_done: bool = False
+    """Leave out partitions the history already holds for this baseline and schema (a catch-up run)."""
+    retain_days: int | None = None
+    """Remove history older than this many days after the run."""
+
+
+@dataclass(frozen=True)
+class PartitionResult:
+    partition: str
+    report: Report | None
+    """None when the partition was skipped: the history already holds it."""
+
+
+def run_each(
+    train: str,
+    serving: str,
+    schema: str | Path | Schema,
+    each: str | None,
+    options: runner.Options | None = None,
+    *,
+    keep: HistoryOptions | None = None,
+    progress: Progress = SILENT,
+) -> list[PartitionResult]:
+    """Audit every partition of SERVING (one per file, or per value of the hive key `each`), oldest first.
+
+    Without `each`, SERVING is one partition, labelled by its name (a date in it dates the partition).
+    """
+    options = options or runner.Options()
+    metrics.preload()
+    schema = schema if isinstance(schema, Schema) else load_schema(schema)
+    source = resolve_source(serving, options.serving_format)
+    parts = partitions_of(source, each) if each is not None else [(serving, source)]
+    baseline = runner.load_baseline(train, schema, options, progress=progress)
+    run_id = history.new_run_id()
+    results = []
+    for label, source in parts:
+        if (
+            keep is not None
+            and keep.skip_done
+            and history.is_done(keep.directory, label, baseline.identity, schema.sha256)
+        ):
+            results.append(PartitionResult(label, None))
+            continue
+        report = runner.audit(baseline, source, schema, options, progress=progress)
+        if keep is not None:
+            record(keep.directory, report, schema, partition=label, baseline_id=baseline.identity, run_id=run_id)
+        results.append(PartitionResult(label, report))
+    if keep is not None and keep.retain_days is not None:
+        history.prune(keep.directory, dt.datetime.now(dt.UTC).date() - dt.timedelta(days=keep.retain_days))
+    return results
+
+
+def record(directory: Path, report: Report, schema: Schema, *, partition: str, baseline_id: str, run_id: str) -> None:
+    """Store the audit, judge trend gates on the stored series, and store the final verdicts."""
+    history.write(directory, history.rows_from_report(report, partition=partition, baseline_id=baseline_id,
+                                                      run_id=run_id))  # fmt: skip
+    settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
+    if not settings:
+        return
+    series = _up_to(history.read(directory), partition)
+    changed = False
+    for feature in report.features:
+        setting = settings.get(feature.name)
+        if setting is None or feature.status in (Status.SKIPPED, Status.ERROR):
+            continue
+        verdict = trend.evaluate(series, feature.name, setting, baseline_id=baseline_id)
+        if verdict.status is not Status.PASS:
+            _add_trend_gate(feature, verdict)
+            changed = True
+    if changed:  # the stored verdicts are the final ones, trend gates included
+        history.write(directory, history.rows_from_report(report, partition=partition, baseline_id=baseline_id,
+                                                          run_id=run_id))  # fmt: skip
+
+
+def _up_to(rows: pl.DataFrame, partition: str) -> pl.DataFrame:
+    """The partitions up to and including this one: a catch-up run judges each day on what came before it."""
+    day = history.partition_date(partition)
+    date = history.effective_date()
+    if day is None:
+        return rows.filter(pl.col("partition") <= partition)
+    return rows.filter((date < day) | ((date == day) & (pl.col("partition") <= partition)))
+
+
+def _add_trend_gate(feature: FeatureResult, verdict: trend.TrendResult) -> None:
+    gate = feature.drift_gate
+    assert gate is not None
+    latest = verdict.values[-1] if verdict.values else gate.value
+    feature.add_gate(Gate(f"trend of {gate.metric}", latest, gate.warn, gate.fail, verdict.status, verdict.reason))
