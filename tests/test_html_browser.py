@@ -134,3 +134,27 @@ def test_the_page_loads_nothing_from_the_network(browser: object, tmp_path: Path
     )
     log = open_page(browser, page)
     assert any("Content Security Policy" in str(entry["message"]) for entry in log), log
+
+
+def test_the_history_page_draws_a_chart_per_feature(browser: object, tmp_path: Path) -> None:
+    from skewcheck import history
+    from tests.history_data import write_days
+
+    store = tmp_path / "store"
+    write_days(
+        store, {"slide": [0.01, 0.03, 0.06, 0.1, 0.15, 0.21, 0.3], "steady": [0.02] * 7, "<b>odd</b>": [0.1] * 7}
+    )
+    page = tmp_path / "trends.html"
+    invoke(["history", store, "--html", page], 0)
+    log = open_page(browser, page)
+    assert [entry for entry in log if entry["level"] in ("SEVERE", "WARNING")] == []
+    features = history.read(store).get_column("feature").n_unique()
+    boxes = browser.execute_script(  # type: ignore[attr-defined]
+        """return Array.from(document.querySelectorAll('svg')).map((svg) => {
+             const box = svg.getBoundingClientRect();
+             return [box.width, box.height, svg.querySelectorAll('path.line').length];
+           });"""
+    )
+    assert len(boxes) == features == 3
+    for width, height, lines in boxes:
+        assert width > 300 and height > 100 and lines >= 3  # the metric, warn and fail lines
