@@ -6,7 +6,7 @@ SKEWCHECK := $(BIN)/skewcheck
 DEMO_REPORTS := demo-report
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint typecheck unit fixtures bench clean
+.PHONY: help demo test lint typecheck unit fixtures bench bench-peers clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -25,15 +25,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed ## Install skewcheck and audit the shipped fixtures; every report goes to demo-report/
 	@mkdir -p $(DEMO_REPORTS)
-	@$(SKEWCHECK) check fixtures/train.parquet fixtures/serving.jsonl.gz --schema fixtures/schema.yaml \
-	  --json $(DEMO_REPORTS)/report.json --markdown $(DEMO_REPORTS)/report.md --junit $(DEMO_REPORTS)/report.xml \
+	@$(SKEWCHECK) check fixtures/train.parquet fixtures/serving.jsonl.gz --schema fixtures/schema.yaml --key request_id \
+	  --mismatches $(DEMO_REPORTS)/mismatches.parquet --json $(DEMO_REPORTS)/report.json --markdown $(DEMO_REPORTS)/report.md --junit $(DEMO_REPORTS)/report.xml \
 	  --html $(DEMO_REPORTS)/report.html --no-step-summary; code=$$?; \
 	case $$code in \
 	  0) meaning="pass";; 1) meaning="drift failed (schema fine)";; 3) meaning="schema validation failed";; \
 	  *) echo "skewcheck could not run (exit $$code)"; exit $$code;; \
 	esac; \
 	echo; echo "demo: skewcheck exited $$code: $$meaning."; \
-	echo "Reports in $(DEMO_REPORTS)/: report.html (open it in a browser), report.json, report.md, report.xml (JUnit)"
+	echo "Reports in $(DEMO_REPORTS)/: report.html (open it in a browser), report.json, report.md, report.xml (JUnit),"; \
+	echo "mismatches.parquet (every row whose values differ). Run skewcheck yourself: .venv/bin/skewcheck --help"
 
 test: $(VENV)/.installed-test lint unit ## Lint, type-check and run the whole test suite
 
@@ -47,6 +48,14 @@ unit: $(VENV)/.installed-test ## The test suite alone
 
 bench: $(VENV)/.installed ## Time skewcheck against a bare polars read; writes bench/RESULTS.md
 	$(BIN)/python bench/run.py
+
+bench-peers: ## Install Evidently (bench/.venv-peers) and TFDV (bench/.venv-tfdv) for make bench to compare with
+	$(PYTHON) -m venv bench/.venv-peers
+	bench/.venv-peers/bin/python -m pip install --quiet --upgrade pip
+	bench/.venv-peers/bin/python -m pip install --quiet -r bench/peers/requirements.txt
+	$(PYTHON) -m venv bench/.venv-tfdv
+	bench/.venv-tfdv/bin/python -m pip install --quiet --upgrade pip
+	bench/.venv-tfdv/bin/python -m pip install --quiet -r bench/peers/requirements-tfdv.txt
 
 fixtures: $(VENV)/.installed ## Regenerate the demo fixtures (deterministic)
 	$(BIN)/python fixtures/generate.py

@@ -27,6 +27,7 @@ from skewcheck.infer import InferOptions, infer_schema
 from skewcheck.readers import InputFormat, resolve_source
 from skewcheck.report import FailOn
 from skewcheck.reporters import OutputFormat, history_view, partitions
+from skewcheck.rows import KeepDuplicates
 from skewcheck.schema import ENVIRONMENTS, Schema
 from skewcheck.schema_diff import diff_schemas, render_changes
 from skewcheck.schema_json import json_schema
@@ -147,6 +148,15 @@ def check(
     latest: Annotated[
         bool, typer.Option("--latest", help="With --each: exit with the newest partition's code, not the worst's.")
     ] = False,
+    key: Annotated[list[str] | None, typer.Option("--key", help="Join on this column; compare rows.")] = None,
+    rows: Annotated[bool, typer.Option("--rows", help="Join on the schema's role: key features.")] = False,
+    rows_only: Annotated[bool, typer.Option("--rows-only", help="Only the row-by-row comparison.")] = False,
+    keep_duplicates: Annotated[
+        KeepDuplicates | None, typer.Option("--allow-duplicate-keys", help="Which row a duplicated key keeps.")
+    ] = None,
+    mismatches: Annotated[
+        str | None, typer.Option("--mismatches", metavar="PATH", help="Write every differing row (Parquet).")
+    ] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -158,9 +168,14 @@ def check(
         seed=seed,
         fail_on=fail_on,
         examples=examples,
+        keys=tuple(key or ()),
+        rows=rows,
+        rows_only=rows_only,
+        keep_duplicates=keep_duplicates,
     )
     with _errors_to_exit_codes(debug):
         report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
+        outputs.check_path(mismatches)
         if schema is None:
             audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
         elif save_schema is not None:
@@ -172,6 +187,7 @@ def check(
         if each is None and keep is None:
             with terminal.progress(quiet) as progress:
                 report = runner.run(train, serving, audit_schema, options, progress=progress)
+            outputs.write_mismatches(report, mismatches)
             outputs.emit(report, output_format, report_files, quiet, step_summary)
             raise typer.Exit(int(report.exit_code))
         with terminal.progress(quiet) as progress:
@@ -376,6 +392,7 @@ def profile_command(
         terminal.stderr().print(
             f"wrote {output}: {_plural(len(saved.features), 'feature')} from {saved.source.rows:,} rows{noted}",
             highlight=False,
+            markup=False,
         )
 
 

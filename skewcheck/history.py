@@ -177,6 +177,8 @@ def write(directory: Path, rows: pl.DataFrame) -> Path:
     `rows` come from `rows_from_report` (one partition, one baseline, one schema). Returns the file written.
     """
     partition, baseline_id, schema_sha256 = _identity(rows)
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: is a file, not a history directory")
     target = path_for(directory, partition, baseline_id, schema_sha256)
     buffer = io.BytesIO()
     rows.select(pl.col(name).cast(kind) for name, kind in SCHEMA.items() if name != "partition").write_parquet(
@@ -216,7 +218,7 @@ def read(directory: Path, *, feature: str | None = None, since: dt.date | None =
 
     A partition with no date in its label is dated by its run. No history yet reads as no rows.
     """
-    frames = [_read_file(path) for _, path in _files(directory)]
+    frames = [frame for _, path in _files(directory) if (frame := _read_file(path)) is not None]
     history = pl.concat(frames, how="vertical") if frames else empty()
     if feature is not None:
         history = history.filter(pl.col("feature") == feature)
@@ -246,7 +248,8 @@ def prune(directory: Path, older_than: dt.date) -> int:
     """
     removed = 0
     for _, path in _files(directory):
-        day = _read_file(path).select(effective_date().min()).item()
+        frame = _read_file(path)
+        day = None if frame is None else frame.select(effective_date().min()).item()
         if day is not None and day < older_than:
             path.unlink(missing_ok=True)
             removed += 1
@@ -295,7 +298,11 @@ def _folders(directory: Path) -> list[Path]:
 def _files(directory: Path) -> list[tuple[Path, Path]]:
     files = []
     for folder in _folders(directory):
-        for entry in sorted(folder.iterdir()):
+        try:
+            entries = sorted(folder.iterdir())
+        except FileNotFoundError:  # another job's prune removed it after we listed it
+            continue
+        for entry in entries:
             if _hidden(entry):
                 continue
             if not (entry.is_file() and entry.name.endswith(SUFFIX)):
@@ -309,11 +316,16 @@ def _hidden(entry: Path) -> bool:
     return entry.name.startswith((".", "_"))
 
 
-def _read_file(path: Path) -> pl.DataFrame:
+def _read_file(path: Path) -> pl.DataFrame | None:
+    """One stored file, or None when a concurrent prune removed it after it was listed."""
     label = unquote(path.parent.name.removeprefix(FOLDER_PREFIX))
     try:
         frame = pl.read_parquet(path, glob=False)
+    except FileNotFoundError:
+        return None
     except (pl.exceptions.PolarsError, OSError) as error:
+        if not path.exists():
+            return None
         reason = _first_line(error)
         raise InputError(f"{path}: not a readable Parquet file ({reason}); move it out of the history") from None
     missing = [name for name in REQUIRED if name not in frame.columns]

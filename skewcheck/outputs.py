@@ -11,6 +11,7 @@ from skewcheck.atomic import write_atomic
 from skewcheck.errors import UsageError
 from skewcheck.report import Report
 from skewcheck.reporters import OutputFormat, partitions, render, table
+from skewcheck.rows import parquet_bytes
 
 
 def emit_partitions(
@@ -27,11 +28,13 @@ def emit_partitions(
     line = partitions.summary(results, latest=latest)
     if output_format is OutputFormat.JSON or path == "-":
         sys.stdout.write(document)
-        terminal.stderr().print(line, highlight=False)
+        terminal.stderr().print(line, highlight=False, markup=False)
     elif quiet:
-        terminal.stdout().print(line, highlight=False)
+        terminal.stdout().print(line, highlight=False, markup=False)
     else:
-        terminal.stdout().print(partitions.table(results), "", line, highlight=False)
+        console = terminal.stdout()
+        console.print(partitions.table(results))
+        console.print(line, highlight=False, markup=False)
 
 
 def requested(
@@ -108,3 +111,14 @@ def check_path(output: str | None) -> None:
         raise UsageError(f"{output}: folder {target.parent} does not exist")
     if not os.access(target.parent, os.W_OK):
         raise UsageError(f"{output}: folder {target.parent} is not writable")
+
+
+def write_mismatches(report: Report, path: str | None) -> None:
+    """Every differing row of the row-level comparison, as Parquet (keys, feature, train, serving)."""
+    if path is None:
+        return
+    if report.differing_rows is None:
+        raise UsageError("--mismatches writes the rows a join found different: give --key COLUMN (or --rows)")
+    if path == "-":
+        raise UsageError("--mismatches needs a file: Parquet is not for stdout")
+    write(path, parquet_bytes(report.differing_rows), _input_files(report), what="the mismatching rows")

@@ -17,6 +17,7 @@ import polars as pl
 
 from skewcheck import history, metrics, runner, trend
 from skewcheck.checks import FeatureResult, Gate, Status
+from skewcheck.errors import SkewcheckError
 from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import partitions_of, resolve_source
 from skewcheck.report import Report
@@ -37,7 +38,11 @@ class HistoryOptions:
 class PartitionResult:
     partition: str
     report: Report | None
-    """None when the partition was skipped: the history already holds it."""
+    """None when the partition was not audited: see `skipped` or `error`."""
+    skipped: str = ""
+    """Why it was not audited: already in the history, or older than --retain keeps."""
+    error: str = ""
+    """Why it could not be audited (an unreadable or empty partition); the others still are."""
 
 
 def run_each(
@@ -58,25 +63,56 @@ def run_each(
     metrics.preload()
     schema = schema if isinstance(schema, Schema) else load_schema(schema)
     source = resolve_source(serving, options.serving_format)
-    parts = partitions_of(source, each) if each is not None else [(serving, source)]
+    parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = runner.load_baseline(train, schema, options, progress=progress)
     run_id = history.new_run_id()
+    cutoff = _retain_cutoff(keep)
     results = []
-    for label, source in parts:
-        if (
-            keep is not None
-            and keep.skip_done
-            and history.is_done(keep.directory, label, baseline.identity, schema.sha256)
-        ):
-            results.append(PartitionResult(label, None))
+    for label, part in parts:
+        skipped = _skip_reason(keep, label, baseline.identity, schema.sha256, cutoff)
+        if skipped:
+            results.append(PartitionResult(label, None, skipped=skipped))
             continue
-        report = runner.audit(baseline, source, schema, options, progress=progress)
+        try:
+            report = runner.audit(baseline, part, schema, options, progress=progress)
+        except SkewcheckError as error:
+            if each is None:
+                raise  # one partition: its error is the run's
+            # One bad day must not stop the days after it; it is not stored, so the next run retries it.
+            results.append(PartitionResult(label, None, error=str(error)))
+            continue
         if keep is not None:
             record(keep.directory, report, schema, partition=label, baseline_id=baseline.identity, run_id=run_id)
         results.append(PartitionResult(label, report))
-    if keep is not None and keep.retain_days is not None:
-        history.prune(keep.directory, dt.datetime.now(dt.UTC).date() - dt.timedelta(days=keep.retain_days))
+    if keep is not None and cutoff is not None:
+        history.prune(keep.directory, cutoff)
     return results
+
+
+def partition_label(spec: str) -> str:
+    """A partition's name without --each: its last key=value folder (as --each names it), else its path."""
+    folders = [part for part in Path(spec).parts if "=" in part and not part.startswith("=")]
+    return folders[-1] if folders else spec
+
+
+def _retain_cutoff(keep: HistoryOptions | None) -> dt.date | None:
+    if keep is None or keep.retain_days is None:
+        return None
+    return dt.datetime.now(dt.UTC).date() - dt.timedelta(days=keep.retain_days)
+
+
+def _skip_reason(
+    keep: HistoryOptions | None, label: str, baseline_id: str, schema_sha256: str, cutoff: dt.date | None
+) -> str:
+    if keep is None:
+        return ""
+    day = history.partition_date(label)
+    if cutoff is not None and day is not None and day < cutoff:
+        # Audited now, pruned at once, audited again tomorrow: a partition --retain drops is not audited.
+        return f"older than --retain keeps ({day} < {cutoff})"
+    if keep.skip_done and history.is_done(keep.directory, label, baseline_id, schema_sha256):
+        return "already in the history"
+    return ""
 
 
 def record(directory: Path, report: Report, schema: Schema, *, partition: str, baseline_id: str, run_id: str) -> None:

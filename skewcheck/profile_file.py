@@ -78,14 +78,15 @@ def to_bytes(profile: SavedProfile) -> bytes:
     table = pa.Table.from_pylist(rows, schema=_ARROW_SCHEMA)
     table = table.replace_schema_metadata({_METADATA_KEY: json.dumps(_metadata(profile)).encode()})
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
+    # Page checksums: a flipped byte in a compressed page fails the read instead of decoding into other numbers.
+    pq.write_table(table, buffer, compression="zstd", write_page_checksum=True)
     return buffer.getvalue()
 
 
 def read(path: str | Path) -> SavedProfile:
-    """A saved profile; an unreadable or foreign file is an InputError naming it."""
+    """A saved profile; an unreadable, damaged or foreign file is an InputError naming it."""
     try:
-        table = pq.read_table(path)
+        table = pq.read_table(path, page_checksum_verification=True)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, pa.ArrowException) as error:
@@ -93,27 +94,42 @@ def read(path: str | Path) -> SavedProfile:
     raw = (table.schema.metadata or {}).get(_METADATA_KEY)
     if raw is None:
         raise InputError(f"{path}: not a skewcheck profile (a Parquet file without skewcheck's metadata)")
-    metadata = json.loads(raw)
-    if metadata.get("format") != FORMAT or metadata.get("version") != FORMAT_VERSION:
-        raise InputError(
-            f"{path}: a profile in format {metadata.get('format')} version {metadata.get('version')}; "
-            f"this skewcheck reads {FORMAT} version {FORMAT_VERSION}: profile the data again"
-        )
     try:
-        features = {row["feature"]: _profile_from_row(row) for row in table.to_pylist()}
-    except (KeyError, TypeError, ValueError, IndexError, RuntimeError) as error:
+        metadata = json.loads(raw)
+        if metadata.get("format") != FORMAT or metadata.get("version") != FORMAT_VERSION:
+            raise InputError(
+                f"{path}: a profile in format {metadata.get('format')} version {metadata.get('version')}; "
+                f"this skewcheck reads {FORMAT} version {FORMAT_VERSION}: profile the data again"
+            )
+        features = {row["feature"]: _checked(_profile_from_row(row)) for row in table.to_pylist()}
+        return SavedProfile(
+            source=Source(**{**metadata["source"], "paths": tuple(metadata["source"]["paths"])}),
+            schema_path=metadata["schema"]["path"],
+            schema_sha256=metadata["schema"]["sha256"],
+            environment=Dataset(metadata["environment"]),
+            findings=[Finding.from_record(record) for record in metadata["findings"]],
+            features=features,
+            skewcheck_version=metadata["skewcheck_version"],
+            created_at=metadata["created_at"],
+            parts=metadata.get("parts", 1),
+        )
+    except (KeyError, TypeError, ValueError, IndexError, RuntimeError, AttributeError) as error:
         raise InputError(f"{path}: a damaged profile ({type(error).__name__}: {error})") from None
-    return SavedProfile(
-        source=Source(**{**metadata["source"], "paths": tuple(metadata["source"]["paths"])}),
-        schema_path=metadata["schema"]["path"],
-        schema_sha256=metadata["schema"]["sha256"],
-        environment=Dataset(metadata["environment"]),
-        findings=[Finding.from_record(record) for record in metadata["findings"]],
-        features=features,
-        skewcheck_version=metadata["skewcheck_version"],
-        created_at=metadata["created_at"],
-        parts=metadata.get("parts", 1),
-    )
+
+
+def _checked(profile: Profile) -> Profile:
+    """What a profile must hold to be believed: a damaged file can decode into plausible garbage."""
+    if isinstance(profile, CategoricalProfile):
+        if any(count < 0 for count in profile.counts.values()) or profile.count + profile.nulls > profile.rows:
+            raise ValueError("category counts do not add up to the rows")
+        return profile
+    if profile.values is not None:
+        values = profile.values
+        if not np.isfinite(values).all() or (len(values) > 1 and (np.diff(values) < 0).any()):
+            raise ValueError("the kept values are not sorted finite numbers")
+    if profile.count + profile.nulls + profile.nonfinite != profile.rows or profile.bin_counts.sum() != profile.count:
+        raise ValueError("the counts do not add up to the rows")
+    return profile
 
 
 def merge(profiles: Sequence[SavedProfile], *, created_at: str, skewcheck_version: str) -> SavedProfile:
@@ -154,8 +170,15 @@ def check_fits(profile: SavedProfile, schema: Schema, path: str) -> None:
     """A baseline compared under a schema must summarise its features the way that schema reads them."""
     for feature in schema.features:
         saved = profile.features.get(feature.name)
-        if saved is None or feature.skip_reason is not None:
+        if feature.skip_reason is not None:
             continue
+        if saved is None:
+            if profile.schema_sha256 != schema.sha256:
+                raise InputError(
+                    f"{path}: feature '{feature.name}' is compared by {schema.path} but not in the profile, which "
+                    "was made with another schema; profile the training data again with this one"
+                )
+            continue  # the same schema: training itself lacked the feature, and the report says so
         saved_kind = Kind.NUMERIC if isinstance(saved, NumericProfile) else Kind.CATEGORICAL
         if saved_kind is not feature.kind:
             raise InputError(

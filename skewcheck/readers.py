@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -121,7 +122,12 @@ def partitions_of(source: Source, each: str) -> list[tuple[str, Source]]:
             if value is None:
                 raise InputError(f"{path}: not under a '{each}=' folder, so it belongs to no partition")
             groups.setdefault(f"{each}={value}", []).append(path)
-    return [(label, _part(source, label, files, each)) for label, files in sorted(groups.items())]
+    return [(label, _part(source, label, files, each)) for label, files in sorted(groups.items(), key=_natural)]
+
+
+def _natural(item: tuple[str, list[Path]]) -> list[tuple[int, int | str]]:
+    """hour=9 before hour=10: numbers in a label compare as numbers (dates as ISO text sort right either way)."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", item[0])]
 
 
 def _part(source: Source, label: str, files: list[Path], each: str) -> Source:

@@ -7,14 +7,17 @@ in a stable layout, version 1.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from skewcheck.checks import FeatureResult, Histogram, Status
+import polars as pl
+
+from skewcheck.checks import FeatureResult, Gate, Histogram, Status
 from skewcheck.errors import ExitCode
 from skewcheck.metrics import METRICS, PSI_PSEUDOCOUNT
 from skewcheck.profiles import EDGE_QUANTILES
+from skewcheck.rows import RowSkew
 from skewcheck.schema import Dataset, Severity
 from skewcheck.validate import Finding
 
@@ -50,6 +53,10 @@ class Report:
     skewcheck_version: str = ""
     created_at: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    rows: RowSkew | None = None
+    """Row-level skew: the join on the key and each feature's value-by-value comparison."""
+    differing_rows: pl.DataFrame | None = field(default=None, repr=False)
+    """Every differing row (keys, feature, train, serving), for --mismatches; not in the JSON report."""
 
     @property
     def schema_failed(self) -> bool:
@@ -60,14 +67,16 @@ class Report:
     @property
     def drift_failed(self) -> bool:
         failing = {Status.FAIL, Status.ERROR} | ({Status.WARN} if self.fail_on is FailOn.WARN else set())
-        return any(feature.status in failing for feature in self.features)
+        rows_failed = self.rows is not None and self.rows.status in failing
+        return rows_failed or any(feature.status in failing for feature in self.features)
 
     @property
     def status(self) -> Status:
         """pass, warn or fail: the worst of every feature and finding (error counts as fail)."""
-        if self._findings_at(Severity.FAIL) or any(f.status in (Status.FAIL, Status.ERROR) for f in self.features):
+        statuses = [f.status for f in self.features] + ([self.rows.status] if self.rows is not None else [])
+        if self._findings_at(Severity.FAIL) or any(s in (Status.FAIL, Status.ERROR) for s in statuses):
             return Status.FAIL
-        if self._findings_at(Severity.WARN) or any(f.status is Status.WARN for f in self.features):
+        if self._findings_at(Severity.WARN) or Status.WARN in statuses:
             return Status.WARN
         return Status.PASS
 
@@ -95,6 +104,8 @@ class Report:
                 parts.append(f"{uncompared} could not be compared")
             if warned:
                 parts.append(f"{warned} warned")
+        if self.rows is not None:
+            parts.append(_rows_summary(self.rows))
         for dataset in Dataset:
             violations = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.FAIL)
             warnings = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.WARN)
@@ -123,9 +134,57 @@ class Report:
                 "schema_findings": [f.to_record() for f in self.findings],
                 "features": [_feature_record(f) for f in self.features],
                 "definitions": _definitions(),
+                "row_skew": None if self.rows is None else _rows_record(self.rows),
                 "timings_seconds": {k: round(v, 4) for k, v in self.timings.items()},
             }
         )
+
+
+def _rows_summary(rows: RowSkew) -> str:
+    differing = sum(1 for f in rows.features if f.status in (Status.FAIL, Status.WARN))
+    return (f"{differing} of {len(rows.features)} features differ row by row "
+            f"({rows.coverage.both:,} rows joined on {', '.join(rows.keys)})")  # fmt: skip
+
+
+def _rows_record(rows: RowSkew) -> dict[str, Any]:
+    coverage = rows.coverage
+    return {
+        "keys": list(rows.keys),
+        "status": str(rows.status),
+        "join": {
+            "train": asdict(coverage.train),
+            "serving": asdict(coverage.serving),
+            "both": coverage.both,
+            "only_train": coverage.only_train,
+            "only_serving": coverage.only_serving,
+            "join_rate": coverage.join_rate,
+        },
+        "gates": [_gate_record(gate) for gate in rows.gates],
+        "features": [
+            {
+                "name": f.name,
+                "type": str(f.type),
+                "status": str(f.status),
+                "joined": f.joined,
+                "matches": f.matches,
+                "mismatches": f.mismatches,
+                "only_train": f.only_train,
+                "only_serving": f.only_serving,
+                "mismatch_rate": f.mismatch_rate,
+                "tolerance": f.tolerance,
+                "gate": None if f.gate is None else _gate_record(f.gate),
+                "differences": dict(f.differences),
+                "pairs": [{"train": t, "serving": s, "count": n} for t, s, n in f.pairs],
+                "examples": list(f.examples),
+            }
+            for f in rows.features
+        ],
+    }
+
+
+def _gate_record(gate: Gate) -> dict[str, Any]:
+    return {"metric": gate.metric, "value": gate.value, "warn": gate.warn, "fail": gate.fail,
+            "status": str(gate.status), "reason": gate.reason}  # fmt: skip
 
 
 def _input_record(summary: InputSummary | None) -> dict[str, Any] | None:

@@ -16,16 +16,19 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import polars as pl
+
 from skewcheck import metrics, profile_file
 from skewcheck.checks import FeatureResult, compare_feature, errored, skipped
-from skewcheck.errors import InputError
+from skewcheck.errors import InputError, UsageError
 from skewcheck.infer import InferOptions, infer, render, with_serving_paths, without_constraints
-from skewcheck.privacy import redact
+from skewcheck.privacy import new_salt, redact, redact_row_skew, redact_rows
 from skewcheck.profiles import NumericProfile, Profile, profile_columns
 from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import InputFormat, Source, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
-from skewcheck.schema import Dataset, Feature, Schema, Severity
+from skewcheck.rows import KeepDuplicates, RowSkew, compare_rows
+from skewcheck.schema import Dataset, Feature, Role, Schema, Severity
 from skewcheck.schema_file import parse_document
 from skewcheck.schema_loader import build_schema, load_schema
 from skewcheck.validate import Finding, Validation, validate
@@ -46,6 +49,14 @@ class Options:
     fail_on: FailOn = FailOn.FAIL
     examples: bool = True
     """False drops every example value and top category from the report (pii features are always hashed)."""
+    keys: tuple[str, ...] = ()
+    """Join training and serving on these columns and compare values row by row (--key)."""
+    rows: bool = False
+    """Join on the schema's `role: key` features (--rows). Off by default: a join only means something when
+    training rows are recomputations of served requests, and otherwise every row is 'only on one side'."""
+    rows_only: bool = False
+    """Only the row-by-row comparison: no distribution checks."""
+    keep_duplicates: KeepDuplicates | None = None
 
 
 def run(
@@ -77,6 +88,8 @@ class Baseline:
     """Compared features that training lacks."""
     identity: str
     """What tells this baseline apart from another in a history: a digest of its files, sizes and times."""
+    rows: pl.DataFrame | None = None
+    """Training's typed key and feature columns, kept for the row-by-row join (None: no keys, or a profile)."""
 
 
 def load_baseline(
@@ -97,7 +110,9 @@ def load_baseline(
         summary = InputSummary(spec=train, format=profile_file.FORMAT, paths=(train,), rows=saved.source.rows)
         # A profile holds only the features that are compared; which of those training lacked, it knows.
         missing = tuple(f.name for f in schema.features if f.skip_reason is None and f.name not in saved.features)
-        return Baseline(summary, tuple(saved.findings), saved.features, missing, _identity([Path(train)]))
+        if options.keys or options.rows:
+            raise UsageError(f"{train}: a saved profile has no rows to join on; give the training data instead")
+        return Baseline(summary, tuple(saved.findings), saved.features, missing, _identity([Path(train)], content=True))
     # Training's frames are dropped once profiled: memory holds training's sorted values while serving is read,
     # not both datasets twice over.
     with _timed(timings, "read"):
@@ -109,8 +124,23 @@ def load_baseline(
     with _timed(timings, "compare"):
         progress.stage(f"profiling {table.rows:,} training rows")
         profiles = profile_file.profile_dataset(validation, schema)
+    keys = join_keys(schema, options)
+    kept = validation.typed if keys and all(key in validation.typed.columns for key in keys) else None
     return Baseline(_input_summary(table, options.sample), validation.findings, profiles, table.missing,
-                    _identity(list(table.source.files)))  # fmt: skip
+                    _identity(list(table.source.files)), kept)  # fmt: skip
+
+
+def join_keys(schema: Schema, options: Options) -> tuple[str, ...]:
+    """The columns rows are joined on: --key, or with --rows the schema's `role: key` features; else none."""
+    keys = options.keys
+    if not keys and options.rows:
+        keys = tuple(feature.name for feature in schema.features if feature.role is Role.KEY)
+        if not keys:
+            raise UsageError(f"--rows joins on the schema's keys, and {schema.path} declares none (role: key)")
+    unknown = [key for key in keys if key not in {feature.name for feature in schema.features}]
+    if unknown:
+        raise UsageError(f"--key {unknown[0]}: not a feature of {schema.path}; declare it (role: key)")
+    return keys
 
 
 def audit(
@@ -132,16 +162,35 @@ def audit(
         progress.stage(f"validating {table.rows:,} serving rows")
         validation = validate(table, schema)
     with _timed(timings, "compare"):
-        features = compare(schema, baseline.profiles, validation, options, progress=progress)
+        features = [] if options.rows_only else compare(schema, baseline.profiles, validation, options,
+                                                         progress=progress)  # fmt: skip
+    row_skew, differing = None, None
+    keys = join_keys(schema, options)
+    if baseline.rows is not None and keys:
+        if not all(key in validation.typed.columns for key in keys):
+            raise InputError(f"{serving.spec}: has no key column {', '.join(keys)} to join training on")
+        with _timed(timings, "rows"):
+            progress.stage(f"joining on {', '.join(keys)}")
+            row_skew, differing = compare_rows(baseline.rows, validation.typed, schema, keys,
+                                               keep=options.keep_duplicates)  # fmt: skip
+    elif options.rows_only:
+        raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
     return _report(schema, options, timings, [*baseline.findings, *validation.findings], features,
-                   train=baseline.summary, serving=_input_summary(table, options.sample))  # fmt: skip
+                   train=baseline.summary, serving=_input_summary(table, options.sample), rows=row_skew,
+                   differing=differing)  # fmt: skip
 
 
-def _identity(files: list[Path]) -> str:
+def _identity(files: list[Path], *, content: bool = False) -> str:
+    """A digest that survives a checkout or a copy: a profile's bytes; data files' names and sizes.
+
+    Not modification times: a fresh checkout would make every history look like another baseline's.
+    """
     digest = hashlib.sha256()
     for path in sorted(files):
-        stat = path.stat()
-        digest.update(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        if content:
+            digest.update(path.read_bytes())
+        else:
+            digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
     return digest.hexdigest()[:16]
 
 
@@ -166,7 +215,8 @@ def profile(
         schema_path=schema.path,
         schema_sha256=schema.sha256,
         environment=Dataset.TRAIN,
-        findings=_ordered(list(validation.findings)),
+        # Personal examples hashed as in any report; the summaries themselves keep values (see the README).
+        findings=redact(_ordered(list(validation.findings)), [], schema)[0],
         features=features,
         skewcheck_version=skewcheck_version(),
         created_at=_now(),
@@ -229,10 +279,17 @@ def _report(
     *,
     train: InputSummary | None,
     serving: InputSummary | None,
+    rows: RowSkew | None = None,
+    differing: pl.DataFrame | None = None,
 ) -> Report:
     findings = _ordered(findings)
-    findings, features = redact(findings, features, schema, keep_examples=options.examples)
+    # One salt for everything this report shows: a value hashes alike in the findings, the row examples and
+    # the --mismatches file.
+    salt = new_salt()
+    findings, features = redact(findings, features, schema, keep_examples=options.examples, salt=salt)
     return Report(
+        rows=None if rows is None else redact_row_skew(rows, schema, keep_examples=options.examples, salt=salt),
+        differing_rows=None if differing is None else redact_rows(differing, schema, salt=salt),
         train=train,
         serving=serving,
         schema_path=schema.path,

@@ -109,6 +109,18 @@ class DriftGate:
 
 
 @dataclass(frozen=True)
+class Tolerance:
+    """How far apart two numbers may be and still be the same value, row by row: |s - t| <= abs + rel * |t|."""
+
+    abs: float = 0.0
+    rel: float = 0.0
+
+
+FLOAT_TOLERANCE = Tolerance(abs=1e-9, rel=1e-6)
+"""Two code paths rarely compute a float to the last bit; ints, dates and text compare exactly."""
+
+
+@dataclass(frozen=True)
 class TrendSettings:
     """Trend gates over a history of audits (see trend.py); None turns a gate off."""
 
@@ -136,6 +148,9 @@ class Defaults:
     max_unseen_rate: Thresholds = Thresholds(0.01, 0.05)
     min_rows: int = 100
     trend: TrendSettings | None = None
+    max_mismatch_rate: Thresholds = Thresholds(0.001, 0.01)
+    min_join_rate: Thresholds = Thresholds(0.9, 0.5)
+    """A lower bound: the join warns below warn and fails below fail."""
 
     def gate_for(self, kind: Kind) -> DriftGate:
         return self.numeric if kind is Kind.NUMERIC else self.categorical
@@ -176,12 +191,22 @@ class Feature:
     """Personal data: reports never show its raw values (see privacy.py)."""
     trend: TrendSettings | None = None
     """Trend gates, judged when a run keeps a history (--history)."""
+    max_mismatch_rate: Thresholds = Defaults.max_mismatch_rate
+    """Row-level skew (--key): the share of joined rows whose values differ."""
+    tolerance: Tolerance | None = None
+    """Row-level skew: how close two numbers must be to match; None: the type's default (`row_tolerance`)."""
     rules: Mapping[str, Rule] = field(default_factory=dict)
     """Severity and tolerance per constraint key (min, max, nullable, values, pattern, ...), where not strict."""
 
     @property
     def kind(self) -> Kind:
         return self.type.kind
+
+    @property
+    def row_tolerance(self) -> Tolerance:
+        if self.tolerance is not None:
+            return self.tolerance
+        return FLOAT_TOLERANCE if self.type is FeatureType.FLOAT else Tolerance()
 
     def rule(self, key: str) -> Rule:
         return self.rules.get(key, STRICT)

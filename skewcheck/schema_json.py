@@ -74,6 +74,9 @@ _FEATURE_DOCS = {
     "max_null_rate_increase": "Gate on the null rate of serving minus that of training.",
     "max_unseen_rate": "Gate on the share of serving values outside the declared (or training) values.",
     "trend": "Trend gates over the history of audits (--history): {rising: N, rolling: K}, or false.",
+    "max_mismatch_rate": "Row-level skew (--key): gate on the share of joined rows whose value differs.",
+    "tolerance": "Row-level skew: |serving - training| <= abs + rel * |training| counts as the same value "
+    "(default for float: abs 1e-9, rel 1e-6; exact otherwise).",
 }
 _DEFAULT_DOCS = {
     "numeric": "Drift gate of numeric features (int, float, datetime, date).",
@@ -82,6 +85,9 @@ _DEFAULT_DOCS = {
     "max_unseen_rate": "Gate on the share of serving values outside the domain, for every feature.",
     "min_rows": "Fewer non-null values than this: the drift verdict is at most warn.",
     "trend": "Trend gates every feature inherits, judged when a run keeps a history (--history).",
+    "max_mismatch_rate": "Row-level skew (--key): gate on the share of joined rows whose value differs.",
+    "min_join_rate": "Row-level skew: the join warns (fails) when fewer than this share of the smaller side's keys "
+    "are found on the other side.",
 }
 _TREND_DOCS = {
     "rising": "Fail when the gate metric rose on this many consecutive partitions.",
@@ -159,6 +165,16 @@ def _defaults() -> Spec:
         "max_unseen_rate": _thresholds(_BUILTIN.max_unseen_rate),
         "min_rows": {"type": "integer", "minimum": 1, "default": _BUILTIN.min_rows},
         "trend": _trend(),
+        "max_mismatch_rate": _thresholds(_BUILTIN.max_mismatch_rate),
+        "min_join_rate": {
+            "type": "object",
+            "properties": {
+                name: {"type": "number", "minimum": 0, "maximum": 1, "description": f"Below this: {name}."}
+                for name in ("warn", "fail")
+            },
+            "additionalProperties": False,
+            "default": asdict(_BUILTIN.min_join_rate),
+        },
     }
     properties = _described(DEFAULT_KEYS, _DEFAULT_DOCS, specs)
     return {"type": "object", "properties": properties, "additionalProperties": False}
@@ -240,6 +256,12 @@ def _feature() -> Spec:
         "max_null_rate_increase": {"$ref": "#/$defs/thresholds", "default": asdict(_BUILTIN.max_null_rate_increase)},
         "max_unseen_rate": {"$ref": "#/$defs/thresholds", "default": asdict(_BUILTIN.max_unseen_rate)},
         "trend": {"anyOf": [{"const": False}, _trend()]},
+        "max_mismatch_rate": {"$ref": "#/$defs/thresholds", "default": asdict(_BUILTIN.max_mismatch_rate)},
+        "tolerance": {
+            "type": "object",
+            "properties": {"abs": {"type": "number", "minimum": 0}, "rel": {"type": "number", "minimum": 0}},
+            "additionalProperties": False,
+        },
     }
     return {
         "type": "object",

@@ -25,6 +25,7 @@ from skewcheck.schema import (
     Role,
     Schema,
     Thresholds,
+    Tolerance,
     TrendSettings,
 )
 from skewcheck.schema_constraints import CONSTRAINT_KEYS, read_constraints, read_row_counts
@@ -58,9 +59,13 @@ def build_schema(document: Document, sha256: str = "") -> Schema:
 TOP_LEVEL_KEYS = {"version", "defaults", "features", "datasets"}
 FEATURE_KEYS = {
     "type", "drift", "role", "environments", "serving_path", "training_path", "min_rows",
-    "max_null_rate_increase", "max_unseen_rate", "description", "pii", "trend", *CONSTRAINT_KEYS,
+    "max_null_rate_increase", "max_unseen_rate", "description", "pii", "trend", "max_mismatch_rate", "tolerance",
+    *CONSTRAINT_KEYS,
 }  # fmt: skip
-DEFAULT_KEYS = {"numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows", "trend"}
+DEFAULT_KEYS = {
+    "numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows", "trend",
+    "max_mismatch_rate", "min_join_rate",
+}  # fmt: skip
 TREND_KEYS = {"rising", "rolling"}
 
 
@@ -70,6 +75,24 @@ class _Builder(Reader):
     def thresholds(self, key_path: KeyPath, inherited: Thresholds) -> Thresholds:
         self.mapping(key_path, {"warn", "fail"}, f"'{key_path[-1]}'")
         return self._warn_fail(key_path, inherited)
+
+    def lower_bounds(self, key_path: KeyPath, inherited: Thresholds) -> Thresholds:
+        """`{warn, fail}` for a gate that trips below its thresholds (min_join_rate): warn >= fail, both in [0, 1]."""
+        data = self.mapping(key_path, {"warn", "fail"}, f"'{key_path[-1]}'")
+        warn = self.number((*key_path, "warn"), minimum=0) if "warn" in data else inherited.warn
+        fail = self.number((*key_path, "fail"), minimum=0) if "fail" in data else inherited.fail
+        if warn > 1 or fail > 1:
+            self.fail(key_path, f"'{key_path[-1]}' is a share of keys: warn and fail must be at most 1")
+        if warn < fail:
+            self.fail(key_path, f"warn threshold {warn:g} is below fail threshold {fail:g} (the gate trips below them)")
+        return Thresholds(warn, fail)
+
+    def tolerance(self, key_path: KeyPath) -> Tolerance:
+        data = self.mapping(key_path, {"abs", "rel"}, "'tolerance'")
+        return Tolerance(
+            abs=self.number((*key_path, "abs"), minimum=0) if "abs" in data else 0.0,
+            rel=self.number((*key_path, "rel"), minimum=0) if "rel" in data else 0.0,
+        )
 
     def _warn_fail(self, key_path: KeyPath, inherited: Thresholds) -> Thresholds:
         data = self.value(key_path)
@@ -115,6 +138,12 @@ class _Builder(Reader):
             else builtin.max_unseen_rate,
             min_rows=self.integer(("defaults", "min_rows"), minimum=1) if "min_rows" in data else builtin.min_rows,
             trend=self.trend(("defaults", "trend")) if "trend" in data else None,
+            max_mismatch_rate=self.thresholds(("defaults", "max_mismatch_rate"), builtin.max_mismatch_rate)
+            if "max_mismatch_rate" in data
+            else builtin.max_mismatch_rate,
+            min_join_rate=self.lower_bounds(("defaults", "min_join_rate"), builtin.min_join_rate)
+            if "min_join_rate" in data
+            else builtin.min_join_rate,
         )
 
     def trend(self, key_path: KeyPath) -> TrendSettings | None:
@@ -151,6 +180,10 @@ class _Builder(Reader):
             min_rows=self.integer((*key_path, "min_rows"), minimum=1) if "min_rows" in data else defaults.min_rows,
             pii=self.boolean((*key_path, "pii")) if "pii" in data else False,
             trend=self.trend((*key_path, "trend")) if "trend" in data else defaults.trend,
+            max_mismatch_rate=self.thresholds((*key_path, "max_mismatch_rate"), defaults.max_mismatch_rate)
+            if "max_mismatch_rate" in data
+            else defaults.max_mismatch_rate,
+            tolerance=self._tolerance_for(key_path, type_) if "tolerance" in data else None,
             max_null_rate_increase=self.thresholds(
                 (*key_path, "max_null_rate_increase"), defaults.max_null_rate_increase
             )
@@ -160,6 +193,11 @@ class _Builder(Reader):
             if "max_unseen_rate" in data
             else defaults.max_unseen_rate,
         )
+
+    def _tolerance_for(self, key_path: KeyPath, type_: FeatureType) -> Tolerance:
+        if type_.kind is not Kind.NUMERIC:
+            self.fail((*key_path, "tolerance"), f"'tolerance' is for numbers and dates; {type_} compares exactly")
+        return self.tolerance((*key_path, "tolerance"))
 
     def _type(self, key_path: KeyPath) -> FeatureType:
         value = self.value(key_path)

@@ -40,7 +40,7 @@ def progress(quiet: bool) -> Iterator[Progress]:
     if quiet or not sys.stderr.isatty():
         yield SILENT
         return
-    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}"), bars.BarColumn(),
+    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}", markup=False), bars.BarColumn(),
                bars.MofNCompleteColumn(), bars.TimeElapsedColumn())  # fmt: skip
     with bars.Progress(*columns, console=stderr(), transient=True) as bar:
         yield _TerminalProgress(bar)

@@ -46,6 +46,8 @@ class _Series:
     values: list[float]
     warn: float | None
     fail: float | None
+    noise: float | None = None
+    """What identical samples of the newest partition's sizes reach 1% of the time (see metrics.noise_level)."""
 
 
 def evaluate(
@@ -88,6 +90,7 @@ def _series(history: pl.DataFrame, feature: str, baseline_id: str | None) -> _Se
         values=[float(v) for v in rows.get_column("gate_value")],
         warn=newest["warn"],
         fail=newest["fail"],
+        noise=newest["noise"],
     )
 
 
@@ -97,6 +100,9 @@ def _rising(series: _Series, steps: int | None) -> tuple[Status, str]:
     values = series.values[-(steps + 1) :]
     if len(values) < steps + 1:
         return Status.PASS, f"rising {steps} needs {steps + 1} partitions with a value, the history has {len(values)}"
+    if series.noise is not None and values[-1] <= series.noise:
+        # A metric rising within sampling noise is noise; on a wide schema some feature always rises.
+        return Status.PASS, ""
     if all(later > earlier for earlier, later in itertools.pairwise(values)):
         path = " → ".join(_number(v) for v in values)
         first, last = series.partitions[-(steps + 1)], series.partitions[-1]

@@ -191,3 +191,63 @@ def test_the_history_command_shows_what_the_runs_stored(setup: Path, tmp_path: P
     missing = invoke(["history", tmp_path / "nowhere"], 2)
     assert "no such history directory" in missing.stderr
     assert "no history of nothing" in invoke(["history", store, "--feature", "nothing"], 2).stderr
+
+
+def test_a_bad_partition_does_not_stop_the_others(setup: Path, tmp_path: Path) -> None:
+    exports, store = tmp_path / "exports", tmp_path / "store"
+    write_exports(exports, range(1, 4))
+    empty = exports / day_label(2) / "part-0.parquet"
+    pl.DataFrame({"slide": [], "spiky": [], "steady": []}, schema=dict.fromkeys(("slide", "spiky", "steady"),
+                 pl.Float64)).write_parquet(empty)  # fmt: skip
+    code, document = cron(setup, exports, store)
+    assert code == 2  # could not run on one partition: the worst code, and the newest is fine
+    by_label = {p["partition"]: p for p in document["partitions"]}  # type: ignore[union-attr]
+    assert by_label[day_label(2)]["error"] and by_label[day_label(3)]["report"] is not None
+    assert document["status"] == "error" and document["summary"].startswith("ERROR: ")  # type: ignore[union-attr]
+    assert set(history.read(store).get_column("partition")) == {day_label(1), day_label(3)}
+    # Fixed the next day: --skip-done retries it, since a failed partition was never stored.
+    write_exports(exports, range(2, 3))
+    _, document = cron(setup, exports, store, 0)
+    assert [p["partition"] for p in document["partitions"] if not p["skipped"]] == [day_label(2)]  # type: ignore[union-attr]
+
+
+def test_retain_does_not_reaudit_what_it_prunes(setup: Path, tmp_path: Path) -> None:
+    exports, store = tmp_path / "exports", tmp_path / "store"
+    write_exports(exports, range(1, 4))
+    days_since = (dt.datetime.now(dt.UTC).date() - START).days
+    args = ["check", setup / "baseline.skprofile", exports, "-s", setup / "schema.yaml", "--each", "date",
+            "--history", store, "--skip-done", "--retain", str(days_since - 1), "--json", "-"]  # fmt: skip
+    for _ in range(2):
+        document = json.loads(invoke(args, 0).stdout)
+        skipped = {p["partition"]: p["skipped"] for p in document["partitions"]}
+        # Day 1 is older than --retain keeps: never audited, never stored, never re-audited.
+        assert skipped[day_label(1)].startswith("older than --retain")
+    assert day_label(1) not in set(history.read(store).get_column("partition"))
+
+
+def test_a_copied_baseline_is_the_same_baseline(setup: Path, tmp_path: Path) -> None:
+    import shutil
+
+    exports, store = tmp_path / "exports", tmp_path / "store"
+    write_exports(exports, range(1, 3))
+    copy = tmp_path / "copy" / "baseline.skprofile"
+    copy.parent.mkdir()
+    shutil.copy(setup / "baseline.skprofile", copy)  # a fresh checkout: new times, same bytes
+    invoke(["check", setup / "baseline.skprofile", exports, "-s", setup / "schema.yaml", "--each", "date",
+            "--history", store, "-q"], 0)  # fmt: skip
+    document = json.loads(invoke(["check", copy, exports, "-s", setup / "schema.yaml", "--each", "date",
+                                  "--history", store, "--skip-done", "--json", "-"], 0).stdout)  # fmt: skip
+    assert all(p["skipped"] == "already in the history" for p in document["partitions"])
+
+
+def test_partitions_come_in_natural_order(setup: Path, tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    for hour in (8, 9, 10, 11):
+        folder = tmp_path / "exports" / f"hour={hour}"
+        folder.mkdir(parents=True)
+        pl.DataFrame({name: rng.normal(50, 10, 500) for name in ("slide", "spiky", "steady")}).write_parquet(
+            folder / "p.parquet"
+        )
+    document = json.loads(invoke(["check", setup / "baseline.skprofile", tmp_path / "exports", "-s",
+                                  setup / "schema.yaml", "--each", "hour", "--json", "-"], 0).stdout)  # fmt: skip
+    assert [p["partition"] for p in document["partitions"]] == ["hour=8", "hour=9", "hour=10", "hour=11"]

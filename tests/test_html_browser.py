@@ -6,6 +6,7 @@ machine where those packages are not installed, and say so.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -158,3 +159,56 @@ def test_the_history_page_draws_a_chart_per_feature(browser: object, tmp_path: P
     assert len(boxes) == features == 3
     for width, height, lines in boxes:
         assert width > 300 and height > 100 and lines >= 3  # the metric, warn and fail lines
+
+
+def _gap(one: list[list[float]], other: list[list[float]]) -> float:
+    """The gap between two convex polygons (two rotated labels' boxes), negative where they overlap:
+    the widest separation along any of their edges' normals (separating axes)."""
+    widest = float("-inf")
+    for polygon in (one, other):
+        for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+            normal = (y1 - y2, x2 - x1)
+            length = (normal[0] ** 2 + normal[1] ** 2) ** 0.5 or 1.0
+            a = [(x * normal[0] + y * normal[1]) / length for x, y in one]
+            b = [(x * normal[0] + y * normal[1]) / length for x, y in other]
+            widest = max(widest, min(b) - max(a), min(a) - max(b))
+    return widest
+
+
+def test_axis_labels_do_not_overlap(browser: object, tmp_path: Path) -> None:
+    """Bin labels of large numbers ("(17.42k, 18.33k]", not "1.742e+04" and up), rotated so that neighbours
+    stay apart by more than half a line (they were 4 pixels apart: a wall of text), in the demo report and
+    in one with large values."""
+    import numpy as np
+    import polars as pl
+
+    from tests.helpers import write_schema
+
+    rng = np.random.default_rng(0)
+    pl.DataFrame({"big": rng.normal(20_000, 3_000, 600), "wide": rng.lognormal(12, 1.5, 600)}).write_parquet(
+        tmp_path / "train.parquet"
+    )
+    pl.DataFrame({"big": rng.normal(23_000, 3_000, 600), "wide": rng.lognormal(12.5, 1.5, 600)}).write_parquet(
+        tmp_path / "serving.parquet"
+    )
+    schema = write_schema(tmp_path / "schema.yaml", "features:\n  big: {type: float}\n  wide: {type: float}\n")
+    large = tmp_path / "large.html"
+    invoke(["check", tmp_path / "train.parquet", tmp_path / "serving.parquet", "-s", schema, "--html", large], 1)
+    demo = tmp_path / "demo.html"
+    invoke(["check", FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", "--schema", FIXTURES / "schema.yaml",
+            "--html", demo], 3)  # fmt: skip
+    for page in (large, demo):
+        open_page(browser, page)
+        charts = browser.execute_script(  # type: ignore[attr-defined]
+            """return Array.from(document.querySelectorAll('figure.chart svg')).map((svg) =>
+                 Array.from(svg.querySelectorAll('.axis.x text')).filter((t) => t.textContent.trim()).map((t) => {
+                   const b = t.getBBox(), m = t.getCTM();
+                   return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+                     .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+                 }));"""
+        )
+        labelled = [boxes for boxes in charts if len(boxes) >= 8]
+        assert labelled, page
+        for boxes in labelled:
+            gaps = [_gap(one, other) for one, other in itertools.pairwise(boxes)]
+            assert min(gaps) >= 8, (page.name, gaps)

@@ -404,3 +404,14 @@ class TestUnseenRate:
 
     def test_no_serving_values(self) -> None:
         assert metrics.unseen_rate({}, {"a"}) == 0.0
+
+
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=50),
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=50),
+)
+def test_merging_two_sorted_grids_is_their_union(first: list[float], second: list[float]) -> None:
+    from skewcheck.metrics import _merged
+
+    a, b = np.unique(np.array(first, dtype=float)), np.unique(np.array(second, dtype=float))
+    np.testing.assert_array_equal(_merged(a, b), np.union1d(a, b))

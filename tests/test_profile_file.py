@@ -245,3 +245,48 @@ def test_profile_runs_as_the_library_does(big: Path) -> None:
     saved = runner.profile(str(big / "train.parquet"), big / "schema.yaml")
     assert set(saved.features) == {"amount", "score", "level", "colour"}
     assert saved.source.rows == ROWS
+
+
+def test_damaged_profiles_are_refused_not_believed(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    good = save(FIXTURES / "train.parquet", DEMO_SCHEMA, tmp_path / "good.skprofile")
+    serving = FIXTURES / "serving.jsonl.gz"
+    # Flipped bytes inside a compressed page: the page checksum catches them.
+    data = bytearray(good.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 400] = bytes(b ^ 0x5A for b in data[middle : middle + 400])
+    (tmp_path / "flipped.skprofile").write_bytes(bytes(data))
+    outcome = invoke(["check", tmp_path / "flipped.skprofile", serving, "-s", DEMO_SCHEMA], 2)
+    assert_one_line_error(outcome, "flipped.skprofile")
+    # Metadata that is not JSON, or lacks a key.
+    table = pq.read_table(good)
+    for name, metadata in (("notjson", b"{not json"), ("nosource", json.dumps({"format": "skprofile", "version": 1}))):
+        bad = table.replace_schema_metadata({b"skewcheck": metadata})
+        pq.write_table(bad, tmp_path / f"{name}.skprofile")
+        outcome = invoke(["check", tmp_path / f"{name}.skprofile", serving, "-s", DEMO_SCHEMA], 2)
+        assert_one_line_error(outcome, f"{name}.skprofile", "damaged profile")
+    # Values that decode but cannot be true: unsorted.
+    rows = table.to_pylist()
+    numeric = next(row for row in rows if row["kind"] == "numeric")
+    numeric["values"] = list(reversed(numeric["values"]))
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), tmp_path / "unsorted.skprofile")
+    outcome = invoke(["check", tmp_path / "unsorted.skprofile", serving, "-s", DEMO_SCHEMA], 2)
+    assert_one_line_error(outcome, "unsorted.skprofile", "not sorted")
+
+
+def test_a_feature_the_profile_never_held_asks_for_a_new_profile(tmp_path: Path, big: Path) -> None:
+    narrow = write_schema(tmp_path / "narrow.yaml", "features:\n  amount: {type: float}\n  score: {type: float}\n")
+    baseline = save(big / "train.parquet", narrow, tmp_path / "narrow.skprofile")
+    outcome = invoke(["check", baseline, big / "serving.parquet", "-s", big / "schema.yaml"], 2)
+    assert_one_line_error(outcome, "narrow.skprofile", "'level'", "profile the training data again")
+
+
+def test_personal_examples_are_hashed_in_the_profile(tmp_path: Path) -> None:
+    frame = pl.DataFrame({"email": ["a@x.org", "not-an-email", "b@x.org"] * 50, "n": list(range(150))})
+    frame.write_parquet(tmp_path / "t.parquet")
+    schema = write_schema(tmp_path / "s.yaml", "features:\n  email: {type: string, pii: true, pattern: '^[^@]+@[^@]+$'}"
+                                               "\n  n: {type: int}\n")  # fmt: skip
+    baseline = save(tmp_path / "t.parquet", schema, tmp_path / "t.skprofile")
+    metadata = pq.read_schema(baseline).metadata[b"skewcheck"].decode()
+    assert "not-an-email" not in metadata and "hash:" in metadata

@@ -141,3 +141,11 @@ def test_settings_are_checked() -> None:
     assert evaluate(frame({"x": [0.1, 0.9]}), "x", TrendSettings()) == evaluate(
         frame({"x": [0.1, 0.9]}), "x", TrendSettings()
     )
+
+
+def test_rising_within_the_noise_level_is_not_a_trend() -> None:
+    # history_data's gates carry noise 0.02: a metric creeping up below it is sampling noise.
+    quiet = frame({"x": [0.001, 0.002, 0.003, 0.004, 0.005]})
+    assert evaluate(quiet, "x", TrendSettings(rising=3)).status is Status.PASS
+    loud = frame({"x": [0.021, 0.03, 0.04, 0.05, 0.06]})
+    assert evaluate(loud, "x", TrendSettings(rising=3)).status is Status.FAIL

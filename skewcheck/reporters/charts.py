@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from pygal.style import Style
 
 from skewcheck.checks import FeatureResult, Histogram
 from skewcheck.reporters.numbers import number
+from skewcheck.schema import FeatureType
 
 TRAIN_COLOUR = "#4c78a8"
 SERVING_COLOUR = "#f58518"
@@ -34,23 +36,51 @@ _STYLE = Style(
     legend_font_size=12,
 )
 _WIDTH = 520
+_MAX_X_LABELS = 16
+"""Beyond this many bins only this many, evenly spread, are labelled; each bar's tooltip still names its bin."""
+NO_BINS = "No chart: training has no non-null values, so there are no bins to compare."
 
 
 def histogram_svg(feature: FeatureResult, *, temporal: bool = False) -> str | None:
-    """Training and serving shares on the same bins; None when the feature was not compared."""
+    """Training and serving shares on the same bins; None when there is nothing to draw (see `drawable`)."""
     histogram = feature.histogram
-    if histogram is None:
+    if histogram is None or not drawable(histogram):
         return None
     if histogram.is_categorical:
         labels, train, serving = _category_bars(histogram)
         chart = pygal.HorizontalBar(height=70 + 34 * len(labels), **_options())
     else:
-        labels, train, serving = _bin_labels(histogram, temporal), histogram.train, histogram.serving
-        chart = pygal.Bar(height=300, x_label_rotation=35, **_options())
-    chart.x_labels = labels
+        dates = feature.type is FeatureType.DATE
+        labels, train, serving = _bin_labels(histogram, temporal, dates), histogram.train, histogram.serving
+        # Steep labels, so that neighbours stay apart (at 12 bins on 520 pixels, 15 pixels across their
+        # slant), and room below the bars for the longest: the bars keep their height with long date labels.
+        many = len(labels) > _MAX_X_LABELS
+        sparse = {"show_minor_x_labels": False, "x_labels_major_count": _MAX_X_LABELS} if many else {}
+        height = 240 + round(5.5 * max(len(label) for label in labels))
+        chart = pygal.Bar(height=height, x_label_rotation=55, **sparse, **_options())
+    chart.x_labels = [xml_safe(label) for label in labels]
     chart.add("training", train)
     chart.add("serving", serving)
     return inline(chart.render(is_unicode=True), feature.name, _series_tooltips)[0]
+
+
+def drawable(histogram: Histogram) -> bool:
+    """False for a numeric feature without bins: training had no non-null value to cut into bins (NO_BINS)."""
+    return histogram.is_categorical or histogram.edges is None or bool(histogram.edges)
+
+
+# XML 1.0 forbids these characters (as reporters/junit.py says); pygal writes them into its SVG unescaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with each character XML 1.0 forbids written as its escape (\\x00, \\ufffe): visible, and valid SVG."""
+    return _NOT_XML.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @cache
@@ -103,7 +133,7 @@ def inline(svg: str, title: str, tooltips: Callable[[ET.Element], None]) -> tupl
         tooltips(group)
     heading = root.find("title")
     if heading is not None:
-        heading.text = title
+        heading.text = xml_safe(title)
     root.set("role", "img")
     return ET.tostring(root, encoding="unicode"), css
 
@@ -138,20 +168,48 @@ def _rounded(match: re.Match[str]) -> str:
     return match.group(1)
 
 
-def _bin_labels(histogram: Histogram, temporal: bool) -> list[str]:
-    """(a, b] bins by their bounds; personal data has none, so its bins are numbered."""
+def _bin_labels(histogram: Histogram, temporal: bool, dates: bool = False) -> list[str]:
+    """Bins by their bounds, right-closed as they are: "≤ a", "(a, b]", ..., "> z".
+
+    Interval notation rather than a dash between the bounds: the label says on the axis, and in each bar's
+    tooltip, which bin holds a value equal to a bound, with no footnote to find. Personal data has no
+    bounds: its bins are numbered.
+    """
     if histogram.edges is None:
         return [f"bin {i}" for i in range(1, len(histogram.train) + 1)]
-    bounds = [_bound(edge, temporal) for edge in histogram.edges]
-    inner = [f"{low}–{high}" for low, high in itertools.pairwise(bounds)]
+    whole = all(edge.is_integer() for edge in histogram.edges if math.isfinite(edge))
+    bounds = [_bound(edge, temporal, whole, dates) for edge in histogram.edges]
+    inner = [f"({low}, {high}]" for low, high in itertools.pairwise(bounds)]
     return [f"≤ {bounds[0]}", *inner, f"> {bounds[-1]}"]
 
 
-def _bound(value: float, temporal: bool) -> str:
-    if not temporal:
-        return number(value)
+def _bound(value: float, temporal: bool, whole: bool = False, dates: bool = False) -> str:
+    """A number, or a moment: a date where it is midnight or the values are dates (a date is in (a, b] exactly
+    when it is in (a's date, b's date]), else the date and the minute."""
+    if not temporal and not dates:
+        return bound(value, whole=whole)
     moment = dt.datetime.fromtimestamp(value, dt.UTC)
-    return moment.date().isoformat() if moment.time() == dt.time() else moment.isoformat(timespec="minutes")[:16]
+    return moment.date().isoformat() if dates or moment.time() == dt.time() else f"{moment:%Y-%m-%d %H:%M}"
+
+
+# (from, scale, suffix): below 10,000 four digits are as short as "8.302k".
+_SCALES = ((1e12, 1e12, "T"), (1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "k"))
+
+
+def bound(value: float, *, whole: bool = False) -> str:
+    """A bin bound, short enough for an axis: 4 significant digits, thousands as k, M, B, T (17.42k, 1.235M).
+
+    Whole-number bounds below a million are written in full with separators (17,421): counts read best exact.
+    """
+    if not math.isfinite(value):
+        return str(value)
+    if whole and abs(value) < 1e6:
+        return f"{value:,.0f}"
+    rounded = float(f"{value:.4g}")
+    for start, scale, suffix in _SCALES:
+        if abs(rounded) >= start:
+            return f"{rounded / scale:.4g}{suffix}"
+    return number(value)
 
 
 def _category_bars(histogram: Histogram) -> tuple[list[str], list[float], list[float]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from skewcheck.checks import Status
 from skewcheck.report import Report
+from skewcheck.reporters import row_text
 from skewcheck.schema import Severity
 
 _SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
@@ -23,6 +24,13 @@ def render(report: Report) -> str:
         else:
             continue
         lines.append(command(level, f"skewcheck drift: {feature.name}", "; ".join(feature.reasons)))
+    if report.rows is not None:
+        for gate in report.rows.gates:
+            if gate.status is not Status.PASS:
+                lines.append(command(_LEVELS[gate.status], f"skewcheck rows: join {gate.metric}", gate.reason))
+        for row in row_text.problems(report.rows):
+            message = "; ".join(part for part in (row.gate.reason if row.gate else "", row_text.pattern(row)) if part)
+            lines.append(command(_LEVELS[row.status], f"skewcheck rows: {row.name}", message))
     findings = [f for f in report.findings if f.severity is not Severity.INFO]
     for finding in sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity]):  # stable: report order within
         where = " ".join(part for part in (str(finding.dataset), finding.feature, str(finding.check)) if part)
@@ -31,6 +39,9 @@ def render(report: Report) -> str:
         lines.append(command(level, f"skewcheck schema: {where}", finding.message + rows))
     lines.append(command("notice", "skewcheck", report.summary_line()))
     return "\n".join(lines) + "\n"
+
+
+_LEVELS = {Status.FAIL: "error", Status.ERROR: "error", Status.WARN: "warning"}
 
 
 def command(level: str, title: str, message: str) -> str:

@@ -3,7 +3,9 @@
 Each feature is one series: its gate metric per partition, oldest first, a partition audited more
 than once counting with its latest run. Features are listed worst trend first: by the least-squares
 slope of the metric per partition, relative to the feature's fail threshold so that metrics of
-different scales compare (a feature with fewer than two values comes last).
+different scales compare (a feature with fewer than two values comes last). Features no drift gate
+ever judged (keys, timestamps, labels) have nothing to chart: the table and the page name them in one
+line; the JSON keeps them.
 
 JSON (`to_json`), version 1: {"version": 1, "features": [...]}, each feature with the fields in
 FEATURE_FIELDS and its "partitions", each with the fields in PARTITION_FIELDS. Numbers that are not
@@ -24,10 +26,11 @@ from typing import Any
 import polars as pl
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
+from rich.text import Text
 
 from skewcheck import history as store
 from skewcheck.reporters import history_charts
-from skewcheck.reporters.numbers import number
+from skewcheck.reporters.numbers import number, percent
 
 JSON_VERSION = 1
 FEATURE_FIELDS = {
@@ -96,6 +99,16 @@ class Series:
         return sum(1 for row in self.rows if row["status"] in statuses)
 
     @property
+    def checked(self) -> bool:
+        """Whether any partition judged it by a drift gate: keys, timestamps and labels never are."""
+        return any(row["gate_metric"] is not None for row in self.rows)
+
+    @property
+    def other_failures(self) -> list[tuple[str, str, str]]:
+        """(partition, gate, its rates) of each partition that failed on another gate than drift, oldest first."""
+        return [(str(row["partition"]), *gate) for row in self.rows if (gate := other_gate(row)) is not None]
+
+    @property
     def slope(self) -> float | None:
         """Least-squares slope of the metric against the partition's position (gaps keep their place)."""
         points = [(float(x), y) for x, y in enumerate(self.values) if y is not None]
@@ -127,6 +140,32 @@ def series(history: pl.DataFrame) -> list[Series]:
     return sorted(found, key=lambda s: s.rank)
 
 
+def checked(found: list[Series]) -> tuple[list[Series], list[str]]:
+    """The drift-checked series, and the names of the features never drift-checked (nothing to chart)."""
+    return [one for one in found if one.checked], [one.feature for one in found if not one.checked]
+
+
+def other_gate(row: dict[str, Any]) -> tuple[str, str] | None:
+    """The gate a failed partition failed on when it was not drift, and its rates: ("null rate", "0.5% → 12.5%").
+
+    The history keeps the null and unseen rates, not those gates' thresholds: the rate that rose more is
+    named (both gates fail at 5% by default). None when the drift gate failed, or could not compare.
+    """
+    if row["status"] not in ("fail", "error"):
+        return None
+    value, fail, noise = _finite(row["gate_value"]), _finite(row["fail"]), _finite(row.get("noise"))
+    if value is None or (fail is not None and value > fail and (noise is None or value > noise)):
+        return None
+    train, serving = _finite(row.get("null_rate_train")), _finite(row.get("null_rate_serving"))
+    unseen = _finite(row.get("unseen_rate"))
+    rise = serving - train if serving is not None and train is not None else None
+    if rise is not None and rise > 0 and (unseen is None or rise >= unseen):
+        return "null rate", f"{percent(train)} → {percent(serving)}"
+    if unseen is not None and unseen > 0:
+        return "unseen values", percent(unseen)
+    return "another gate", ""
+
+
 def sparkline(values: Sequence[float | None], top: float | None = None) -> str:
     """Blocks from 0 to `top` (default: the largest value), a dot where a partition has no value."""
     top = top or max((v for v in values if v is not None), default=0.0) or 1.0
@@ -136,9 +175,10 @@ def sparkline(values: Sequence[float | None], top: float | None = None) -> str:
 
 
 def _sparkline(one: Series, points: int) -> str:
-    """The latest partitions on a scale up to the fail threshold: a full block is at or past fail."""
+    """The latest partitions on a scale up to the largest value or the fail threshold, whichever is higher;
+    where one value towers over the rest, up to the charts' scale (`history_charts.scale_top`) instead."""
     shown = one.values[-points:]
-    top = max([*one.present, one.fail or 0.0]) or None
+    top = history_charts.scale_top(one.values, [one.fail]) or max([*one.present, one.fail or 0.0]) or None
     return ("…" if len(one.values) > len(shown) else "") + sparkline(shown, top)
 
 
@@ -163,6 +203,13 @@ class _View:
         if not self.found:
             yield "the history holds no audits"
             return
+        found, unchecked = checked(self.found)
+        if found:
+            yield self._table(found, options)
+        if unchecked:
+            yield Text(_unchecked_line(unchecked), style="dim")
+
+    def _table(self, found: list[Series], options: ConsoleOptions) -> Table:
         compact = options.max_width < WIDE
         title = f"Drift over {self.partitions} partition{'s' * (self.partitions != 1)}, worst trend first"
         result = Table(title=title, title_justify="left", expand=False)
@@ -175,7 +222,7 @@ class _View:
                 column, no_wrap=True, justify="left" if column in ("metric", "per partition") else "right"
             )
         points = SPARKLINE_POINTS if not compact else max(8, min(SPARKLINE_POINTS, options.max_width - 60))
-        for one in self.found:
+        for one in found:
             cells = {
                 "metric": one.metric,
                 "latest": number(one.latest),
@@ -183,12 +230,12 @@ class _View:
                 "max": number(max(one.present, default=None)),
                 "per partition": _sparkline(one, points),
                 "warn / fail": _thresholds(one),
-                "failed": str(one.count("fail", "error")),
+                "failed": _failed(one),
                 "warned": str(one.count("warn")),
                 "slope": _signed(one.slope),
             }
             result.add_row(one.feature, *(cells[column] for column in columns))
-        yield result
+        return result
 
 
 def to_json(history: pl.DataFrame) -> str:
@@ -230,13 +277,18 @@ def _partition_record(row: dict[str, Any]) -> dict[str, Any]:
 
 def html(history: pl.DataFrame) -> str:
     """One self-contained page: a summary table, then each feature's metric over partitions with its thresholds."""
-    found = series(history)
+    everything = series(history)
+    found, unchecked = checked(everything)
     anchors = {one.feature: f"feature-{i}" for i, one in enumerate(found, 1)}
-    dates = sorted(day for one in found for row in one.rows if isinstance(day := row["date"], dt.date))
+    dates = sorted(day for one in everything for row in one.rows if isinstance(day := row["date"], dt.date))
     span = f", {dates[0].isoformat()} to {dates[-1].isoformat()}" if dates else ""
     partitions = history.get_column("partition").n_unique()
-    summary = f"{len(found)} feature{'s' * (len(found) != 1)}, {partitions} partition{'s' * (partitions != 1)}{span}"
+    count = f"{len(found)} drift-checked feature{'s' * (len(found) != 1)}"
+    summary = f"{count}, {partitions} partition{'s' * (partitions != 1)}{span}"
     cards = "\n".join(_card(one, anchors[one.feature]) for one in found)
+    if cards:
+        cards = f'<section>\n<h2>Gate metric per partition</h2>\n<div class="cards">\n{cards}\n</div>\n</section>\n'
+    skipped = f'<p class="dim">{_e(_unchecked_line(unchecked))}</p>\n' if unchecked else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
@@ -245,15 +297,23 @@ def html(history: pl.DataFrame) -> str:
         f"<title>skewcheck history: {_e(summary)}</title>\n"
         f"<style>\n{_PAGE_CSS}\n{history_charts.stylesheet()}\n</style>\n</head>\n<body>\n<main>\n"
         f'<header>\n<h1>skewcheck history</h1>\n<p class="summary">{_e(summary)}</p>\n</header>\n'
-        f"{_summary_table(found, anchors)}\n"
-        f'<section>\n<h2>Gate metric per partition</h2>\n<div class="cards">\n{cards}\n</div>\n</section>\n'
+        f"{_summary_table(found, anchors, bool(everything))}\n{skipped}{cards}"
         "</main>\n</body>\n</html>\n"
     )
 
 
-def _summary_table(found: list[Series], anchors: dict[str, str]) -> str:
+_UNCHECKED_SHOWN = 12
+
+
+def _unchecked_line(names: list[str]) -> str:
+    shown = ", ".join(names[:_UNCHECKED_SHOWN])
+    more = f", … ({len(names) - _UNCHECKED_SHOWN} more)" if len(names) > _UNCHECKED_SHOWN else ""
+    return f"Never drift-checked, so not charted: {shown}{more}"
+
+
+def _summary_table(found: list[Series], anchors: dict[str, str], audited: bool = True) -> str:
     if not found:
-        return '<p class="dim">The history holds no audits.</p>'
+        return "" if audited else '<p class="dim">The history holds no audits.</p>'
     header = ["feature", "metric", "latest", "min", "max", "per partition", "warn / fail", "fail", "warn", "slope"]
     heads = "".join(f"<th>{_e(column)}</th>" for column in header)
     rows = []
@@ -264,7 +324,7 @@ def _summary_table(found: list[Series], anchors: dict[str, str]) -> str:
             *(f'<td class="num">{_e(number(v))}</td>' for v in _range(one)),
             f'<td class="spark">{_e(_sparkline(one, SPARKLINE_POINTS))}</td>',
             f'<td class="num">{_e(_thresholds(one))}</td>',
-            f'<td class="num">{one.count("fail", "error")}</td>',
+            f'<td class="num">{_failed(one, html=True)}</td>',
             f'<td class="num">{one.count("warn")}</td>',
             f'<td class="num">{_e(_signed(one.slope))}</td>',
         ]
@@ -276,23 +336,49 @@ def _summary_table(found: list[Series], anchors: dict[str, str]) -> str:
     )
 
 
+def _failed(one: Series, *, html: bool = False) -> str:
+    """The failed partitions, and how many failed on a gate other than drift: "3 (2 on null rate)"."""
+    failed = str(one.count("fail", "error"))
+    gates = [gate for _, gate, _ in one.other_failures]
+    others = ", ".join(f"{gates.count(gate)} on {gate}" for gate in dict.fromkeys(gates))
+    if not others:
+        return failed
+    return f'{failed} <span class="other">({_e(others)})</span>' if html else f"{failed} ({others})"
+
+
+def _failed_on(one: Series, shown: int = 3) -> str:
+    """One line per gate other than drift that failed partitions: how many, the first few, their rates."""
+    lines = []
+    failures = one.other_failures
+    for gate in dict.fromkeys(gate for _, gate, _ in failures):
+        where = [f"{where} ({rates})" if rates else where for where, name, rates in failures if name == gate]
+        more = f", and {len(where) - shown} more" if len(where) > shown else ""
+        count = f"{len(where)} partition{'s' * (len(where) != 1)}"
+        lines.append(f"<li>failed on {_e(gate)} in {count}: {_e(', '.join(where[:shown]))}{more}</li>")
+    return f'<ul class="failed-on">{"".join(lines)}</ul>\n' if lines else ""
+
+
 def _card(one: Series, anchor: str) -> str:
     labels = [str(row["partition"]) for row in one.rows]
-    svg = history_charts.line_svg(
-        f"{one.feature}: {one.metric} per partition",
-        one.metric or "gate metric",
-        labels,
-        one.values,
-        [_finite(row["warn"]) for row in one.rows],
-        [_finite(row["fail"]) for row in one.rows],
-    )
+    warn, fail = [_finite(row["warn"]) for row in one.rows], [_finite(row["fail"]) for row in one.rows]
     fails, warns = one.count("fail", "error"), one.count("warn")
-    caption = (
-        f"{one.metric} per partition, oldest first; dashed: the warn and fail thresholds. "
-        f"{fails} failing and {warns} warning partition{'s' * (warns != 1)} of {len(one.rows)}."
+    counts = f"{fails} failing and {warns} warning partition{'s' * (warns != 1)} of {len(one.rows)}."
+    heading = f'<h3>{_e(one.feature)} <span class="dim">{_e(one.metric)}</span></h3>\n{_failed_on(one)}'
+    if not one.present:
+        note = f"No value to draw: the drift gate could not compare in any partition. {counts}"
+        return f'<article class="card" id="{anchor}">\n{heading}<p class="dim">{_e(note)}</p>\n</article>'
+    svg = history_charts.line_svg(
+        f"{one.feature}: {one.metric} per partition", one.metric or "gate metric", labels, one.values, warn, fail
     )
+    caption = f"{one.metric} per partition, oldest first; dashed: the warn and fail thresholds. {counts}"
+    top = history_charts.scale_top(one.values, fail)
+    if top is not None:
+        above = [v for v in one.present if v > top]
+        many = len(above) != 1
+        caption += (f" The scale stops at {number(top)}; {len(above)} partition{'s' * many} above it (up to "
+                    f"{number(max(above))}) {'are' if many else 'is'} drawn on the top edge in red.")  # fmt: skip
     return (
-        f'<article class="card" id="{anchor}">\n<h3>{_e(one.feature)} <span class="dim">{_e(one.metric)}</span></h3>\n'
+        f'<article class="card" id="{anchor}">\n{heading}'
         f'<figure class="chart">{svg}<figcaption>{_e(caption)}</figcaption></figure>\n</article>'
     )
 
@@ -334,8 +420,11 @@ td:first-child { overflow-wrap: anywhere; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.spark { font-family: ui-monospace, Menlo, Consolas, monospace; white-space: nowrap; }
 a { color: #175cd3; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 16px;
+  align-items: start; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
+.failed-on { margin: 0 0 4px; padding-left: 18px; color: #b42318; font-size: 13px; }
+td .other { color: #b42318; font-size: 12px; }
 figure.chart { margin: 8px 0 0; }
 figure.chart svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--dim); font-size: 12px; }

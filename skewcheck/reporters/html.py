@@ -13,9 +13,10 @@ from collections.abc import Iterable, Sequence
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.metrics import METRICS
 from skewcheck.report import InputSummary, Report
-from skewcheck.reporters import charts
+from skewcheck.reporters import charts, row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import gate_value, ranked
+from skewcheck.rows import RowSkew
 from skewcheck.schema import Severity
 from skewcheck.validate import Check, Finding
 
@@ -33,6 +34,7 @@ def render(report: Report) -> str:
         _inputs(report),
         _findings(report.findings),
         _features_table(features, anchors),
+        _rows_section(report.rows),
         _feature_sections(features, anchors),
         _definitions(),
     ]
@@ -161,6 +163,34 @@ def _features_table(features: Sequence[FeatureResult], anchors: dict[int, str]) 
     return f'<section>\n<h2>Features</h2>\n<p class="dim">Click a heading to sort.</p>\n{table}\n</section>'
 
 
+def _rows_section(rows: RowSkew | None) -> str:
+    if rows is None:
+        return ""
+    header = ["feature", "status", "mismatch rate", "joined", "differ", "null in serving", "null in training",
+              "tolerance", "what differs", "example"]  # fmt: skip
+    table_rows = [
+        [
+            f"<td>{_e(f.name)}</td>",
+            _sorted_cell(_badge(str(f.status)), _STATUS_RANK[f.status]),
+            _number_cell(percent(f.mismatch_rate), f.mismatch_rate),
+            _number_cell(f"{f.joined:,}", f.joined),
+            _number_cell(f"{f.mismatches:,}", f.mismatches),
+            _number_cell(f"{f.only_train:,}", f.only_train),
+            _number_cell(f"{f.only_serving:,}", f.only_serving),
+            f"<td>{_e(f.tolerance)}</td>",
+            f'<td class="text">{_e(row_text.pattern(f))}</td>',
+            f"<td><code>{_e(row_text.example(f, rows.keys))}</code></td>" if f.examples else "<td></td>",
+        ]
+        for f in sorted(rows.features, key=lambda f: (_STATUS_RANK[f.status], -(f.mismatch_rate or 0)))
+    ]
+    gates = "".join(f'<p class="reason">{_badge(str(g.status))} {_e(g.reason)}</p>' for g in rows.gates
+                    if g.status is not Status.PASS)  # fmt: skip
+    table = _table(header, table_rows, numeric={"status", "mismatch rate", "joined", "differ", "null in serving",
+                                                "null in training"})  # fmt: skip
+    return (f"<section>\n<h2>Row-level skew</h2>\n<p>{_e(row_text.heading(rows))}</p>\n{gates}\n{table}\n"
+            "</section>")  # fmt: skip
+
+
 def _feature_sections(features: Sequence[FeatureResult], anchors: dict[int, str]) -> str:
     cards = "\n".join(_feature_card(feature, anchors[id(feature)]) for feature in features)
     return f'<section>\n<h2>Distributions</h2>\n<div class="cards">\n{cards}\n</div>\n</section>' if cards else ""
@@ -176,12 +206,21 @@ def _feature_card(feature: FeatureResult, anchor: str) -> str:
             f'<p class="gate">{_e(gate.metric)} <strong>{number(gate.value)}</strong> '
             f'<span class="dim">(warn {gate.warn:g}, fail {gate.fail:g}{noise})</span></p>'
         )
-    lines.extend(f'<p class="reason">{_e(reason)}</p>' for reason in feature.reasons)
+    lines.extend(f'<p class="reason {_e(level)}">{_e(reason)}</p>' for reason, level in _reasons(feature))
     svg = charts.histogram_svg(feature, temporal=feature.type.is_temporal)
     if svg is not None:
         lines.append(f'<figure class="chart">{svg}<figcaption>{_e(_caption(feature))}</figcaption></figure>')
+    elif feature.histogram is not None:
+        lines.append(f'<p class="note">{_e(charts.NO_BINS)}</p>')
     lines.append("</article>")
     return "\n".join(lines)
+
+
+def _reasons(feature: FeatureResult) -> list[tuple[str, str]]:
+    """Each reason with the status of the gate that gave it (a failing feature may also have a warning),
+    else the feature's: the page colours fail and error red, warn amber, and the rest (skipped) dim."""
+    levels = {gate.reason: str(gate.status) for gate in feature.gates if gate.status is not Status.PASS}
+    return [(reason, levels.get(reason, str(feature.status))) for reason in feature.reasons]
 
 
 def _caption(feature: FeatureResult) -> str:
@@ -258,13 +297,17 @@ th button { all: unset; cursor: pointer; font-weight: 600; }
 th[aria-sort=ascending] button::after { content: " ▲"; } th[aria-sort=descending] button::after { content: " ▼"; }
 tbody tr:hover { background: #f9fafb; }
 a { color: #175cd3; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 16px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 16px;
+  align-items: start; }
 .card { background: #fff; border: 1px solid var(--line); border-left: 4px solid var(--skipped);
   border-radius: 8px; padding: 14px 16px; }
 .card.fail { border-left-color: var(--fail); } .card.warn { border-left-color: var(--warn); }
 .card.pass { border-left-color: var(--pass); } .card.error { border-left-color: var(--error); }
-.card .gate, .card .reason { margin: 2px 0; }
-.card .reason { color: var(--fail); }
+.card .gate, .card .reason, .card .note { margin: 2px 0; }
+.card .reason, .card .note { color: var(--dim); }
+.card .reason.fail, .card .reason.error { color: var(--fail); }
+.card .reason.warn { color: var(--warn); }
+.card .note { font-size: 12px; margin-top: 8px; }
 figure.chart { margin: 8px 0 0; }
 figure.chart svg { width: 100%; height: auto; display: block; }
 figcaption { color: var(--dim); font-size: 12px; }

@@ -11,9 +11,11 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from skewcheck.checks import FeatureResult, Status
+from skewcheck.checks import FeatureResult, Gate, Status
 from skewcheck.report import Report
+from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number
+from skewcheck.rows import FeatureRows
 from skewcheck.schema import Severity
 from skewcheck.validate import Finding
 
@@ -26,6 +28,11 @@ def render(report: Report) -> str:
     counts = {"tests": 0, "failures": 0, "skipped": 0}
     for feature in report.features:
         _feature_case(suite, feature, counts)
+    if report.rows is not None:
+        for row in report.rows.features:
+            _row_case(suite, row, report.rows.keys, counts)
+        for gate in report.rows.gates:
+            _join_case(suite, gate, counts)
     for finding in report.findings:
         if finding.severity is not Severity.INFO:  # info findings are notes, not tests
             _finding_case(suite, finding, counts)
@@ -62,6 +69,31 @@ def _feature_case(suite: ET.Element, feature: FeatureResult, counts: dict[str, i
         counts["skipped"] += 1
     elif feature.status is Status.WARN:
         _system_out(case, f"warning: {reasons}\n{_gate_lines(feature)}")
+
+
+def _row_case(suite: ET.Element, feature: FeatureRows, keys: tuple[str, ...], counts: dict[str, int]) -> None:
+    case = _case(suite, "row_skew", feature.name, counts)
+    details = "\n".join(part for part in (row_text.counts(feature), row_text.pattern(feature),
+                                           row_text.example(feature, keys)) if part)  # fmt: skip
+    reason = feature.gate.reason if feature.gate is not None else ""
+    if feature.status is Status.FAIL:
+        failure = ET.SubElement(case, "failure", {"message": _text(f"mismatch_rate: {reason}"), "type": "row_skew"})
+        failure.text = _text(details)
+        counts["failures"] += 1
+    elif feature.status is Status.SKIPPED:
+        ET.SubElement(case, "skipped", {"message": _text(reason)})
+        counts["skipped"] += 1
+    elif feature.status is Status.WARN:
+        _system_out(case, f"warning: {reason}\n{details}")
+
+
+def _join_case(suite: ET.Element, gate: Gate, counts: dict[str, int]) -> None:
+    case = _case(suite, "row_skew", f"join: {gate.metric}", counts)
+    if gate.status is Status.FAIL:
+        ET.SubElement(case, "failure", {"message": _text(gate.reason), "type": "row_skew"})
+        counts["failures"] += 1
+    elif gate.status is Status.WARN:
+        _system_out(case, f"warning: {gate.reason}")
 
 
 def _finding_case(suite: ET.Element, finding: Finding, counts: dict[str, int]) -> None:

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
+from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import PROBLEMS, ranked
+from skewcheck.rows import RowSkew
 from skewcheck.schema import Severity
 from skewcheck.validate import Check, Finding
 
@@ -25,6 +27,8 @@ def render(report: Report) -> str:
     problems = ranked(f for f in report.features if f.status in PROBLEMS)
     if problems:
         parts.append("### Drifted features\n\n" + _features_table(problems, with_thresholds=True))
+    if report.rows is not None:
+        parts.append(_rows_section(report.rows))
     findings = sorted(
         (f for f in report.findings if f.check is not Check.UNEXPECTED_COLUMN),
         key=lambda f: _SEVERITY_ORDER[f.severity],  # sorted() is stable: the report's order within a severity
@@ -43,6 +47,28 @@ def render(report: Report) -> str:
             + "\n\n</details>"
         )
     return "\n\n".join(parts) + "\n"
+
+
+def _rows_section(rows: RowSkew) -> str:
+    header = ["feature", "status", "mismatch rate", "rows", "what differs", "example"]
+    table = [["(join)", f"**{gate.status}**", "", "", gate.reason, ""] for gate in rows.gates
+             if gate.status is not Status.PASS]  # fmt: skip
+    table += [
+        [
+            f.name,
+            f"**{f.status}**",
+            percent(f.mismatch_rate),
+            row_text.counts(f),
+            row_text.pattern(f),
+            row_text.example(f, rows.keys),
+        ]
+        for f in row_text.problems(rows)
+    ]
+    matching = len(rows.features) - len(row_text.problems(rows))
+    body = _table(header, table, right={"mismatch rate"}, raw={"status"}) if table else ""
+    note = f"{matching} other features match on every joined row." if matching else ""
+    return "\n\n".join(part for part in (f"### Row-level skew\n\n{_inline(row_text.heading(rows))}", body, note)
+                       if part)  # fmt: skip
 
 
 def _inputs(report: Report) -> str:

@@ -12,32 +12,53 @@ from skewcheck.errors import ExitCode
 from skewcheck.partitioned import PartitionResult
 from skewcheck.report import REPORT_VERSION
 
-_RANK = {ExitCode.PASS: 0, ExitCode.DRIFT_FAILED: 1, ExitCode.SCHEMA_FAILED: 2}
-_STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red", "skipped": "dim"}
+_RANK = {ExitCode.PASS: 0, ExitCode.DRIFT_FAILED: 1, ExitCode.SCHEMA_FAILED: 2, ExitCode.COULD_NOT_RUN: 3}
+_STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold red", "skipped": "dim"}
+
+
+def _code(result: PartitionResult) -> ExitCode:
+    return result.report.exit_code if result.report is not None else ExitCode.COULD_NOT_RUN
 
 
 def exit_code(results: Sequence[PartitionResult], *, latest: bool = False) -> ExitCode:
-    """The worst partition's exit code, or with `latest` the newest audited partition's."""
-    codes = [result.report.exit_code for result in results if result.report is not None]
-    if not codes:
+    """The worst partition's exit code, or with `latest` the newest one's; 2 whenever one could not be read.
+
+    An unreadable partition is never stored, so each run retries it and says so until it is fixed.
+    """
+    tried = [result for result in results if not result.skipped]
+    if not tried:
         return ExitCode.PASS
-    return codes[-1] if latest else max(codes, key=lambda code: _RANK[code])
+    if any(result.error for result in tried):
+        return ExitCode.COULD_NOT_RUN
+    return _code(tried[-1]) if latest else max((_code(r) for r in tried), key=lambda code: _RANK[code])
+
+
+def status(results: Sequence[PartitionResult]) -> str:
+    """The worst partition's status word, whatever decides the exit code: a summary never hides a failure."""
+    if any(r.error for r in results):
+        return "error"
+    statuses = {str(r.report.status) for r in results if r.report is not None}
+    return next((word for word in ("fail", "warn") if word in statuses), "pass")
 
 
 def summary(results: Sequence[PartitionResult], *, latest: bool = False) -> str:
     audited = [r for r in results if r.report is not None]
     failed = [r.partition for r in audited if r.report is not None and r.report.exit_code is not ExitCode.PASS]
-    skipped = len(results) - len(audited)
-    code = exit_code(results, latest=latest)
-    status = "PASS" if code is ExitCode.PASS else "FAIL"
+    errors = [r.partition for r in results if r.error]
+    skipped = [r for r in results if r.skipped]
     parts = [f"{len(failed)} of {len(audited)} partitions failed"]
     if failed:
         parts.append(f"latest failing: {failed[-1]}")
-    if skipped:
-        parts.append(f"{skipped} already in the history, skipped")
+    if errors:
+        parts.append(f"{len(errors)} could not be read ({', '.join(errors[:3])}{', ...' if len(errors) > 3 else ''})")
+    done = sum(1 for r in skipped if r.skipped == "already in the history")
+    if done:
+        parts.append(f"{done} already in the history, skipped")
+    if len(skipped) > done:
+        parts.append(f"{len(skipped) - done} older than --retain keeps, skipped")
     if latest and audited:
         parts.append(f"exit code from the newest partition, {audited[-1].partition}")
-    return f"{status}: {', '.join(parts)}"
+    return f"{status(results).upper()}: {', '.join(parts)}"
 
 
 def table(results: Sequence[PartitionResult]) -> Table:
@@ -47,11 +68,15 @@ def table(results: Sequence[PartitionResult]) -> Table:
     for result in results:
         report = result.report
         if report is None:
-            grid.add_row(result.partition, "", Text("skipped", style=_STYLES["skipped"]), "already in the history")
+            word = "error" if result.error else "skipped"
+            grid.add_row(
+                Text(result.partition), "", Text(word, style=_STYLES[word]), Text(result.error or result.skipped)
+            )
             continue
-        status = str(report.status)
+        word = str(report.status)
         rows = f"{report.serving.rows:,}" if report.serving is not None else ""
-        grid.add_row(result.partition, rows, Text(status, style=_STYLES[status]), report.summary_line())
+        # Text, not str: rich would read a [bracketed] path as markup.
+        grid.add_row(Text(result.partition), rows, Text(word, style=_STYLES[word]), Text(report.summary_line()))
     return grid
 
 
@@ -60,12 +85,14 @@ def to_json(results: Sequence[PartitionResult], *, latest: bool = False) -> str:
     code = exit_code(results, latest=latest)
     document = {
         "version": REPORT_VERSION,
+        "status": status(results),
         "exit_code": int(code),
         "summary": summary(results, latest=latest),
         "partitions": [
             {
                 "partition": r.partition,
-                "skipped": r.report is None,
+                "skipped": r.skipped or None,
+                "error": r.error or None,
                 "report": None if r.report is None else r.report.to_records(),
             }
             for r in results

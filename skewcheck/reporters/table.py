@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from skewcheck.checks import FeatureResult, Status
 from skewcheck.report import InputSummary, Report
+from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import ranked
+from skewcheck.rows import RowSkew
 from skewcheck.validate import Check, Finding
 
 STYLES = {
@@ -32,7 +35,8 @@ def render(report: Report, width: int = 120) -> str:
     return console.file.getvalue()
 
 
-# Below this many columns the tables drop what the reasons already say (types, null rates, shapes, rates).
+# Below this many columns the tables drop what the reasons already say (types, null rates, shapes, rates);
+# at this many or more they keep it only when the wide table fits with every cell whole.
 WIDE = 160
 
 
@@ -43,15 +47,58 @@ class _Audit:
         self.report = report
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        compact = options.max_width < WIDE
+        narrow = options.max_width < WIDE
         yield _heading(self.report)
         if self.report.features:
-            yield _features_table(self.report, compact)
+            features = None if narrow else _features_table(self.report)
+            if features is None or _needed_width(features, console, options) > options.max_width:
+                features = _features_table(self.report, compact=True)
+            yield _fitted(features, console, options)
+        if self.report.rows is not None:
+            yield from _rows_section(self.report.rows)
         problems = [f for f in self.report.findings if f.check is not Check.UNEXPECTED_COLUMN]
         if problems:
-            yield _findings_table(problems, compact)
+            yield _fitted(_findings_table(problems, narrow), console, options)
         yield from _info_lines(self.report)
         yield summary(self.report)
+
+
+def _needed_width(table: Table, console: Console, options: ConsoleOptions) -> int:
+    """The columns `table` needs to show every cell whole: a no-wrap column its longest line, another its
+    longest word (or its min_width), plus padding and borders. Wider than the console, rich would crop it."""
+    unbounded = options.update_width(1_000_000)
+    padding = table.padding[1] + table.padding[3]
+    total = (2 if table.box and table.show_edge else 0) + (len(table.columns) - 1 if table.box else 0)
+    for column in table.columns:
+        sizes = [Measurement.get(console, unbounded, cell) for cell in (column.header, *column.cells)]
+        widest = max(size.maximum if column.no_wrap else size.minimum for size in sizes)
+        total += max(widest, column.min_width or 0) + padding
+    return total
+
+
+def _fitted(table: Table, console: Console, options: ConsoleOptions) -> Table:
+    """The table, its long names folded onto more lines where it is still too wide: never cropped or cut."""
+    if _needed_width(table, console, options) > options.max_width:
+        for column in table.columns:
+            column.no_wrap, column.overflow = False, "fold"
+    return table
+
+
+def _rows_section(rows: RowSkew) -> RenderResult:
+    table = Table(title=f"Row-level skew: {row_text.heading(rows)}", title_justify="left", show_edge=False)
+    for column in ("feature", "status", "mismatch rate", "rows", "what differs", "example"):
+        table.add_column(column, overflow="fold", justify="right" if column == "mismatch rate" else "left")
+    for gate in rows.gates:
+        if gate.status is not Status.PASS:
+            table.add_row("(join)", Text(str(gate.status), style=STYLES[str(gate.status)]), "", "", gate.reason, "")
+    for feature in row_text.problems(rows):
+        status = Text(str(feature.status), style=STYLES[str(feature.status)])
+        table.add_row(feature.name, status, percent(feature.mismatch_rate), row_text.counts(feature),
+                      row_text.pattern(feature), row_text.example(feature, rows.keys))  # fmt: skip
+    yield table
+    matching = len(rows.features) - len(row_text.problems(rows))
+    if matching:
+        yield Text(f"{matching} other features match on every joined row (within their tolerance)", style="dim")
 
 
 def renderable(report: Report) -> RenderableType:
@@ -87,7 +134,8 @@ def _features_table(report: Report, compact: bool = False) -> Table:
             name, _, status, metric, value, _, _, reason = _feature_cells(feature)
             table.add_row(name, status, f"{metric} {value}".strip(), reason)
         return table
-    for column in ("feature", "type", "status", "gate", "value", "warn / fail", "nulls train → serving"):
+    # Two header lines: the column is only as wide as its values ("100.0% → 100.0%").
+    for column in ("feature", "type", "status", "gate", "value", "warn / fail", "nulls\ntrain → serving"):
         table.add_column(column, no_wrap=True, justify="right" if column == "value" else "left")
     table.add_column("shape train → serving", no_wrap=True)
     table.add_column("reason", overflow="fold", ratio=1, min_width=20)
@@ -118,14 +166,14 @@ def _feature_cells(feature: FeatureResult) -> list[str | Text]:
     if "null_rate_train" in feature.metrics:
         nulls = f"{percent(feature.metrics['null_rate_train'])} → {percent(feature.metrics['null_rate_serving'])}"
     return [
-        feature.name,
+        Text(feature.name),  # Text, not str: a name such as "[bold]" is not rich markup
         str(feature.type),
         Text(str(feature.status), style=STYLES[str(feature.status)]),
         gate.metric if gate else "",
         number(gate.value) if gate else "",
         f"{gate.warn:g} / {gate.fail:g}" if gate else "",
         nulls,
-        "; ".join(feature.reasons),
+        Text("; ".join(feature.reasons)),
     ]
 
 
