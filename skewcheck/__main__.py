@@ -1,5 +1,5 @@
 """`python -m skewcheck`."""
 
-from skewcheck.cli import app
+from skewcheck.cli import entry
 
-app(prog_name="skewcheck")
+entry()

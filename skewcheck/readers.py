@@ -114,11 +114,11 @@ def partitions_of(source: Source, each: str) -> list[tuple[str, Source]]:
     if each == "file":
         groups = {str(path): [path] for path in source.files}
     else:
-        if each not in source.partition_keys:
+        if each not in source.partition_keys and not any(_folder_value(path, each) for path in source.files):
             found = ", ".join(sorted(source.partition_keys)) or "none"
             raise UsageError(f"{source.spec}: no '{each}=' folders to split by (hive keys found: {found})")
         for path in source.files:
-            value = source.partitions.get(path, {}).get(each)
+            value = source.partitions.get(path, {}).get(each) or _folder_value(path, each)
             if value is None:
                 raise InputError(f"{path}: not under a '{each}=' folder, so it belongs to no partition")
             groups.setdefault(f"{each}={value}", []).append(path)
@@ -128,6 +128,12 @@ def partitions_of(source: Source, each: str) -> list[tuple[str, Source]]:
 def _natural(item: tuple[str, list[Path]]) -> list[tuple[int, int | str]]:
     """hour=9 before hour=10: numbers in a label compare as numbers (dates as ISO text sort right either way)."""
     return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", item[0])]
+
+
+def _folder_value(path: Path, key: str) -> str | None:
+    """The value of a `key=value` folder anywhere above the file, even above the glob's root."""
+    values = [part.partition("=")[2] for part in path.parent.parts if part.startswith(f"{key}=")]
+    return values[-1] if values else None
 
 
 def _part(source: Source, label: str, files: list[Path], each: str) -> Source:

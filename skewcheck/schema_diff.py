@@ -42,6 +42,8 @@ from skewcheck.schema import (
     Schema,
     Severity,
     Thresholds,
+    Tolerance,
+    TrendSettings,
 )
 
 
@@ -268,7 +270,8 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:g}"
+        # repr: the shortest text that reads back as this float (401762.99, not :g's 401763)
+        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, frozenset):
@@ -279,6 +282,13 @@ def _text(value: Any) -> str:
         return f"{value.metric} {_text(value.thresholds)}"
     if isinstance(value, Thresholds):
         return f"warn {value.warn:g} / fail {value.fail:g}"
+    if isinstance(value, TrendSettings):
+        parts = [
+            f"{name} {number}" for name, number in (("rising", value.rising), ("rolling", value.rolling)) if number
+        ]
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(value, Tolerance):
+        return f"abs {value.abs:g} / rel {value.rel:g}"
     if isinstance(value, Rule):
         return str(value.severity) + (f", mostly {value.mostly:g}" if value.mostly < 1 else "")
     return str(value)

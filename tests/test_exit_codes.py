@@ -10,7 +10,7 @@ import pytest
 
 from skewcheck import runner
 from skewcheck.errors import ExitCode
-from tests.helpers import FIXTURES, assert_one_line_error, invoke, write_schema
+from tests.helpers import FIXTURES, REPO, assert_one_line_error, invoke, write_schema
 
 SCHEMA = """
 version: 1
@@ -106,3 +106,23 @@ def test_help_lists_every_exit_code() -> None:
     outcome = invoke(["check", "--help"], 0)
     for code in ExitCode:
         assert f"{int(code)}: {code.meaning}" in outcome.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["check", "a", "b", "--retain", "-5"], "--retain"),
+        (["history", ".", "--since", "2026-13-01"], "--since"),
+        (["check", "a", "b", "--format", "nope"], "--format"),
+        (["no-such-command"], "No such command"),
+    ],
+)
+def test_command_line_mistakes_are_one_line_too(args: list[str], fragment: str) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "skewcheck", *args]
+    done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=REPO)
+    assert done.returncode == 2
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and fragment in lines[0] and "Traceback" not in done.stderr, done.stderr

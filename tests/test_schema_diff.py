@@ -12,7 +12,7 @@ from skewcheck.schema import Schema
 from skewcheck.schema_constraints import CONSTRAINT_KEYS
 from skewcheck.schema_diff import Change, ChangeKind, diff_schemas, render_changes
 from skewcheck.schema_loader import load_schema
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, write_schema
 
 _counter = itertools.count()
 
@@ -320,3 +320,15 @@ def test_a_change_is_frozen(tmp_path: Path) -> None:
     change = only(diff(tmp_path, "{type: int}", "{type: float}"))
     with pytest.raises(dataclasses.FrozenInstanceError):
         change.breaking = True  # type: ignore[misc]
+
+
+def test_new_settings_read_as_the_schema_writes_them(tmp_path: Path) -> None:
+    old = write_schema(tmp_path / "old.yaml", "features:\n  x: {type: float, max: 401762.99}\n")
+    new = write_schema(
+        tmp_path / "new.yaml",
+        "defaults:\n  trend: {rising: 5, rolling: 7}\nfeatures:\n"
+        "  x: {type: float, max: 2000000, tolerance: {abs: 0.01}}\n",
+    )
+    text = render_changes(diff_schemas(load_schema(old), load_schema(new)))
+    assert "401762.99 → 2000000" in text and "{rising 5, rolling 7}" in text
+    assert "TrendSettings" not in text and "Tolerance(" not in text
