@@ -415,3 +415,11 @@ def test_merging_two_sorted_grids_is_their_union(first: list[float], second: lis
 
     a, b = np.unique(np.array(first, dtype=float)), np.unique(np.array(second, dtype=float))
     np.testing.assert_array_equal(_merged(a, b), np.union1d(a, b))
+
+
+@pytest.mark.parametrize("effective_n", [20_001, 50_000, 500_000])
+def test_ks_pvalue_at_serving_volumes_is_within_a_thousandth_of_kstwo(effective_n: int) -> None:
+    # Two equal sides of 2n give an effective n of n; scipy's kstwo.sf is the reference it approximates.
+    for statistic in np.linspace(0.2 / np.sqrt(effective_n), 4 / np.sqrt(effective_n), 25):
+        expected = float(stats.kstwo.sf(statistic, effective_n))
+        assert metrics.ks_pvalue(statistic, 2 * effective_n, 2 * effective_n) == pytest.approx(expected, abs=1e-3)
