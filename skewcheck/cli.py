@@ -195,7 +195,7 @@ def check(
         if each is None and results[0].report is not None:
             outputs.emit(results[0].report, output_format, report_files, quiet, step_summary)
         else:
-            outputs.emit_partitions(results, output_format, report_files, quiet, latest)
+            outputs.emit_partitions(results, output_format, report_files, quiet, latest, step_summary)
     raise typer.Exit(int(partitions.exit_code(results, latest=latest)))
 
 
@@ -213,8 +213,10 @@ def _check_scheduled(
     if latest and each is None:
         raise UsageError("--latest picks the newest of the partitions --each makes")
     if each is not None and ({*report_files} - {OutputFormat.JSON} or output_format not in _PARTITION_FORMATS):
-        raise UsageError("with --each, the report is the partition table or --json; for one partition's "
-                         "Markdown, JUnit or HTML, run check on that partition")  # fmt: skip
+        raise UsageError(
+            "with --each, the report is the partition table or --json (and $GITHUB_STEP_SUMMARY); for one "
+            "partition's Markdown, JUnit, HTML or GitHub annotations, run check on that partition"
+        )
 
 
 _PARTITION_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON)

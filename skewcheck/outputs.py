@@ -20,8 +20,12 @@ def emit_partitions(
     outputs: dict[OutputFormat, str],
     quiet: bool,
     latest: bool,
+    step_summary: bool = True,
 ) -> None:
     document = partitions.to_json(results, latest=latest)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and summary_file:
+        _append(summary_file, partitions.markdown(results, latest=latest))
     path = outputs.get(OutputFormat.JSON)
     if path is not None and path != "-":
         write(path, document, [])

@@ -251,3 +251,16 @@ def test_partitions_come_in_natural_order(setup: Path, tmp_path: Path) -> None:
     document = json.loads(invoke(["check", setup / "baseline.skprofile", tmp_path / "exports", "-s",
                                   setup / "schema.yaml", "--each", "hour", "--json", "-"], 0).stdout)  # fmt: skip
     assert [p["partition"] for p in document["partitions"]] == ["hour=8", "hour=9", "hour=10", "hour=11"]
+
+
+def test_each_appends_the_partition_table_to_the_github_step_summary(
+    setup: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_exports(tmp_path / "exports", range(14, 17))
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    invoke(["check", setup / "baseline.skprofile", tmp_path / "exports", "-s", setup / "schema.yaml", "--each",
+            "date", "-q"], 1)  # fmt: skip
+    text = summary.read_text()
+    assert text.startswith("**FAIL**") and "| partition | serving rows | status | summary |" in text
+    assert f"| {day_label(BREAK_DAY)} | 3,000 | fail |" in text and f"| {day_label(14)} | 3,000 |" in text

@@ -80,6 +80,32 @@ def table(results: Sequence[PartitionResult]) -> Table:
     return grid
 
 
+def markdown(results: Sequence[PartitionResult], *, latest: bool = False) -> str:
+    """The partition table for $GITHUB_STEP_SUMMARY: one row per partition, its verdict and summary."""
+    status_word, _, rest = summary(results, latest=latest).partition(": ")
+    lines = [
+        f"**{status_word}** · {rest}",
+        "",
+        "| partition | serving rows | status | summary |",
+        "| --- | ---: | --- | --- |",
+    ]
+    for result in results:
+        report = result.report
+        if report is None:
+            word, note, rows = ("error", result.error, "") if result.error else ("skipped", result.skipped, "")
+        else:
+            word, note = str(report.status), report.summary_line()
+            rows = f"{report.serving.rows:,}" if report.serving is not None else ""
+        lines.append(f"| {_cell(result.partition)} | {rows} | {word} | {_cell(note)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), ("`", "\\`"), ("\n", " ")):
+        text = text.replace(char, escaped)
+    return text
+
+
 def to_json(results: Sequence[PartitionResult], *, latest: bool = False) -> str:
     """Every partition's full JSON report (version 1), in order, with the overall verdict."""
     code = exit_code(results, latest=latest)
