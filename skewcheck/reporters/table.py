@@ -55,7 +55,7 @@ class _Audit:
                 features = _features_table(self.report, compact=True)
             yield _fitted(features, console, options)
         if self.report.rows is not None:
-            yield from _rows_section(self.report.rows)
+            yield from _rows_section(self.report.rows, narrow or options.max_width < WIDE)
         problems = [f for f in self.report.findings if f.check is not Check.UNEXPECTED_COLUMN]
         if problems:
             yield _fitted(_findings_table(problems, narrow), console, options)
@@ -84,17 +84,23 @@ def _fitted(table: Table, console: Console, options: ConsoleOptions) -> Table:
     return table
 
 
-def _rows_section(rows: RowSkew) -> RenderResult:
+def _rows_section(rows: RowSkew, compact: bool) -> RenderResult:
+    # Narrow: no example column; the --mismatches file and the other formats have the rows.
+    columns = ("feature", "status", "mismatch rate", "rows", "what differs", *(() if compact else ("example",)))
     table = Table(title=f"Row-level skew: {row_text.heading(rows)}", title_justify="left", show_edge=False)
-    for column in ("feature", "status", "mismatch rate", "rows", "what differs", "example"):
+    for column in columns:
         table.add_column(column, overflow="fold", justify="right" if column == "mismatch rate" else "left")
+    cells: list[str | Text]
     for gate in rows.gates:
         if gate.status is not Status.PASS:
-            table.add_row("(join)", Text(str(gate.status), style=STYLES[str(gate.status)]), "", "", gate.reason, "")
+            cells = ["(join)", Text(str(gate.status), style=STYLES[str(gate.status)]), "", "",
+                                       Text(gate.reason), ""]  # fmt: skip
+            table.add_row(*cells[: len(columns)])
     for feature in row_text.problems(rows):
         status = Text(str(feature.status), style=STYLES[str(feature.status)])
-        table.add_row(feature.name, status, percent(feature.mismatch_rate), row_text.counts(feature),
-                      row_text.pattern(feature), row_text.example(feature, rows.keys))  # fmt: skip
+        cells = [Text(feature.name), status, percent(feature.mismatch_rate), row_text.counts(feature),
+                 Text(row_text.pattern(feature)), Text(row_text.example(feature, rows.keys))]  # fmt: skip
+        table.add_row(*cells[: len(columns)])
     yield table
     matching = len(rows.features) - len(row_text.problems(rows))
     if matching:
