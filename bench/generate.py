@@ -1,4 +1,4 @@
-"""Deterministic benchmark data: a training and a serving Parquet file, a schema and the truth about them.
+"""Deterministic benchmark data: training, serving and recomputed Parquet files, a schema and the truth about them.
 
     python bench/generate.py ROWS FEATURES OUT_DIR [--jsonl]
 
@@ -7,10 +7,16 @@ seeded generator, so the same arguments give the same files. Serving is drawn fr
 training except for seven features with a known injected drift (DRIFTS); every other feature is clean, and the
 benchmark checks that a tool flags exactly the drifted ones. Some clean features have a few nulls on both sides.
 
-Written to OUT_DIR: train.parquet, serving.parquet, serving.jsonl (with --jsonl: the serving rows as JSON Lines,
-datetimes as ISO-8601 text as a log would hold them), schema.yaml (every feature drift-gated with the default
-gates) and meta.json (rows, each feature's kind, the drifted features and why). Everything is vectorised numpy and
-polars, and one side is written before the next is drawn: 10M rows x 20 features takes well under a minute.
+Every row has a `request_id` (KEY, a string such as `req-0000123456`, declared `role: key`: never drift-checked).
+Training's ids are not serving's: last quarter's rows are other requests. For row-level skew, the offline
+pipeline's recomputation of the served requests is a third file: serving's rows, shuffled, with three row-level
+bugs (ROW_BUGS) in clean features that barely move their distributions; every other value is serving's own.
+
+Written to OUT_DIR: train.parquet, serving.parquet, train_recomputed.parquet, serving.jsonl (with --jsonl: the
+serving rows as JSON Lines, datetimes as ISO-8601 text as a log would hold them), schema.yaml (every feature
+drift-gated with the default gates, the key declared) and meta.json (rows, the key, each feature's kind, the
+drifted features and the row-level bugs, and why). Everything is vectorised numpy and polars, and one file is
+written before the next is drawn: 10M rows x 20 features takes about a minute.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ import polars as pl
 
 SEED = 20261125
 KIND_SHARES = {"float": 0.50, "int": 0.15, "category": 0.15, "bool": 0.10, "datetime": 0.10}
-SIDES = {"train": 1, "serving": 2}
+SIDES = {"train": 1, "serving": 2, "recomputed": 3}
+KEY = "request_id"
 EPOCH_2020 = 1_577_836_800  # 2020-01-01T00:00:00Z, seconds
 FIVE_YEARS = 5 * 365 * 86_400
 DAY = 86_400
@@ -40,6 +47,13 @@ DRIFTS = {
     "bool_00": "share of true rises from 20% to 50%",
     "datetime_00": "shift: serving dates 180 days later",
 }
+# feature name -> the row-level bug in the recomputed training rows (clean features: their distributions barely move)
+ROW_BUGS = {
+    "float_04": "the offline pipeline rounds to 2 decimals in 5% of rows",
+    "datetime_01": "one hour later in 3% of rows (a timezone bug: serving = training - 3600 s)",
+    "category_01": "a stale lookup: c00 in 2% of rows",
+}
+ROW_BUG_SHARES = {"float_04": 0.05, "datetime_01": 0.03, "category_01": 0.02}
 
 
 def feature_kinds(features: int) -> dict[str, str]:
@@ -120,8 +134,35 @@ def column(name: str, kind: str, rows: int, side: str) -> pl.Series:
     return values.alias(name)
 
 
+def request_ids(rows: int, side: str) -> pl.Series:
+    """Distinct ids in a shuffled order; training's (other requests) never equal serving's."""
+    numbers = np.random.default_rng([SEED, SIDES[side]]).permutation(rows) + (rows if side == "train" else 0)
+    return pl.select(pl.lit("req-") + pl.lit(pl.Series(numbers)).cast(pl.String).str.zfill(10)).to_series()
+
+
 def frame(kinds: dict[str, str], rows: int, side: str) -> pl.DataFrame:
-    return pl.DataFrame([column(name, kind, rows, side) for name, kind in kinds.items()])
+    ids = request_ids(rows, side).alias(KEY)
+    return pl.DataFrame([ids, *(column(name, kind, rows, side) for name, kind in kinds.items())])
+
+
+def row_bug(name: str, values: pl.Expr) -> pl.Expr:
+    """The recomputed value of a feature of ROW_BUGS (applied to the rows that its mask picks)."""
+    if name.startswith("float"):
+        return values.round(2)
+    if name.startswith("datetime"):
+        return values + pl.duration(hours=1)
+    return pl.lit("c00", dtype=pl.String)
+
+
+def recomputed(serving: pl.DataFrame) -> pl.DataFrame:
+    """The offline pipeline's rows for the served requests: serving's values but for ROW_BUGS, shuffled."""
+    bugs = []
+    for name in (name for name in ROW_BUGS if name in serving.columns):
+        rng = rng_for("recomputed", name, purpose=2)
+        mask = pl.lit(pl.Series(rng.random(serving.height) < ROW_BUG_SHARES[name]))
+        bugs.append(pl.when(mask).then(row_bug(name, pl.col(name))).otherwise(pl.col(name)).alias(name))
+    order = np.random.default_rng([SEED, SIDES["recomputed"]]).permutation(serving.height)
+    return serving.with_columns(bugs)[order]
 
 
 def schema_text(kinds: dict[str, str], rows: int) -> str:
@@ -129,6 +170,7 @@ def schema_text(kinds: dict[str, str], rows: int) -> str:
         f"# bench/generate.py: {rows:,} rows x {len(kinds)} features; every feature drift-gated with the defaults.",
         "version: 1",
         "features:",
+        f"  {KEY}: {{type: string, role: key}}",
     ]
     return "\n".join(header + [f"  {name}: {{type: {kind}}}" for name, kind in kinds.items()]) + "\n"
 
@@ -147,9 +189,12 @@ def generate(rows: int, features: int, out: Path, jsonl: bool) -> None:
     serving.write_parquet(out / "serving.parquet")
     if jsonl:
         write_jsonl(serving, out / "serving.jsonl")
+    recomputed(serving).write_parquet(out / "train_recomputed.parquet")
     del serving
     (out / "schema.yaml").write_text(schema_text(kinds, rows))
-    meta = {"rows": rows, "features": kinds, "drifted": {name: why for name, why in DRIFTS.items() if name in kinds}}
+    drifted = {name: why for name, why in DRIFTS.items() if name in kinds}
+    row_bugs = {name: why for name, why in ROW_BUGS.items() if name in kinds}
+    meta = {"rows": rows, "key": KEY, "features": kinds, "drifted": drifted, "row_bugs": row_bugs}
     (out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
 
 

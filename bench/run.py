@@ -12,7 +12,15 @@ are noisy, so read the ratios, taken within one run.
 A contender is one entry of CONTENDERS: a name, a command, the floor it is compared against, how to read its
 verdicts, when to skip it, an untimed set-up command (e.g. a baseline profile) and the exit codes of a run that did
 its job. Peer tools (Evidently, TFDV) run from their own virtual environments, set up by `make bench-peers`, and only
-when those exist; Evidently is skipped above BENCH_EVIDENTLY_MAX_ROWS (default 1,000,000) rows.
+when those exist; Evidently is skipped above BENCH_EVIDENTLY_MAX_ROWS (default 1,000,000) rows and above
+BENCH_EVIDENTLY_MAX_CELLS (default 20,000,000) rows x features.
+
+Row-level skew (`--key`) is measured on another pair: serving against the offline pipeline's recomputation of the
+same requests (train_recomputed.parquet, with three injected row-level bugs), joined on `request_id`. Its contenders'
+verdicts are scored against those bugs instead of the drifts.
+
+RESULTS.md also takes in bench/PROFILES.md, when it exists: a hand-written account of where the time goes, by
+function (pyinstrument), which this script does not measure.
 
 skewcheck is run as `python -m skewcheck` by this interpreter: to measure another copy of it (say, a clean export of
 a commit while the work tree is being edited), run this script from another folder with PYTHONPATH pointing at it.
@@ -40,11 +48,14 @@ REPEATS = 3
 REPEAT_UNDER_S = 30.0
 TIMEOUT_S = float(os.environ.get("BENCH_TIMEOUT", "900"))
 MEMORY_LIMIT_MIB = float(os.environ.get("BENCH_MEMORY_LIMIT_MIB", str(12 * 1024)))
-# Evidently is skipped above this many rows (its time and memory grow with rows x features; see Peer.skip).
+# Evidently is skipped above this many rows, or rows x features (its time and memory grow with both; see Peer.skip).
 EVIDENTLY_MAX_ROWS = int(os.environ.get("BENCH_EVIDENTLY_MAX_ROWS", "1000000"))
+EVIDENTLY_MAX_CELLS = int(os.environ.get("BENCH_EVIDENTLY_MAX_CELLS", "20000000"))
 EVIDENTLY = "Evidently DataDriftPreset"
 TFDV = "TFDV drift comparators"
 SAMPLE = 100_000  # the --sample contender's sample size
+KEY = "request_id"  # bench/generate.py's join key
+RECOMPUTED = "train_recomputed.parquet"  # the offline recomputation of serving's rows, with row-level bugs
 AUDITED = frozenset({0, 1, 3})  # skewcheck's exit codes of a finished audit: pass, drift failed, schema failed
 
 
@@ -80,7 +91,7 @@ Command = Callable[[Size, Path], list[str]]  # (size, the verdicts file to write
 
 @dataclass(frozen=True)
 class Verdicts:
-    flagged: set[str]  # the features it says drifted
+    flagged: set[str]  # the features it says drifted (or differ row by row)
     unchecked: set[str]  # the features it did not judge at all
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, where the tool reports them
     tool: str = ""  # a peer's name and version, as it reports them
@@ -95,6 +106,7 @@ class Contender:
     skip: Callable[[Size], str | None] = lambda size: None  # why it does not run on this size, or None
     setup: Command | None = None  # run first, untimed: e.g. building a baseline profile
     ok_codes: frozenset[int] = frozenset({0})  # exit codes of a run that did its job
+    truth: str = "drifted"  # what its verdicts are scored against: meta.json's "drifted" or "row_bugs"
 
 
 @dataclass(frozen=True)
@@ -114,7 +126,8 @@ class Result:
 
 FLOOR = """
 import json, sys, polars as pl
-columns = list(json.loads(open(sys.argv[1]).read())["features"])
+meta = json.loads(open(sys.argv[1]).read())
+columns = [meta["key"], *meta["features"]]
 for path in sys.argv[2:]:
     scan = pl.scan_ndjson(path) if path.endswith(".jsonl") else pl.scan_parquet(path)
     scan.select(columns).collect()
@@ -122,13 +135,13 @@ for path in sys.argv[2:]:
 
 
 def floor(*files: str) -> Command:
-    """The least work any tool must do: polars reads the features' columns of these files into memory."""
+    """The least work any tool must do: polars reads the key's and features' columns of these files into memory."""
     return lambda size, _: [sys.executable, "-c", FLOOR, str(size.file("meta.json")), *map(str, map(size.file, files))]
 
 
-def skewcheck(*options: str, serving: str = "serving.parquet") -> Command:
+def skewcheck(*options: str, train: str = "train.parquet", serving: str = "serving.parquet") -> Command:
     def command(size: Size, report: Path) -> list[str]:
-        inputs = [str(size.file("train.parquet")), str(size.file(serving)), "-s", str(size.file("schema.yaml"))]
+        inputs = [str(size.file(train)), str(size.file(serving)), "-s", str(size.file("schema.yaml"))]
         return [sys.executable, "-m", "skewcheck", "check", *inputs, "-q", "--json", str(report), *options]
 
     return command
@@ -141,6 +154,14 @@ def skewcheck_verdicts(report: Path) -> Verdicts:
     flagged = {feature["name"] for feature in features if feature["status"] in ("warn", "fail", "error")}
     skipped = {feature["name"] for feature in features if feature["status"] == "skipped"}
     return Verdicts(flagged, skipped, records.get("timings_seconds", {}))
+
+
+def row_verdicts(report: Path) -> Verdicts:
+    """Flagged: the features that differ row by row (warn, fail or error), and any feature that drifted."""
+    drift = skewcheck_verdicts(report)
+    row_skew = json.loads(report.read_text())["row_skew"] or {"features": []}
+    differing = {feature["name"] for feature in row_skew["features"] if feature["status"] in ("warn", "fail", "error")}
+    return Verdicts(drift.flagged | differing, set(), drift.stages)
 
 
 def peer_verdicts(report: Path) -> Verdicts:
@@ -177,6 +198,7 @@ class Peer:
     venv: str  # under bench/, made by `make bench-peers`
     script: str
     max_rows: int
+    max_cells: int  # rows x features
 
     def command(self, size: Size, report: Path) -> list[str]:
         files = [size.file(name) for name in ("train.parquet", "serving.parquet", "meta.json")]
@@ -188,13 +210,18 @@ class Peer:
             return f"bench/{self.venv} does not exist: `make bench-peers` sets it up"
         if size.rows > self.max_rows:
             return (f"skipped above BENCH_EVIDENTLY_MAX_ROWS={self.max_rows:,} rows: it took 1 to 2 minutes and 2 "
-                    f"GiB on 1M x 20 here, and 10 minutes and 8.5 GiB on 1M x 100, so 10M x 20 would pass the "
+                    f"GiB on 1M x 20 here, and 9 minutes and 8.5 GiB on 1M x 100, so 10M x 20 would pass the "
                     f"{TIMEOUT_S / 60:.0f}-minute and {MEMORY_LIMIT_MIB / 1024:.0f} GiB limits")  # fmt: skip
+        if size.rows * size.features > self.max_cells:
+            return (f"skipped above BENCH_EVIDENTLY_MAX_CELLS={self.max_cells:,} rows x features, to keep the run "
+                    f"short: on 1M x 100 it took 535.5 s (304x the floor, 34.6x skewcheck check's 15.5 s) and 8,662 "
+                    f"MiB, and found 5/7 drifts with 0 false alarms, in the run of 2026-11-26 02:36 UTC at 8bd8296; "
+                    f"BENCH_EVIDENTLY_MAX_CELLS=100000000 runs it")  # fmt: skip
         return None
 
 
-EVIDENTLY_PEER = Peer(".venv-peers", "evidently_drift.py", EVIDENTLY_MAX_ROWS)
-TFDV_PEER = Peer(".venv-tfdv", "tfdv_drift.py", sys.maxsize)
+EVIDENTLY_PEER = Peer(".venv-peers", "evidently_drift.py", EVIDENTLY_MAX_ROWS, EVIDENTLY_MAX_CELLS)
+TFDV_PEER = Peer(".venv-tfdv", "tfdv_drift.py", sys.maxsize, sys.maxsize)
 
 
 def profile_skip(size: Size) -> str | None:
@@ -228,6 +255,9 @@ FLOOR_BOTH = "polars read (floor)"
 FLOOR_SERVING = "polars read, serving only (floor)"
 FLOOR_TRAIN = "polars read, training only (floor)"
 FLOOR_JSONL = "polars read, serving JSONL (floor)"
+FLOOR_ROWS = "polars read, recomputed training + serving (floor)"
+ROWS_ONLY = f"skewcheck check --key {KEY} --rows-only"
+ROWS_FULL = f"skewcheck check --key {KEY}"
 CONTENDERS = [
     Contender(FLOOR_BOTH, floor("train.parquet", "serving.parquet")),
     Contender("skewcheck check", skewcheck(), FLOOR_BOTH, skewcheck_verdicts, ok_codes=AUDITED),
@@ -245,6 +275,11 @@ CONTENDERS = [
     Contender(FLOOR_JSONL, floor("train.parquet", "serving.jsonl"), skip=no_jsonl),
     Contender("skewcheck check, serving JSONL", skewcheck(serving="serving.jsonl"), FLOOR_JSONL, skewcheck_verdicts,
               no_jsonl, ok_codes=AUDITED),
+    Contender(FLOOR_ROWS, floor(RECOMPUTED, "serving.parquet")),
+    Contender(ROWS_ONLY, skewcheck("--key", KEY, "--rows-only", train=RECOMPUTED), FLOOR_ROWS, row_verdicts,
+              ok_codes=AUDITED, truth="row_bugs"),
+    Contender(ROWS_FULL, skewcheck("--key", KEY, train=RECOMPUTED), FLOOR_ROWS, row_verdicts, ok_codes=AUDITED,
+              truth="row_bugs"),
 ]  # fmt: skip
 
 
@@ -360,27 +395,51 @@ def versions(results: Results) -> str:
     source = skewcheck_source()
     describe = ["git", "describe", "--always", "--dirty"]
     rev = subprocess.run(describe, capture_output=True, text=True, cwd=source, check=False).stdout.strip()
-    parts = [f"skewcheck from {source}" + (f" at {rev}" if rev else ""), f"polars {polars.__version__}"]
+    parts = [f"skewcheck from {source}" + (f" at {rev}" if rev else "") + work_tree(source),
+             f"polars {polars.__version__}"]  # fmt: skip
     for peer, venv in ((EVIDENTLY, EVIDENTLY_PEER.venv), (TFDV, TFDV_PEER.venv)):
         tools = [r.verdicts.tool for r in results.values() if r.contender.name == peer and r.verdicts]
         parts += [f"{tools[0]} (bench/{venv})"] if tools else []
     return ", ".join(parts)
 
 
-def verdict_cells(result: Result, drifted: set[str]) -> tuple[str, str]:
+Truths = dict[str, dict[str, dict[str, str]]]  # size key -> "drifted" or "row_bugs" -> feature -> what was injected
+
+
+def truths_of(sizes: list[Size]) -> Truths:
+    metas = {size.key: json.loads(size.file("meta.json").read_text()) for size in sizes}
+    return {key: {truth: meta[truth] for truth in ("drifted", "row_bugs")} for key, meta in metas.items()}
+
+
+def injected(result: Result, truths: Truths) -> set[str]:
+    """The features its verdicts are scored against: the size's injected drifts, or its row-level bugs."""
+    return set(truths[result.size.key][result.contender.truth])
+
+
+def work_tree(source: Path) -> str:
+    """What the measured package's work tree changed from its commit (the bench's own files aside)."""
+    status = ["git", "status", "--porcelain", "--", "skewcheck", "pyproject.toml"]
+    out = subprocess.run(status, capture_output=True, text=True, cwd=source, check=False)
+    changed = [line[3:] for line in out.stdout.splitlines()]
+    if out.returncode:
+        return ""
+    return f" (uncommitted changes in {', '.join(changed)})" if changed else " (skewcheck/ as committed)"
+
+
+def verdict_cells(result: Result, injected: set[str]) -> tuple[str, str]:
     if result.contender.floor is None or result.contender.verdicts is None:
         return "", ""
     if result.verdicts is None:
         return "n/a", "n/a"
     flagged = result.verdicts.flagged
-    return f"{len(flagged & drifted)}/{len(drifted)}", str(len(flagged - drifted))
+    return f"{len(flagged & injected)}/{len(injected)}", str(len(flagged - injected))
 
 
 def ratio(value: float, base: float) -> str:
     return f"{value / base:.1f}x" if base > 0 else ""
 
 
-def row(result: Result, results: Results, drifted: set[str]) -> str:
+def row(result: Result, results: Results, truths: Truths) -> str:
     floor = results.get((result.size.key, result.contender.floor or result.contender.name))
     ok = result.outcome == "ok" and floor is not None and floor.outcome == "ok"
     versus_peers = []
@@ -391,17 +450,17 @@ def row(result: Result, results: Results, drifted: set[str]) -> str:
     wall = f"{result.wall:.2f}" if result.outcome == "ok" else f"{result.outcome} ({result.wall:.0f} s)"
     cells = [result.size.label, result.contender.name, wall, ratio(result.wall, floor.wall) if ok and floor else "",
              f"{result.peak_mib:,.0f}", ratio(result.peak_mib, floor.peak_mib) if ok and floor else "", *versus_peers,
-             *verdict_cells(result, drifted), str(result.code), str(result.runs)]  # fmt: skip
+             *verdict_cells(result, injected(result, truths)), str(result.code), str(result.runs)]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
 
 
-def missed_notes(results: Results, drifts: dict[str, dict[str, str]]) -> list[str]:
+def missed_notes(results: Results, truths: Truths) -> list[str]:
     notes = []
     for result in results.values():
         if result.verdicts is None:
             continue
-        drifted, flagged = set(drifts[result.size.key]), result.verdicts.flagged
-        missed, extra = sorted(drifted - flagged), sorted(flagged - drifted)
+        expected, flagged = injected(result, truths), result.verdicts.flagged
+        missed, extra = sorted(expected - flagged), sorted(flagged - expected)
         if missed or extra:
             found = f"missed {', '.join(missed) or 'none'}; clean features flagged: {', '.join(extra) or 'none'}"
             unchecked = sorted(result.verdicts.unchecked)
@@ -454,6 +513,9 @@ TARGETS = [
     Target("Profile baseline: `check` of the 1M-row serving file against a profile of 10M training rows at most 1.3x "
            "the bare read of the serving file alone", "1M", "skewcheck check PROFILE(10M train) serving", wall_ratio,
            None, 1.3, at_most=True),
+    Target(f"Row-level skew (issue 7): 10M joined rows x 20 features, `check --key {KEY} --rows-only`, wall time at "
+           "most 3x the bare read of the key and compared columns of both files", "10M", ROWS_ONLY, wall_ratio, None,
+           3.0, at_most=True),
 ]  # fmt: skip
 UNMEASURED_TARGETS = [
     ("Profile baseline on 50M serving rows streamed: peak memory under 1 GB",
@@ -469,21 +531,45 @@ def target_row(target: Target, results: Results, skipped: dict[tuple[str, str], 
         reason = skipped.get((target.size, target.contender)) or skipped.get((target.size, base_name or ""))
         return f"| {target.text} | not run: {reason or 'size not in BENCH_SIZES'} | not measured |"
     if result.outcome != "ok" or base.outcome != "ok":
-        return f"| {target.text} | {result.contender.name}: {result.outcome}; {base_name}: {base.outcome} | n/a |"
+        return stopped_row(target, result, base)
     value = target.value(result, base)
     met = value <= target.limit if target.at_most else value >= target.limit
     return f"| {target.text} | {value:.2f}x | {'met' if met else 'not met'} |"
 
 
-def correctness_row(results: Results, drifts: dict[str, dict[str, str]]) -> str:
-    text = "1M x 20: the injected drifts detected and no clean feature flagged (`check`)"
-    result = results.get(("1M", "skewcheck check"))
+@dataclass(frozen=True)
+class Correctness:
+    text: str
+    size: str
+    contender: str
+
+
+CORRECTNESS = [
+    Correctness("1M x 20: the injected drifts detected and no clean feature flagged (`check`)", "1M",
+                "skewcheck check"),
+    Correctness(f"10M x 20 (issue 7): the three injected row-level bugs found and no other feature flagged "
+                f"(`check --key {KEY} --rows-only`)", "10M", ROWS_ONLY),
+]  # fmt: skip
+
+
+def stopped_row(target: Target, result: Result, base: Result) -> str:
+    """A run stopped at the time or memory limit: for an upper bound, what it had reached by then is a lower bound."""
+    stopped = result.outcome in ("timed out", "out of memory") and base.outcome == "ok" and result.wall > 0
+    value = target.value(result, base) if stopped else 0.0
+    if stopped and target.at_most and value > target.limit:
+        return f"| {target.text} | over {value:.1f}x: {result.outcome} after {result.wall:.0f} s | not met |"
+    outcomes = f"{result.contender.name}: {result.outcome}; {base.contender.name}: {base.outcome}"
+    return f"| {target.text} | {outcomes} | n/a |"
+
+
+def correctness_row(check: Correctness, results: Results, truths: Truths) -> str:
+    result = results.get((check.size, check.contender))
     if result is None or result.verdicts is None:
-        return f"| {text} | not run | not measured |"
-    drifted, flagged = set(drifts["1M"]), result.verdicts.flagged
-    found, extra = len(flagged & drifted), len(flagged - drifted)
-    met = found == len(drifted) and extra == 0
-    return f"| {text} | {found}/{len(drifted)} found, {extra} false alarms | {'met' if met else 'not met'} |"
+        return f"| {check.text} | {'not run' if result is None else result.outcome} | not measured |"
+    expected, flagged = injected(result, truths), result.verdicts.flagged
+    found, extra = len(flagged & expected), len(flagged - expected)
+    met = found == len(expected) and extra == 0
+    return f"| {check.text} | {found}/{len(expected)} found, {extra} false alarms | {'met' if met else 'not met'} |"
 
 
 # ---- RESULTS.md ------------------------------------------------------------------------------------------------
@@ -497,10 +583,6 @@ class Run:
     results: Results
     skipped: dict[tuple[str, str], str]
     generated: dict[str, float | None]
-
-
-def drifts_of(sizes: list[Size]) -> dict[str, dict[str, str]]:
-    return {size.key: json.loads(size.file("meta.json").read_text())["drifted"] for size in sizes}
 
 
 def header(run: Run) -> list[str]:
@@ -518,13 +600,17 @@ def header(run: Run) -> list[str]:
         "- Each contender runs in a fresh process (bench/measure.py): `wall s` is its elapsed time, `peak MiB` its",
         f"  maximum resident set size. Best of up to {REPEATS} runs (`runs`; a run over {REPEAT_UNDER_S:.0f} s is not"
         f" repeated), each stopped after {TIMEOUT_S / 60:.0f} minutes or {MEMORY_LIMIT_MIB / 1024:.0f} GiB.",
-        "- The floor is the least work any tool must do: polars reading the features' columns of the same files into",
-        "  memory. `x floor` divides by the floor the contender is compared with: both Parquet files for a check of",
-        "  them; Parquet training plus the NDJSON serving log for the JSON Lines check; serving alone for a check",
-        "  against a saved profile.",
+        f"- The floor is the least work any tool must do: polars reading the columns the schema names (`{KEY}` and",
+        "  the features) of the same files into memory. `x floor` divides by the floor the contender is compared",
+        "  with: both Parquet files for a check of them; Parquet training plus the NDJSON serving log for the JSON",
+        "  Lines check; serving alone for a check against a saved profile; the recomputed training file plus serving",
+        f"  for the row-level checks (`--key {KEY}`: `--rows-only` is the join and the row comparison alone, without",
+        "  it the distribution checks run too).",
         "- `Evidently / this`, `TFDV / this`: the peer's wall time over this row's, on the same Parquet files (above",
         "  1x, this row is faster). Each peer reads the files with pandas inside its timed run, as skewcheck does.",
-        "- `drifts found`: the injected drifts a contender flagged; `false alarms`: the clean features it flagged.",
+        "- `injected found`: the injected drifts a contender flagged; `false alarms`: the clean features it flagged.",
+        "  The `--key` contenders are scored against the injected row-level bugs instead: a feature counts as",
+        "  flagged when its row-level status (or its drift status) is warn, fail or error.",
         "  skewcheck flags a feature whose status is warn, fail or error. Evidently's DataDriftPreset flags a column",
         "  whose drift test fails (its defaults: Wasserstein distance (normed) above 0.1 for numerical columns,",
         "  Jensen-Shannon distance above 0.1 for categorical ones); it does not drift-check datetime columns. TFDV",
@@ -533,18 +619,20 @@ def header(run: Run) -> list[str]:
         "  above 0.01 for numeric, L-infinity distance above 0.1 for categorical); datetimes are given to it as epoch",
         "  seconds. TFDV's divergence is approximate: on clean features here it reaches 0.03 to 0.06 at every size, so",
         "  0.01 raises false alarms, and no one threshold parts clean from drifted (at 100k rows a drifted feature",
-        "  scored 0.051, a clean one 0.059). `exit` is the exit code (skewcheck's 1 is: drift found).",
-        "- Timings are noisy: the machine has 2 cores and another engineer's test suite ran on it at the same time.",
-        "  Read the ratios, taken within one run, rather than the seconds. Speed is never asserted in the test suite.",
+        "  scored 0.051, a clean one 0.059). `exit` is the exit code (skewcheck's 1 is: drift, or row-level skew,",
+        "  found).",
+        f"- Timings are noisy: the machine has {os.cpu_count()} cores and is shared (the load average above says how",
+        "  busy it was). Read the ratios, taken within one run, rather than the seconds. Speed is never asserted in",
+        "  the test suite.",
         "",
     ]
 
 
-def results_table(run: Run, drifts: dict[str, dict[str, str]]) -> list[str]:
+def results_table(run: Run, truths: Truths) -> list[str]:
     head = ["| data (rows x features) | contender | wall s | x floor | peak MiB | x floor | Evidently / this | "
-            "TFDV / this | drifts found | false alarms | exit | runs |", "|---" * 12 + "|"]  # fmt: skip
-    rows = [row(result, run.results, set(drifts[result.size.key])) for result in run.results.values()]
-    notes = missed_notes(run.results, drifts)
+            "TFDV / this | injected found | false alarms | exit | runs |", "|---" * 12 + "|"]  # fmt: skip
+    rows = [row(result, run.results, truths) for result in run.results.values()]
+    notes = missed_notes(run.results, truths)
     explained = ["What was missed, flagged wrongly or failed:", "", *notes, ""] if notes else []
     return ["## Results", "", *head, *rows, "", *explained]
 
@@ -556,7 +644,7 @@ def stages_table(run: Run) -> list[str]:
     names = list(dict.fromkeys(name for _, stages in timed for name in stages))
     rows = []
     for result, stages in timed:
-        cells = [f"{stages.get(name, 0):.2f}" for name in names]
+        cells = [f"{stages[name]:.2f}" if name in stages else "" for name in names]
         rest = result.wall - sum(stages.values())
         rows.append(f"| {result.size.label} | {result.contender.name} | {' | '.join(cells)} | {rest:.2f} | "
                     f"{result.wall:.2f} |")  # fmt: skip
@@ -575,11 +663,12 @@ def stages_table(run: Run) -> list[str]:
     ]
 
 
-def targets_table(run: Run, drifts: dict[str, dict[str, str]]) -> list[str]:
+def targets_table(run: Run, truths: Truths) -> list[str]:
     rows = [target_row(target, run.results, run.skipped) for target in TARGETS]
-    rows.insert(4, correctness_row(run.results, drifts))
+    rows.insert(4, correctness_row(CORRECTNESS[0], run.results, truths))
     rows += [f"| {text} | {reason} | not measured |" for text, reason in UNMEASURED_TARGETS]
-    return ["## Targets (issue 5)", "", "| target | measured | |", "|---|---|---|", *rows, ""]
+    rows += [correctness_row(check, run.results, truths) for check in CORRECTNESS[1:]]
+    return ["## Targets (issues 5 and 7)", "", "| target | measured | |", "|---|---|---|", *rows, ""]
 
 
 def not_run(run: Run) -> list[str]:
@@ -590,14 +679,15 @@ def not_run(run: Run) -> list[str]:
     return ["## Not run", "", *lines, ""]
 
 
-def data_section(run: Run, drifts: dict[str, dict[str, str]]) -> list[str]:
+def data_section(run: Run, truths: Truths) -> list[str]:
     def mib(path: Path) -> str:
         return f"{path.stat().st_size / 1024**2:,.0f}" if path.exists() else ""
 
-    rows = [f"| {size.label} | {mib(size.file('train.parquet'))} | {mib(size.file('serving.parquet'))} | "
-            f"{mib(size.file('serving.jsonl'))} | {generated_text(run.generated.get(size.key))} |"
+    files = ("train.parquet", "serving.parquet", RECOMPUTED, "serving.jsonl")
+    rows = [f"| {size.label} | {' | '.join(mib(size.file(name)) for name in files)} | "
+            f"{generated_text(run.generated.get(size.key))} |"
             for size in run.sizes if size.key in run.generated]  # fmt: skip
-    first = next(iter(drifts.values()), {})
+    first: dict[str, dict[str, str]] = next(iter(truths.values()), {"drifted": {}, "row_bugs": {}})
     return [
         "## Data",
         "",
@@ -605,10 +695,18 @@ def data_section(run: Run, drifts: dict[str, dict[str, str]]) -> list[str]:
         "drawn from training's distributions except for these injected drifts (every other feature is clean; some",
         "clean features have 1-2% nulls on both sides). Cached in bench/.data/ under the generator's hash.",
         "",
-        *[f"- `{name}`: {why}" for name, why in first.items()],
+        *[f"- `{name}`: {why}" for name, why in first["drifted"].items()],
         "",
-        "| data | train.parquet MiB | serving.parquet MiB | serving.jsonl MiB | generated |",
-        "|---|---|---|---|---|",
+        f"Every file has a `{KEY}` column (text such as `req-0000123456`; `role: key` in the schema, so never",
+        "drift-checked); training's ids are other requests than serving's. For row-level skew,",
+        f"{RECOMPUTED} is the offline pipeline's recomputation of the served requests: serving's rows in",
+        "another order, every value serving's own except for these injected row-level bugs, which barely move the",
+        "features' distributions:",
+        "",
+        *[f"- `{name}`: {why}" for name, why in first["row_bugs"].items()],
+        "",
+        f"| data | {' | '.join(f'{name} MiB' for name in files)} | generated |",
+        "|---|---|---|---|---|---|",
         *rows,
         "",
     ]
@@ -618,11 +716,19 @@ def generated_text(seconds: float | None) -> str:
     return "cached" if seconds is None else f"in {seconds:.0f} s"
 
 
+def profiles_section() -> list[str]:
+    """bench/PROFILES.md, hand-written (pyinstrument's account of where the time goes), with its headings demoted."""
+    path = HERE / "PROFILES.md"
+    if not path.exists():
+        return []
+    return ["#" + line if line.startswith("#") else line for line in path.read_text().splitlines()] + [""]
+
+
 def write_results(run: Run) -> None:
     done = [size for size in run.sizes if size.key in run.generated]
-    drifts = drifts_of(done)
-    text = [*header(run), *results_table(run, drifts), *targets_table(run, drifts), *stages_table(run),
-            *not_run(run), *data_section(run, drifts)]  # fmt: skip
+    truths = truths_of(done)
+    text = [*header(run), *results_table(run, truths), *targets_table(run, truths), *stages_table(run),
+            *profiles_section(), *not_run(run), *data_section(run, truths)]  # fmt: skip
     (HERE / "RESULTS.md").write_text("\n".join(text))
 
 
@@ -631,7 +737,7 @@ def write_results(run: Run) -> None:
 
 def progress(result: Result) -> str:
     flagged = "" if result.verdicts is None else f", flagged {len(result.verdicts.flagged)}"
-    return (f"{result.size.label:>16}  {result.contender.name:<44} {result.outcome:>8} {result.wall:8.2f} s "
+    return (f"{result.size.label:>16}  {result.contender.name:<52} {result.outcome:>8} {result.wall:8.2f} s "
             f"{result.peak_mib:8,.0f} MiB  exit {result.code}{flagged}")  # fmt: skip
 
 

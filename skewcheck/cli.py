@@ -172,6 +172,7 @@ def check(
         rows=rows,
         rows_only=rows_only,
         keep_duplicates=keep_duplicates,
+        mismatched_rows=mismatches is not None,
     )
     with _errors_to_exit_codes(debug):
         report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)

@@ -121,7 +121,7 @@ def write_mismatches(report: Report, path: str | None) -> None:
     """Every differing row of the row-level comparison, as Parquet (keys, feature, train, serving)."""
     if path is None:
         return
-    if report.differing_rows is None:
+    if report.rows is None or report.differing_rows is None:
         raise UsageError("--mismatches writes the rows a join found different: give --key COLUMN (or --rows)")
     if path == "-":
         raise UsageError("--mismatches needs a file: Parquet is not for stdout")

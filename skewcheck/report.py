@@ -94,7 +94,7 @@ class Report:
     def summary_line(self) -> str:
         """One line a person reads first: `FAIL: 3 of 24 features drifted, 2 schema violations in serving`."""
         parts = []
-        if self.train is not None and self.serving is not None:
+        if self.train is not None and self.serving is not None and (self.features or self.rows is None):
             checked = [f for f in self.features if f.status is not Status.SKIPPED]
             drifted = sum(1 for f in checked if f.status is Status.FAIL)
             uncompared = sum(1 for f in checked if f.status is Status.ERROR)

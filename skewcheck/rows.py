@@ -15,6 +15,7 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 import polars as pl
 
@@ -122,8 +123,9 @@ def compare_rows(
     keys: Sequence[str],
     *,
     keep: KeepDuplicates | None = None,
-) -> tuple[RowSkew, pl.DataFrame]:
-    """The row-level comparison, and every differing row (key, feature, train, serving) for --mismatches."""
+    with_rows: bool = True,
+) -> tuple[RowSkew, pl.DataFrame | None]:
+    """The row-level comparison, and (with_rows) every differing row (key, feature, train, serving) for --mismatches."""
     features = [f for f in schema.features if f.name not in keys and f.role is not Role.KEY
                 and f.name in train.columns and f.name in serving.columns]  # fmt: skip
     columns = [*keys, *(f.name for f in features)]
@@ -132,15 +134,20 @@ def compare_rows(
     joined = train_unique.join(serving_unique, on=list(keys), how="inner", suffix=SERVING)
     coverage = Coverage(train_side, serving_side, joined.height)
     gates = _join_gates(coverage, schema.defaults.min_join_rate, keep)
-    results = [_feature(joined, feature, keys) for feature in features]
-    return RowSkew(tuple(keys), coverage, gates, results), _differing_rows(joined, features, keys)
+    counted = joined.select([expr for feature in features for expr in _count_expressions(feature)])
+    results = [_feature(joined, feature, keys, counted.row(0, named=True)) for feature in features]
+    differing = _differing_rows(joined, features, keys) if with_rows else None
+    return RowSkew(tuple(keys), coverage, gates, results), differing
 
 
 def _side(frame: pl.DataFrame, keys: Sequence[str], keep: KeepDuplicates | None) -> tuple[Side, pl.DataFrame]:
     has_keys = frame.drop_nulls(subset=list(keys))
-    duplicated = has_keys.select(pl.struct(keys).is_duplicated()).to_series()
-    duplicate_keys = has_keys.filter(duplicated).select(pl.struct(keys).n_unique()).item() if duplicated.any() else 0
-    unique = has_keys.unique(subset=list(keys), keep=str(keep or KeepDuplicates.FIRST), maintain_order=True)  # type: ignore[arg-type]
+    distinct = has_keys.select(pl.struct(keys).n_unique()).item()
+    duplicate_keys, unique = 0, has_keys
+    if distinct < has_keys.height:  # deduplicating costs a pass over every row: only when there is something to drop
+        duplicated = has_keys.select(pl.struct(keys).is_duplicated()).to_series()
+        duplicate_keys = has_keys.filter(duplicated).select(pl.struct(keys).n_unique()).item()
+        unique = has_keys.unique(subset=list(keys), keep=str(keep or KeepDuplicates.FIRST), maintain_order=True)  # type: ignore[arg-type]
     side = Side(frame.height, unique.height, frame.height - has_keys.height, int(duplicate_keys))
     return side, unique
 
@@ -170,24 +177,36 @@ def _join_rate_gate(coverage: Coverage, thresholds: Thresholds) -> Gate:
     return Gate("join_rate", rate, thresholds.warn, thresholds.fail, status, reason)
 
 
-def _feature(joined: pl.DataFrame, feature: Feature, keys: Sequence[str]) -> FeatureRows:
+def _count_expressions(feature: Feature) -> list[pl.Expr]:
+    """The four counts of one feature, named `<feature>\0<count>`: every feature's go into one select."""
+    train, serving = pl.col(feature.name), pl.col(feature.name + SERVING)
+    same, _ = _same(feature, train, serving)
+    both = train.is_not_null() & serving.is_not_null()
+    counts = {
+        "matches": ((both & same) | (train.is_null() & serving.is_null())).sum(),
+        "mismatches": (both & ~same).sum(),
+        "only_train": (train.is_not_null() & serving.is_null()).sum(),
+        "only_serving": (train.is_null() & serving.is_not_null()).sum(),
+    }
+    return [expr.alias(f"{feature.name}\0{name}") for name, expr in counts.items()]
+
+
+def _feature(joined: pl.DataFrame, feature: Feature, keys: Sequence[str], counted: dict[str, Any]) -> FeatureRows:
     train, serving = pl.col(feature.name), pl.col(feature.name + SERVING)
     same, tolerance = _same(feature, train, serving)
     both = train.is_not_null() & serving.is_not_null()
-    counts = joined.select(
-        matches=((both & same) | (train.is_null() & serving.is_null())).sum(),
-        mismatches=(both & ~same).sum(),
-        only_train=(train.is_not_null() & serving.is_null()).sum(),
-        only_serving=(train.is_null() & serving.is_not_null()).sum(),
-    ).row(0, named=True)
+
+    def count(name: str) -> int:
+        return int(counted[f"{feature.name}\0{name}"] or 0)
+
     result = FeatureRows(
         feature.name,
         feature.type,
         joined.height,
-        matches=int(counts["matches"] or 0),
-        mismatches=int(counts["mismatches"] or 0),
-        only_train=int(counts["only_train"] or 0),
-        only_serving=int(counts["only_serving"] or 0),
+        matches=count("matches"),
+        mismatches=count("mismatches"),
+        only_train=count("only_train"),
+        only_serving=count("only_serving"),
     )
     result.tolerance = tolerance
     differs = (both & ~same) | (train.is_null() != serving.is_null())

@@ -57,6 +57,8 @@ class Options:
     rows_only: bool = False
     """Only the row-by-row comparison: no distribution checks."""
     keep_duplicates: KeepDuplicates | None = None
+    mismatched_rows: bool = False
+    """Collect every differing row (for --mismatches); only the counts and a few examples otherwise."""
 
 
 def run(
@@ -123,7 +125,8 @@ def load_baseline(
         validation = validate(table, schema)
     with _timed(timings, "compare"):
         progress.stage(f"profiling {table.rows:,} training rows")
-        profiles = profile_file.profile_dataset(validation, schema)
+        # --rows-only compares rows, not distributions: training's profile would go unused.
+        profiles = {} if options.rows_only else profile_file.profile_dataset(validation, schema)
     keys = join_keys(schema, options)
     kept = validation.typed if keys and all(key in validation.typed.columns for key in keys) else None
     return Baseline(_input_summary(table, options.sample), validation.findings, profiles, table.missing,
@@ -171,8 +174,10 @@ def audit(
             raise InputError(f"{serving.spec}: has no key column {', '.join(keys)} to join training on")
         with _timed(timings, "rows"):
             progress.stage(f"joining on {', '.join(keys)}")
-            row_skew, differing = compare_rows(baseline.rows, validation.typed, schema, keys,
-                                               keep=options.keep_duplicates)  # fmt: skip
+            row_skew, differing = compare_rows(
+                baseline.rows, validation.typed, schema, keys,
+                keep=options.keep_duplicates, with_rows=options.mismatched_rows,
+            )  # fmt: skip
     elif options.rows_only:
         raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
     return _report(schema, options, timings, [*baseline.findings, *validation.findings], features,

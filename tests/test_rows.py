@@ -200,6 +200,19 @@ def test_the_demo_shows_row_skew_in_every_format(tmp_path: Path) -> None:
 def test_rows_only_skips_the_distributions(bugs: Path) -> None:
     report = audit(bugs, rows_only=True)
     assert report["features"] == [] and report["row_skew"] is not None
+    assert "drifted" not in str(report["summary"]) and "features differ row by row" in str(report["summary"])
+
+
+def test_the_words_name_the_right_bug(bugs: Path) -> None:
+    from skewcheck.reporters import row_text
+
+    report = run(str(bugs / "train.parquet"), str(bugs / "serving.parquet"), bugs / "schema.yaml",
+                 Options(keys=("request_id",)))  # fmt: skip
+    assert report.rows is not None
+    words = {feature.name: row_text.pattern(feature) for feature in report.rows.features}
+    assert words["placed_at"] == "serving = training + 3600 in 100.0% (an offset?)"  # a timezone, not a unit
+    assert "unit" not in words["price"] and words["price"].startswith("mean |difference|")  # a rounding
+    assert report.differing_rows is None  # collected only for --mismatches
 
 
 def test_row_options_fail_with_one_line(bugs: Path, tmp_path: Path) -> None:

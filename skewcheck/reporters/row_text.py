@@ -40,7 +40,8 @@ def pattern(feature: FeatureRows) -> str:
     if feature.pairs:
         return "; ".join(f"{train!r} → {serving!r} ({count:,})" for train, serving, count in feature.pairs[:3])
     ratio, ratio_share = found.get("median_ratio"), found.get("ratio_share")
-    if ratio and ratio_share is not None and ratio_share >= PATTERN_SHARE:
+    # A ratio of about 1 is no unit change: an offset (a timezone) or a rounding explains it better.
+    if ratio and abs(ratio - 1) > 0.01 and ratio_share is not None and ratio_share >= PATTERN_SHARE:
         return f"serving = training × {number(ratio)} in {percent(ratio_share)} (a unit?)"
     offset, offset_share = found.get("median_diff"), found.get("offset_share")
     if offset and offset_share is not None and offset_share >= PATTERN_SHARE:
