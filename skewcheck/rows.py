@@ -141,7 +141,8 @@ def compare_rows(
 
 
 def _side(frame: pl.DataFrame, keys: Sequence[str], keep: KeepDuplicates | None) -> tuple[Side, pl.DataFrame]:
-    has_keys = frame.drop_nulls(subset=list(keys))
+    has_nulls = any(frame.get_column(key).null_count() for key in keys)
+    has_keys = frame.drop_nulls(subset=list(keys)) if has_nulls else frame  # a copy only when a key is missing
     distinct = has_keys.select(pl.struct(keys).n_unique()).item()
     duplicate_keys, unique = 0, has_keys
     if distinct < has_keys.height:  # deduplicating costs a pass over every row: only when there is something to drop

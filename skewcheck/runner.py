@@ -164,6 +164,8 @@ def audit(
     with _timed(timings, "validate"):
         progress.stage(f"validating {table.rows:,} serving rows")
         validation = validate(table, schema)
+    serving_summary = _input_summary(table, options.sample)
+    del table  # the typed columns are all that is compared from here on
     with _timed(timings, "compare"):
         features = [] if options.rows_only else compare(schema, baseline.profiles, validation, options,
                                                          progress=progress)  # fmt: skip
@@ -181,8 +183,7 @@ def audit(
     elif options.rows_only:
         raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
     return _report(schema, options, timings, [*baseline.findings, *validation.findings], features,
-                   train=baseline.summary, serving=_input_summary(table, options.sample), rows=row_skew,
-                   differing=differing)  # fmt: skip
+                   train=baseline.summary, serving=serving_summary, rows=row_skew, differing=differing)  # fmt: skip
 
 
 def _identity(files: list[Path], *, content: bool = False) -> str:
