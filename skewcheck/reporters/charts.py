@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import pygal
 from pygal.style import Style
@@ -26,15 +27,23 @@ TRAIN_COLOUR = "#4c78a8"
 SERVING_COLOUR = "#f58518"
 CHART_CLASS = "pygal-chart"
 _SVG = "{http://www.w3.org/2000/svg}"
-_STYLE = Style(
-    colors=(TRAIN_COLOUR, SERVING_COLOUR),
-    background="transparent",
-    plot_background="transparent",
-    font_family="system-ui, -apple-system, 'Segoe UI', sans-serif",
-    label_font_size=11,
-    major_label_font_size=11,
-    legend_font_size=12,
-)
+
+
+def page_style(*colours: str, **extra: Any) -> Style:
+    """pygal's look on a skewcheck page: transparent, the page's font; series coloured in order."""
+    return Style(
+        colors=colours,
+        background="transparent",
+        plot_background="transparent",
+        font_family="system-ui, -apple-system, 'Segoe UI', sans-serif",
+        label_font_size=11,
+        major_label_font_size=11,
+        legend_font_size=12,
+        **extra,
+    )
+
+
+_STYLE = page_style(TRAIN_COLOUR, SERVING_COLOUR)
 _WIDTH = 520
 _MAX_X_LABELS = 16
 """Beyond this many bins only this many, evenly spread, are labelled; each bar's tooltip still names its bin."""

@@ -21,9 +21,8 @@ from functools import cache
 from typing import Any
 
 import pygal
-from pygal.style import Style
 
-from skewcheck.reporters.charts import descriptions, inline, xml_safe
+from skewcheck.reporters.charts import descriptions, inline, page_style, xml_safe
 from skewcheck.reporters.numbers import number
 
 METRIC_COLOUR = "#4c78a8"
@@ -33,14 +32,11 @@ MAX_DOTS = 90
 """Beyond this many partitions the line has no dots (and so no tooltips): they would outweigh the page."""
 ABOVE = "above the scale"
 """The legend of the points drawn on the top edge because their value is above the scale."""
-_STYLE = Style(
-    colors=(METRIC_COLOUR, WARN_COLOUR, FAIL_COLOUR, FAIL_COLOUR),
-    background="transparent",
-    plot_background="transparent",
-    font_family="system-ui, -apple-system, 'Segoe UI', sans-serif",
-    label_font_size=11,
-    major_label_font_size=11,
-    legend_font_size=12,
+_STYLE = page_style(
+    METRIC_COLOUR,
+    WARN_COLOUR,
+    FAIL_COLOUR,
+    FAIL_COLOUR,
     guide_stroke_color="#e4e7ec",
     major_guide_stroke_color="#d0d5dd",
     guide_stroke_dasharray="none",
