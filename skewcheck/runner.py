@@ -28,12 +28,10 @@ from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import InputFormat, Source, Table, read_table, resolve_source
 from skewcheck.report import FailOn, InputSummary, Report
 from skewcheck.rows import KeepDuplicates, RowSkew, compare_rows
-from skewcheck.schema import Dataset, Feature, Role, Schema, Severity
+from skewcheck.schema import Dataset, Feature, Role, Schema
 from skewcheck.schema_file import parse_document
 from skewcheck.schema_loader import build_schema, load_schema
 from skewcheck.validate import Finding, Validation, validate
-
-_SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
 
 
 @dataclass(frozen=True)
@@ -370,7 +368,7 @@ def _check_features_found(schema: Schema, train_missing: tuple[str, ...], servin
 
 def _ordered(findings: list[Finding]) -> list[Finding]:
     # Failures first, training before serving; sorted() is stable, so schema order holds within.
-    return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.dataset != Dataset.TRAIN))
+    return sorted(findings, key=lambda f: (f.severity.order, f.dataset != Dataset.TRAIN))
 
 
 def _input_summary(table: Table, sample: int | None) -> InputSummary:

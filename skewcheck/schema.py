@@ -53,6 +53,14 @@ class Severity(StrEnum):
     WARN = "warn"
     INFO = "info"
 
+    @property
+    def order(self) -> int:
+        """Failures first: the order every report lists findings in."""
+        return _SEVERITY_ORDER[self]
+
+
+_SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
+
 
 @dataclass(frozen=True)
 class Rule:

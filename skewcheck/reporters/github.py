@@ -11,8 +11,6 @@ from skewcheck.report import Report
 from skewcheck.reporters import row_text
 from skewcheck.schema import Severity
 
-_SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
-
 
 def render(report: Report) -> str:
     lines = []
@@ -32,7 +30,7 @@ def render(report: Report) -> str:
             message = "; ".join(part for part in (row.gate.reason if row.gate else "", row_text.pattern(row)) if part)
             lines.append(command(_LEVELS[row.status], f"skewcheck rows: {row.name}", message))
     findings = [f for f in report.findings if f.severity is not Severity.INFO]
-    for finding in sorted(findings, key=lambda f: _SEVERITY_ORDER[f.severity]):  # stable: report order within
+    for finding in sorted(findings, key=lambda f: f.severity.order):  # stable: report order within
         where = " ".join(part for part in (str(finding.dataset), finding.feature, str(finding.check)) if part)
         rows = "" if finding.count is None else f" ({finding.count:,} rows)"
         level = "error" if finding.severity is Severity.FAIL else "warning"

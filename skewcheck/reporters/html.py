@@ -15,13 +15,10 @@ from skewcheck.metrics import METRICS
 from skewcheck.report import InputSummary, Report
 from skewcheck.reporters import charts, row_text
 from skewcheck.reporters.numbers import number, percent
-from skewcheck.reporters.order import gate_value, ranked
+from skewcheck.reporters.order import STATUS_ORDER, gate_value, ranked
 from skewcheck.rows import RowSkew
-from skewcheck.schema import Severity
 from skewcheck.validate import Check, Finding
 
-_STATUS_RANK = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
-_SEVERITY_RANK = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
 _MAX_PATHS = 5
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"
 
@@ -94,14 +91,14 @@ def _input(summary: InputSummary) -> str:
 
 def _findings(findings: Sequence[Finding]) -> str:
     shown = sorted((f for f in findings if f.check is not Check.UNEXPECTED_COLUMN),
-                   key=lambda f: _SEVERITY_RANK[f.severity])  # fmt: skip
+                   key=lambda f: f.severity.order)  # fmt: skip
     unexpected = _unexpected_columns(findings)
     if not shown and not unexpected:
         return ""
     header = ["severity", "dataset", "feature", "check", "count", "rate", "examples", "message"]
     rows = [
         [
-            _sorted_cell(_badge(str(f.severity)), _SEVERITY_RANK[f.severity]),
+            _sorted_cell(_badge(str(f.severity)), f.severity.order),
             f"<td>{_e(f.dataset)}</td>",
             f"<td>{_e(f.feature)}</td>",
             f"<td>{_e(f.check)}</td>",
@@ -148,7 +145,7 @@ def _features_table(features: Sequence[FeatureResult], anchors: dict[int, str]) 
             [
                 f'<td><a href="#{anchors[id(feature)]}">{_e(feature.name)}</a></td>',
                 f"<td>{_e(feature.type)}</td>",
-                _sorted_cell(_badge(str(feature.status)), _STATUS_RANK[feature.status]),
+                _sorted_cell(_badge(str(feature.status)), STATUS_ORDER[feature.status]),
                 f"<td>{_e(gate.metric) if gate else ''}</td>",
                 _number_cell(number(gate.value) if gate else "", value if value > float("-inf") else None),
                 f'<td class="nowrap">{f"{gate.warn:g} / {gate.fail:g}" if gate else ""}</td>',
@@ -171,7 +168,7 @@ def _rows_section(rows: RowSkew | None) -> str:
     table_rows = [
         [
             f"<td>{_e(f.name)}</td>",
-            _sorted_cell(_badge(str(f.status)), _STATUS_RANK[f.status]),
+            _sorted_cell(_badge(str(f.status)), STATUS_ORDER[f.status]),
             _number_cell(percent(f.mismatch_rate), f.mismatch_rate),
             _number_cell(f"{f.joined:,}", f.joined),
             _number_cell(f"{f.mismatches:,}", f.mismatches),
@@ -181,7 +178,7 @@ def _rows_section(rows: RowSkew | None) -> str:
             f'<td class="text">{_e(row_text.pattern(f))}</td>',
             f"<td><code>{_e(row_text.example(f, rows.keys))}</code></td>" if f.examples else "<td></td>",
         ]
-        for f in sorted(rows.features, key=lambda f: (_STATUS_RANK[f.status], -(f.mismatch_rate or 0)))
+        for f in sorted(rows.features, key=lambda f: (STATUS_ORDER[f.status], -(f.mismatch_rate or 0)))
     ]
     gates = "".join(f'<p class="reason">{_badge(str(g.status))} {_e(g.reason)}</p>' for g in rows.gates
                     if g.status is not Status.PASS)  # fmt: skip

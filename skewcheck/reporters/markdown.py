@@ -17,7 +17,6 @@ from skewcheck.rows import RowSkew
 from skewcheck.schema import Severity
 from skewcheck.validate import Check, Finding
 
-_SEVERITY_ORDER = {Severity.FAIL: 0, Severity.WARN: 1, Severity.INFO: 2}
 _MAX_PATHS = 3
 
 
@@ -31,7 +30,7 @@ def render(report: Report) -> str:
         parts.append(_rows_section(report.rows))
     findings = sorted(
         (f for f in report.findings if f.check is not Check.UNEXPECTED_COLUMN),
-        key=lambda f: _SEVERITY_ORDER[f.severity],  # sorted() is stable: the report's order within a severity
+        key=lambda f: f.severity.order,  # sorted() is stable: the report's order within a severity
     )
     if findings:
         parts.append("### Schema findings\n\n" + _findings_table(findings))

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 
 from skewcheck.checks import FeatureResult, Status
 
-_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
+STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
 PROBLEMS = (Status.FAIL, Status.ERROR, Status.WARN)
 
 
 def ranked(features: Iterable[FeatureResult]) -> list[FeatureResult]:
-    return sorted(features, key=lambda f: (_ORDER[f.status], -gate_value(f)))
+    return sorted(features, key=lambda f: (STATUS_ORDER[f.status], -gate_value(f)))
 
 
 def gate_value(feature: FeatureResult) -> float:
