@@ -67,6 +67,7 @@ def run_each(
     baseline = runner.load_baseline(train, schema, options, progress=progress)
     run_id = history.new_run_id()
     cutoff = _retain_cutoff(keep)
+    stored = None  # the history, read once when the first partition's trend gates need it
     results = []
     for label, part in parts:
         skipped = _skip_reason(keep, label, baseline.identity, schema.sha256, cutoff)
@@ -82,7 +83,8 @@ def run_each(
             results.append(PartitionResult(label, None, error=str(error)))
             continue
         if keep is not None:
-            record(keep.directory, report, schema, partition=label, baseline_id=baseline.identity, run_id=run_id)
+            stored = record(keep.directory, report, schema, partition=label, baseline_id=baseline.identity,
+                            run_id=run_id, stored=stored)  # fmt: skip
         results.append(PartitionResult(label, report))
     if keep is not None and cutoff is not None:
         history.prune(keep.directory, cutoff)
@@ -115,26 +117,41 @@ def _skip_reason(
     return ""
 
 
-def record(directory: Path, report: Report, schema: Schema, *, partition: str, baseline_id: str, run_id: str) -> None:
-    """Store the audit, judge trend gates on the stored series, and store the final verdicts."""
-    history.write(directory, history.rows_from_report(report, partition=partition, baseline_id=baseline_id,
-                                                      run_id=run_id))  # fmt: skip
+def record(
+    directory: Path,
+    report: Report,
+    schema: Schema,
+    *,
+    partition: str,
+    baseline_id: str,
+    run_id: str,
+    stored: pl.DataFrame | None = None,
+) -> pl.DataFrame | None:
+    """Judge trend gates on the stored series plus this audit, then store it, final verdicts included.
+
+    `stored` is the history as read once for the whole run (read here when not given); the return value is
+    it with this audit added, for the next partition. None when the schema has no trend gates: nothing to read.
+    """
+    rows = history.rows_from_report(report, partition=partition, baseline_id=baseline_id, run_id=run_id)
     settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
-    if not settings:
-        return
-    series = _up_to(history.read(directory), partition)
-    changed = False
-    for feature in report.features:
-        setting = settings.get(feature.name)
-        if setting is None or feature.status in (Status.SKIPPED, Status.ERROR):
-            continue
-        verdict = trend.evaluate(series, feature.name, setting, baseline_id=baseline_id)
-        if verdict.status is not Status.PASS:
-            _add_trend_gate(feature, verdict)
-            changed = True
-    if changed:  # the stored verdicts are the final ones, trend gates included
-        history.write(directory, history.rows_from_report(report, partition=partition, baseline_id=baseline_id,
-                                                          run_id=run_id))  # fmt: skip
+    if settings:
+        stored = pl.concat([history.read(directory) if stored is None else stored, rows], how="vertical_relaxed")
+        series = _up_to(stored, partition)  # history.latest picks this audit over an earlier one of the partition
+        changed = False
+        for feature in report.features:
+            setting = settings.get(feature.name)
+            if setting is None or feature.status in (Status.SKIPPED, Status.ERROR):
+                continue
+            verdict = trend.evaluate(series, feature.name, setting, baseline_id=baseline_id)
+            if verdict.status is not Status.PASS:
+                _add_trend_gate(feature, verdict)
+                changed = True
+        if changed:  # the stored verdicts are the final ones, trend gates included
+            final = history.rows_from_report(report, partition=partition, baseline_id=baseline_id, run_id=run_id)
+            stored = pl.concat([stored.head(stored.height - rows.height), final], how="vertical_relaxed")
+            rows = final
+    history.write(directory, rows)
+    return stored
 
 
 def _up_to(rows: pl.DataFrame, partition: str) -> pl.DataFrame:
