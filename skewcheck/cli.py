@@ -132,6 +132,10 @@ def check(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --sample.")] = 0,
+    approx: Annotated[
+        bool,
+        typer.Option("--approx", help="Read both sides in batches into sketches: memory bounded, metrics approximate."),
+    ] = False,
     each: Annotated[
         str | None,
         typer.Option("--each", metavar="KEY|file", help="Audit each file, or each KEY=value folder, on its own."),
@@ -173,6 +177,7 @@ def check(
         rows_only=rows_only,
         keep_duplicates=keep_duplicates,
         mismatched_rows=mismatches is not None,
+        approx=approx,
     )
     with _errors_to_exit_codes(debug):
         report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)

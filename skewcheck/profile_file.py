@@ -142,7 +142,7 @@ def merge(profiles: Sequence[SavedProfile], *, created_at: str, skewcheck_versio
                 f"(sha256 {first.schema_sha256[:12]}) and {other.source.spec} (sha256 {other.schema_sha256[:12]})"
             )
     names = list(dict.fromkeys(name for profile in profiles for name in profile.features))
-    features = {name: _merge_features([p.features[name] for p in profiles if name in p.features]) for name in names}
+    features = {name: merge_feature([p.features[name] for p in profiles if name in p.features]) for name in names}
     return SavedProfile(
         source=Source(
             spec=" + ".join(profile.source.spec for profile in profiles),
@@ -187,7 +187,8 @@ def check_fits(profile: SavedProfile, schema: Schema, path: str) -> None:
             )
 
 
-def _merge_features(parts: list[Profile]) -> Profile:
+def merge_feature(parts: list[Profile]) -> Profile:
+    """One feature's profile of all the parts' data: counts exact, a sketch's quantiles within its bound."""
     if all(isinstance(part, CategoricalProfile) for part in parts):
         counts: dict[str, int] = {}
         for part in parts:

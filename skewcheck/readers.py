@@ -11,7 +11,7 @@ import glob
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -170,35 +170,87 @@ class Table:
     """Columns (dotted for nested fields) that no schema feature reads."""
     untyped: frozenset[str]
     """Features whose values came from text with no types of its own (CSV, partition folders)."""
+    first_row: int = 0
+    """Where this table starts in its dataset: 0, or a batch's offset when the dataset is read in batches."""
 
 
 def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
     """Read the schema's features from a source in one pass; InputError on anything unreadable."""
+    plan = _plan(source, schema, dataset)
+    data = _collect(source, plan.frame, plan.found)
+    rows = data.height if plan.found else _count_rows(source, plan.frame)
+    if rows == 0:
+        raise InputError(f"{source.spec}: no rows ({dataset} data)")
+    return plan.table(data, rows)
+
+
+class TypesChangedError(Exception):
+    """A JSON Lines value had another type than its first 100 lines said: read again, inferring from every line."""
+
+
+def read_batches(
+    source: Source, schema: Schema, dataset: Dataset, batch_rows: int, *, infer_all_rows: bool = False
+) -> Iterator[Table]:
+    """The schema's features from a source, `batch_rows` rows at a time, in order (polars' streaming engine).
+
+    Raises TypesChangedError, before or after some batches, when a JSON Lines file needs every line for its types.
+    """
+    plan = _plan(source, schema, dataset, infer_all_rows=infer_all_rows)
+    if not plan.found:
+        yield plan.table(pl.DataFrame(), _count_rows(source, plan.frame))
+        return
+    first_row = 0
+    try:
+        for batch in plan.frame.select(plan.found.values()).collect_batches(chunk_size=batch_rows):
+            if batch.height:
+                yield replace(plan.table(batch, batch.height), first_row=first_row)
+                first_row += batch.height
+    except (pl.exceptions.PolarsError, OSError) as error:
+        if source.format is InputFormat.JSONL and not infer_all_rows:
+            raise TypesChangedError from error
+        raise diagnose_unreadable(source.files, source.format, error) from None
+    if first_row == 0:
+        raise InputError(f"{source.spec}: no rows ({dataset} data)")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What reading a source for a schema takes: its lazy frame, and an expression per feature found in it."""
+
+    source: Source
+    dataset: Dataset
+    frame: pl.LazyFrame
+    found: dict[str, pl.Expr]
+    paths: dict[str, tuple[str, ...]]
+    file_schema: pl.Schema
+    features: tuple[str, ...]
+
+    def table(self, data: pl.DataFrame, rows: int) -> Table:
+        untyped = set(self.found) if self.source.format in (InputFormat.CSV, InputFormat.TSV) else set()
+        untyped |= {name for name, path in self.paths.items() if path[0] in self.source.partition_keys}
+        return Table(
+            source=self.source,
+            dataset=self.dataset,
+            frame=data,
+            rows=rows,
+            missing=tuple(name for name in self.features if name not in self.found),
+            unexpected=tuple(_unexpected(self.file_schema, self.paths.values())),
+            untyped=frozenset(untyped & set(self.found)),
+        )
+
+
+def _plan(source: Source, schema: Schema, dataset: Dataset, *, infer_all_rows: bool = False) -> _Plan:
     paths = {feature.name: feature.path_in(dataset) for feature in schema.features}
-    frame = scan_source(source)
+    frame = scan_source(source, infer_all_rows=infer_all_rows)
     file_schema = _collect_schema(source, frame)
     found = _resolve(paths, file_schema)
     expected_missing = [f.name for f in schema.features if f.name not in found and f.expected_in(dataset)]
-    if expected_missing and source.format is InputFormat.JSONL:
+    if expected_missing and source.format is InputFormat.JSONL and not infer_all_rows:
         # A field first seen after the first 100 lines is invisible to polars' default inference.
         frame = scan_source(source, infer_all_rows=True)
         file_schema = _collect_schema(source, frame)
         found = _resolve(paths, file_schema)
-    data = _collect(source, frame, found)
-    rows = data.height if found else _count_rows(source, frame)
-    if rows == 0:
-        raise InputError(f"{source.spec}: no rows ({dataset} data)")
-    untyped = set(found) if source.format in (InputFormat.CSV, InputFormat.TSV) else set()
-    untyped |= {name for name, path in paths.items() if path[0] in source.partition_keys}
-    return Table(
-        source=source,
-        dataset=dataset,
-        frame=data,
-        rows=rows,
-        missing=tuple(f.name for f in schema.features if f.name not in found),
-        unexpected=tuple(_unexpected(file_schema, paths.values())),
-        untyped=frozenset(untyped & set(found)),
-    )
+    return _Plan(source, dataset, frame, found, paths, file_schema, tuple(f.name for f in schema.features))
 
 
 def json_numbers(source: Source, path: tuple[str, ...]) -> pl.Series:

@@ -31,6 +31,7 @@ from skewcheck.rows import KeepDuplicates, RowSkew, compare_rows
 from skewcheck.schema import Dataset, Feature, Role, Schema
 from skewcheck.schema_file import parse_document
 from skewcheck.schema_loader import build_schema, load_schema
+from skewcheck.streaming import BATCH_ROWS, Streamed, stream
 from skewcheck.validate import Finding, Validation, validate
 
 
@@ -57,6 +58,10 @@ class Options:
     keep_duplicates: KeepDuplicates | None = None
     mismatched_rows: bool = False
     """Collect every differing row (for --mismatches); only the counts and a few examples otherwise."""
+    approx: bool = False
+    """Read both sides in batches into sketches (--approx): memory bounded by the batch, metrics within the
+    sketches' bounds. Serving data checked against a saved profile is always read so."""
+    batch_rows: int = BATCH_ROWS
 
 
 def run(
@@ -113,6 +118,14 @@ def load_baseline(
         if options.keys or options.rows:
             raise UsageError(f"{train}: a saved profile has no rows to join on; give the training data instead")
         return Baseline(summary, tuple(saved.findings), saved.features, missing, _identity([Path(train)], content=True))
+    if options.approx:
+        if options.keys or options.rows:
+            raise UsageError("--approx reads the data in batches, and the row-by-row join needs it whole: drop one")
+        with _timed(timings, "read"):
+            streamed = stream(resolve_source(train, options.train_format), schema, Dataset.TRAIN,
+                              batch_rows=options.batch_rows, progress=progress)  # fmt: skip
+        return Baseline(_input_summary(streamed.table, options.sample), streamed.findings, streamed.profiles,
+                        streamed.table.missing, _identity(list(streamed.table.source.files)))  # fmt: skip
     # Training's frames are dropped once profiled: memory holds training's sorted values while serving is read,
     # not both datasets twice over.
     with _timed(timings, "read"):
@@ -155,6 +168,9 @@ def audit(
 ) -> Report:
     """Compare one serving dataset with a loaded baseline."""
     timings = dict(timings or {})
+    if options.approx or baseline.summary.format == profile_file.FORMAT:
+        # Against a summary, serving can be one too: read in batches, memory bounded whatever its size.
+        return _audit_streamed(baseline, serving, schema, options, progress=progress, timings=timings)
     with _timed(timings, "read"):
         progress.stage(f"reading serving data {serving.spec}")
         table = read_table(serving, schema, Dataset.SERVING)
@@ -182,6 +198,28 @@ def audit(
         raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
     return _report(schema, options, timings, [*baseline.findings, *validation.findings], features,
                    train=baseline.summary, serving=serving_summary, rows=row_skew, differing=differing)  # fmt: skip
+
+
+def _audit_streamed(
+    baseline: Baseline,
+    serving: Source,
+    schema: Schema,
+    options: Options,
+    *,
+    progress: Progress,
+    timings: dict[str, float],
+) -> Report:
+    if options.keys or options.rows or options.rows_only:
+        raise UsageError("the row-by-row join needs both datasets whole: give the training data, without --approx")
+    edges = {name: profile.edges for name, profile in baseline.profiles.items() if isinstance(profile, NumericProfile)}
+    with _timed(timings, "read"):
+        streamed = stream(serving, schema, Dataset.SERVING, edges=edges, batch_rows=options.batch_rows,
+                          progress=progress)  # fmt: skip
+        _check_features_found(schema, baseline.missing, streamed.table, baseline.summary.spec)
+    with _timed(timings, "compare"):
+        features = compare(schema, baseline.profiles, streamed, options, progress=progress)
+    return _report(schema, options, timings, [*baseline.findings, *streamed.findings], features,
+                   train=baseline.summary, serving=_input_summary(streamed.table, options.sample))  # fmt: skip
 
 
 def _identity(files: list[Path], *, content: bool = False) -> str:
@@ -310,13 +348,14 @@ def _report(
 def compare(
     schema: Schema,
     train: Mapping[str, Profile],
-    serving: Validation,
+    serving: Validation | Streamed,
     options: Options = Options(),
     *,
     progress: Progress = SILENT,
 ) -> list[FeatureResult]:
-    """Profile serving on training's bins and compare every feature with its training profile."""
+    """Profile serving on training's bins (unless it is already) and compare every feature with training's."""
     compared = [f for f in schema.features if f.skip_reason is None]
+    columns = serving.columns if isinstance(serving, Streamed) else frozenset(serving.typed.columns)
     edges = {name: profile.edges for name, profile in train.items() if isinstance(profile, NumericProfile)}
     progress.stage("comparing features", total=len(schema.features))
     results: dict[str, FeatureResult] = {}
@@ -324,8 +363,8 @@ def compare(
         reason = feature.skip_reason
         if reason is not None:
             results[feature.name] = skipped(feature, reason)
-        elif feature.name not in train or feature.name not in serving.typed.columns:
-            sides = {"train": feature.name in train, "serving": feature.name in serving.typed.columns}
+        elif feature.name not in train or feature.name not in columns:
+            sides = {"train": feature.name in train, "serving": feature.name in columns}
             absent = " and ".join(side for side, present in sides.items() if not present)
             results[feature.name] = errored(feature, f"cannot compare: missing in {absent}")
     progress.advance(len(results))
@@ -336,7 +375,10 @@ def compare(
     with ThreadPoolExecutor(max_workers=workers) as pool:
         for start in range(0, len(pending), workers):
             batch = pending[start : start + workers]
-            serving_profiles = profile_columns(serving.typed, batch, edges)
+            if isinstance(serving, Streamed):
+                serving_profiles = {feature.name: serving.profiles[feature.name] for feature in batch}
+            else:
+                serving_profiles = profile_columns(serving.typed, batch, edges)
 
             def one(feature: Feature, profiles: dict[str, Profile] = serving_profiles) -> FeatureResult:
                 return compare_feature(feature, train[feature.name], profiles[feature.name], len(compared),

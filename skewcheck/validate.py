@@ -92,20 +92,127 @@ class Validation:
 
 def validate(table: Table, schema: Schema) -> Validation:
     """Every schema problem of one dataset, and its features read as their declared types."""
-    findings = [*_row_count(table, schema), *_missing(table, schema), *_unexpected(table)]
-    typed_columns = []
-    for feature in schema.features:
-        if feature.name not in table.frame.columns:
-            continue
-        raw = table.frame.get_column(feature.name)
-        coerced = coerce(raw, feature.type)
-        typed_columns.append(coerced.values)
-        check = _FeatureCheck(table, feature, raw, coerced.values)
-        stored_as = None if feature.name in table.untyped else coerced.stored_as
-        findings += check.type_findings(coerced.unreadable, stored_as)
-        for constraint in _CONSTRAINTS:
-            findings += constraint(check)
-    return Validation(table.dataset, table.rows, tuple(findings), pl.DataFrame(typed_columns))
+    tally = Tally(schema, table.dataset)
+    typed = tally.add(table)
+    return Validation(table.dataset, table.rows, tally.findings(table), typed)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What one check saw in one batch of rows: how many values broke it, and the first few of them.
+
+    A dataset read in batches adds up each batch's evidence; findings are made from the totals,
+    because a rate, a `mostly` tolerance or a null-rate limit is about the whole dataset.
+    """
+
+    feature: str
+    check: Check
+    key: str
+    """The schema rule the check reads its severity and `mostly` from."""
+    template: str
+    """The message, with {count} (and {rate}) filled in from the totals."""
+    count: int
+    examples: tuple[str, ...]
+    per_row: bool = False
+    """Judged on every row (checks of nulls) rather than on the non-null values."""
+    severity: Severity | None = None
+    """A fixed severity (a value stored as another type: warn), else the rule's."""
+    above_rate: float | None = None
+    """A finding only when count / rows is above this (max_null_rate)."""
+
+    @property
+    def slot(self) -> tuple[str, Check, str, str]:
+        return self.feature, self.check, self.key, self.template
+
+    def plus(self, other: Evidence) -> Evidence:
+        examples = tuple(dict.fromkeys([*self.examples, *other.examples]))[:MAX_EXAMPLES]
+        return replace(self, count=self.count + other.count, examples=examples)
+
+
+class Tally:
+    """Validation of one dataset, whole or in batches: each batch's evidence added up.
+
+    Memory stays with the batch, except for features declared unique: their values' 64-bit hashes
+    are kept (8 bytes a row) so that a value repeating one of an earlier batch is counted.
+    """
+
+    def __init__(self, schema: Schema, dataset: Dataset) -> None:
+        self.schema = schema
+        self.dataset = dataset
+        self.rows = 0
+        self.batches = 0
+        self._evidence: dict[tuple[str, Check, str, str], Evidence] = {}
+        self._non_null: dict[str, int] = {}
+        self._hashes: dict[str, list[pl.Series]] = {}
+
+    def add(self, table: Table) -> pl.DataFrame:
+        """Validate one batch (or the whole table); returns its features read as their declared types."""
+        self.rows += table.rows
+        self.batches += 1
+        typed_columns = []
+        for feature in self.schema.features:
+            if feature.name not in table.frame.columns:
+                continue
+            raw = table.frame.get_column(feature.name)
+            coerced = coerce(raw, feature.type)
+            typed_columns.append(coerced.values)
+            self._non_null[feature.name] = self._non_null.get(feature.name, 0) + coerced.values.len()
+            self._non_null[feature.name] -= coerced.values.null_count()
+            if feature.unique:
+                self._hashes.setdefault(feature.name, []).append(coerced.values.drop_nulls().hash(seed=0))
+            check = _FeatureCheck(table, feature, raw, coerced.values)
+            stored_as = None if feature.name in table.untyped else coerced.stored_as
+            for evidence in [*check.type_evidence(coerced.unreadable, stored_as), *check.constraints()]:
+                known = self._evidence.get(evidence.slot)
+                self._evidence[evidence.slot] = evidence if known is None else known.plus(evidence)
+        return pl.DataFrame(typed_columns)
+
+    def findings(self, table: Table) -> tuple[Finding, ...]:
+        """The dataset's findings; `table` describes the whole of it (its rows, missing and unexpected columns)."""
+        findings = [*_row_count(table, self.schema), *_missing(table, self.schema), *_unexpected(table)]
+        # Unreadable values say more than values stored as another type: one type finding per feature.
+        unreadable = {
+            e.feature for e in self._evidence.values() if e.check is Check.TYPE and not e.severity and e.count
+        }
+        for evidence in self._evidence.values():
+            if evidence.check is Check.TYPE and evidence.severity is not None and evidence.feature in unreadable:
+                continue
+            total = evidence
+            if evidence.check is Check.UNIQUE and self.batches > 1:
+                total = replace(evidence, count=self._repeats(evidence.feature))
+            finding = self._finding(total)
+            if finding is not None:
+                findings.append(finding)
+        return tuple(findings)
+
+    def _repeats(self, name: str) -> int:
+        hashes = pl.concat(self._hashes[name])
+        return hashes.len() - hashes.n_unique()
+
+    def _finding(self, evidence: Evidence) -> Finding | None:
+        count = evidence.count
+        if count == 0 or (evidence.above_rate is not None and count / self.rows <= evidence.above_rate):
+            return None
+        rule = self.schema.feature(evidence.feature).rule(evidence.key)
+        checked = self.rows if evidence.per_row else self._non_null.get(evidence.feature, 0)
+        severity = rule.severity
+        # replace, not format: a message may quote a regular expression with braces in it.
+        text = evidence.template.replace("{count}", f"{count:,}").replace("{rate}", f"{count / self.rows:.2%}")
+        if count == 1:  # "1 value below min 0", not "1 values"
+            text = re.sub(r"^1 ((?:\w+ )?)(value|null)s\b", r"1 \1\2", text)
+        if rule.mostly < 1 and checked and (checked - count) / checked >= rule.mostly - 1e-12:
+            severity = Severity.INFO
+            text += f" (within mostly: {rule.mostly:g})"
+        return Finding(
+            dataset=self.dataset,
+            feature=evidence.feature,
+            check=evidence.check,
+            severity=evidence.severity or severity,
+            count=count,
+            rate=count / self.rows,
+            examples=evidence.examples,
+            message=text,
+        )
 
 
 def _row_count(table: Table, schema: Schema) -> list[Finding]:
@@ -169,91 +276,69 @@ class _FeatureCheck:
     raw: pl.Series
     typed: pl.Series
 
-    def finding(
-        self, check: Check, key: str, mask: pl.Series, source: pl.Series, message: str, *, per_row: bool = False
-    ) -> list[Finding]:
-        """A finding for the values `mask` marks, unless none; its severity and tolerance come from the schema.
-
-        `mostly` is judged on the non-null values (on all rows for checks of nulls, `per_row`).
-        """
+    def evidence(
+        self, check: Check, key: str, mask: pl.Series, source: pl.Series, template: str, *, per_row: bool = False
+    ) -> list[Evidence]:
+        """The evidence for the values `mask` marks (none may be marked: a batch's zero still counts)."""
         count = int(mask.sum())
-        if count == 0:
-            return []
-        rule = self.feature.rule(key)
-        checked = self.table.rows if per_row else self.typed.len() - self.typed.null_count()
-        severity = rule.severity
-        # replace, not format: a message may quote a regular expression with braces in it.
-        text = message.replace("{count}", f"{count:,}")
-        if count == 1:  # "1 value below min 0", not "1 values"
-            text = re.sub(r"^1 ((?:\w+ )?)(value|null)s\b", r"1 \1\2", text)
-        if rule.mostly < 1 and checked and (checked - count) / checked >= rule.mostly - 1e-12:
-            severity = Severity.INFO
-            text += f" (within mostly: {rule.mostly:g})"
-        return [
-            Finding(
-                dataset=self.table.dataset,
-                feature=self.feature.name,
-                check=check,
-                severity=severity,
-                count=count,
-                rate=count / self.table.rows,
-                examples=_examples(source.filter(mask)),
-                message=text,
-            )
-        ]
+        examples = _examples(source.filter(mask)) if count else ()
+        return [Evidence(self.feature.name, check, key, template, count, examples, per_row=per_row)]
 
-    def type_findings(self, unreadable: pl.Series, stored_as: str | None) -> list[Finding]:
+    def constraints(self) -> list[Evidence]:
+        return [evidence for constraint in _CONSTRAINTS for evidence in constraint(self)]
+
+    def type_evidence(self, unreadable: pl.Series, stored_as: str | None) -> list[Evidence]:
         declared = self.feature.type
-        if unreadable.any():
-            stored = f" (stored as {stored_as})" if stored_as else ""
-            return self.finding(
-                Check.TYPE, "type", unreadable, self.raw, f"{{count}} values cannot be read as {declared}{stored}"
-            )
+        stored = f" (stored as {stored_as})" if stored_as else ""
+        found = self.evidence(
+            Check.TYPE, "type", unreadable, self.raw, f"{{count}} values cannot be read as {declared}{stored}"
+        )
+        if found[0].count or not stored_as or _is_text_temporal(declared, stored_as, self.table):
+            return found
         present = self._stored_as_other(stored_as)
-        if stored_as and present.any() and not _is_text_temporal(declared, stored_as, self.table):
-            message = f"{{count}} values stored as {stored_as}: each reads as {declared}, "
-            message += f"but the model saw {stored_as}s"
-            finding = self.finding(Check.TYPE, "type", present, self.raw, message)
-            return [replace(f, severity=Severity.WARN) for f in finding]
-        return []
+        message = f"{{count}} values stored as {stored_as}: each reads as {declared}, "
+        message += f"but the model saw {stored_as}s"
+        return [
+            replace(e, severity=Severity.WARN) for e in self.evidence(Check.TYPE, "type", present, self.raw, message)
+        ]
 
     def _stored_as_other(self, stored_as: str | None) -> pl.Series:
         """The values stored as another type: in a JSON log mixing numbers and strings, only the strings."""
         present = self.raw.is_not_null()
         source = self.table.source
         if stored_as == "string" and source.format is InputFormat.JSONL and self.feature.type in _NUMBERS:
-            present = present & ~json_numbers(source, self.feature.path_in(self.table.dataset))
+            numbers = json_numbers(source, self.feature.path_in(self.table.dataset))
+            present = present & ~numbers.slice(self.table.first_row, self.raw.len())
         return present
 
-    def nulls(self) -> list[Finding]:
+    def nulls(self) -> list[Evidence]:
         if self.feature.nullable:
             return []
         message = "{count} nulls in a feature declared nullable: false"
-        return self.finding(Check.NULL, "nullable", self.raw.is_null(), self.raw, message, per_row=True)
+        return self.evidence(Check.NULL, "nullable", self.raw.is_null(), self.raw, message, per_row=True)
 
-    def null_rate(self) -> list[Finding]:
+    def null_rate(self) -> list[Evidence]:
         limit = self.feature.max_null_rate
-        nulls = self.raw.is_null()
-        rate = int(nulls.sum()) / self.table.rows
-        if limit is None or rate <= limit:
+        if limit is None:
             return []
-        message = f"{{count}} nulls: a null rate of {rate:.2%}, above max_null_rate {limit:.2%}"
-        return self.finding(Check.NULL_RATE, "max_null_rate", nulls, self.raw, message, per_row=True)
+        message = f"{{count}} nulls: a null rate of {{rate}}, above max_null_rate {limit:.2%}"
+        evidence = self.evidence(Check.NULL_RATE, "max_null_rate", self.raw.is_null(), self.raw, message, per_row=True)
+        return [replace(e, above_rate=limit) for e in evidence]
 
-    def minimum(self) -> list[Finding]:
+    def minimum(self) -> list[Evidence]:
         if self.feature.min is None:
             return []
         below = (self.typed < self.feature.min).fill_null(False) & self._not_nan()
-        return self.finding(
+        return self.evidence(
             Check.MIN, "min", below, self.typed, f"{{count}} values below min {bound_text(self.feature.min)}"
         )
 
-    def maximum(self) -> list[Finding]:
+    def maximum(self) -> list[Evidence]:
         if self.feature.max is None:
             return []
         # polars orders NaN above every number; NaN is the nan check's business, not max's.
         above = (self.typed > self.feature.max).fill_null(False) & self._not_nan()
-        return self.finding(
+        return self.evidence(
             Check.MAX, "max", above, self.typed, f"{{count}} values above max {bound_text(self.feature.max)}"
         )
 
@@ -261,22 +346,22 @@ class _FeatureCheck:
         # polars orders NaN above every number; NaN is the nan check's business, not the range's.
         return ~self.typed.is_nan().fill_null(False) if self.typed.dtype.is_float() else True
 
-    def domain(self) -> list[Finding]:
+    def domain(self) -> list[Evidence]:
         if self.feature.values is None:
             return []
         allowed = pl.Series(self.feature.values, dtype=self.typed.dtype)
         outside = (~self.typed.is_in(allowed.implode())).fill_null(False) & self.typed.is_not_null()
         message = f"{{count}} values outside the declared values ({len(self.feature.values)} allowed)"
-        return self.finding(Check.DOMAIN, "values", outside, self.typed, message)
+        return self.evidence(Check.DOMAIN, "values", outside, self.typed, message)
 
-    def pattern(self) -> list[Finding]:
+    def pattern(self) -> list[Evidence]:
         if self.feature.pattern is None:
             return []
         mismatched = (~self.typed.str.contains(self.feature.pattern)).fill_null(False)
         message = f"{{count}} values do not match pattern {self.feature.pattern!r}"
-        return self.finding(Check.PATTERN, "pattern", mismatched, self.typed, message)
+        return self.evidence(Check.PATTERN, "pattern", mismatched, self.typed, message)
 
-    def length(self) -> list[Finding]:
+    def length(self) -> list[Evidence]:
         findings = []
         lengths = self.typed.str.len_chars() if self.typed.dtype == pl.String else None
         for key, limit, word in (
@@ -287,26 +372,26 @@ class _FeatureCheck:
                 continue
             broken = ((lengths < limit) if word == "shorter" else (lengths > limit)).fill_null(False)
             message = f"{{count}} values {word} than {key} {limit}"
-            findings += self.finding(Check.LENGTH, key, broken, self.typed, message)
+            findings += self.evidence(Check.LENGTH, key, broken, self.typed, message)
         return findings
 
-    def unique(self) -> list[Finding]:
+    def unique(self) -> list[Evidence]:
         if not self.feature.unique:
             return []
         repeated = self.typed.is_duplicated() & ~self.typed.is_first_distinct() & self.typed.is_not_null()
         message = "values repeating an earlier value in a feature declared unique: {count}"
-        return self.finding(Check.UNIQUE, "unique", repeated, self.typed, message)
+        return self.evidence(Check.UNIQUE, "unique", repeated, self.typed, message)
 
-    def non_finite(self) -> list[Finding]:
+    def non_finite(self) -> list[Evidence]:
         if self.feature.type is not FeatureType.FLOAT:
             return []
         findings = []
         if not self.feature.allow_nan:
             message = "{count} NaN values (set allow_nan: true to permit them)"
-            findings += self.finding(Check.NAN, "allow_nan", self.typed.is_nan().fill_null(False), self.typed, message)
+            findings += self.evidence(Check.NAN, "allow_nan", self.typed.is_nan().fill_null(False), self.typed, message)
         if not self.feature.allow_inf:
             message = "{count} infinite values (set allow_inf: true to permit them)"
-            findings += self.finding(
+            findings += self.evidence(
                 Check.INF, "allow_inf", self.typed.is_infinite().fill_null(False), self.typed, message
             )
         return findings
