@@ -15,7 +15,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from skewcheck import metrics
+from skewcheck import grid, metrics
+from skewcheck.grid import Grid
 from skewcheck.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema import Dataset, Feature, FeatureType, Thresholds
 
@@ -194,7 +195,11 @@ def _categories(train: Profile, serving: Profile) -> int:
 def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str, float | None]:
     if train.count == 0 or serving.count == 0:
         return dict.fromkeys(("psi", "jensen_shannon", "wasserstein", "ks_statistic", "ks_pvalue"))
-    if train.values is not None and serving.values is not None:
+    if isinstance(serving.sketch, Grid):  # serving read in batches, counted on training's points
+        ks, wasserstein = _on_grid(train, serving.sketch)
+    elif isinstance(train.sketch, Grid) and serving.values is not None:  # few serving values, training on a grid
+        ks, wasserstein = _on_grid(train, Grid.of(serving.values, train.sketch.points))
+    elif train.values is not None and serving.values is not None:
         ks, wasserstein = metrics.ks_and_wasserstein(train.values, serving.values, train.std)
     else:  # a saved profile's sketch on one side
         ks, wasserstein = metrics.ks_and_wasserstein_from_cdfs(train.cdf(), serving.cdf(), train.std)
@@ -205,6 +210,21 @@ def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str
         "ks_statistic": ks.statistic,
         "ks_pvalue": ks.pvalue,
     }
+
+
+def _on_grid(train: NumericProfile, serving: Grid) -> tuple[metrics.KsResult, float]:
+    """KS and normalised W1 against a serving grid on training's points (grid.compare says how exact)."""
+    if isinstance(train.sketch, Grid):  # training read in batches too, on the same points
+        shares, sums = train.sketch.counts / train.count, train.sketch.sums / train.count
+    else:
+        shares = grid.shares_on(serving, train.cdf())
+        at = np.zeros(len(shares))
+        at[1::2] = serving.points
+        sums = shares * at  # a step CDF's mass sits on the points
+    low, high = min(train.minimum, serving.minimum), max(train.maximum, serving.maximum)
+    found = grid.compare(shares, serving, sums, low, high)
+    pvalue = metrics.ks_pvalue(found.ks, train.count, serving.count)
+    return metrics.KsResult(found.ks, pvalue), metrics.in_standard_deviations(found.wasserstein, train.std)
 
 
 def _categorical_metrics(

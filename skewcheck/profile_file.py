@@ -213,7 +213,7 @@ def _merge_numeric(parts: list[NumericProfile]) -> NumericProfile:
         edges = present[0].edges if same_edges and present else numeric_edges(values)
         merged = NumericProfile(rows, nulls, nonfinite, values, edges, bin_counts(values, edges))
         return merged.compacted()
-    sketches = [part.sketch if part.sketch is not None else Sketch.of(part.values) for part in present]  # type: ignore[arg-type]
+    sketches = [_saved_sketch(part) for part in present]
     sketch = sketches[0]
     for other in sketches[1:]:
         sketch = sketch.merged(other)
@@ -222,9 +222,18 @@ def _merge_numeric(parts: list[NumericProfile]) -> NumericProfile:
         exact = all(part.bins_exact for part in present)
     else:
         # The parts were binned on their own deciles: bin the whole on its deciles, estimated from the sketch.
-        edges = np.unique(np.concatenate([[sketch.minimum], sketch.quantiles(EDGE_QUANTILES[1:-1]), [sketch.maximum]]))
+        edges = sketch.quantile_edges(EDGE_QUANTILES[1:-1])
         counts, exact = sketch.pmf_counts(edges), False
     return NumericProfile(rows, nulls, nonfinite, None, edges, counts, sketch=sketch, bins_exact=exact)
+
+
+def _saved_sketch(part: NumericProfile) -> Sketch:
+    """A part's sketch, or one of its values. Never a Grid: data read in batches is compared, not saved."""
+    if part.sketch is None:
+        assert part.values is not None
+        return Sketch.of(part.values)
+    assert isinstance(part.sketch, Sketch)
+    return part.sketch
 
 
 _ARROW_SCHEMA = pa.schema(
@@ -268,7 +277,7 @@ def _feature_row(name: str, profile: Profile) -> dict[str, Any]:
     if profile.values is not None:
         return row | {"values": profile.values.tolist()}
     sketch = profile.sketch
-    assert sketch is not None
+    assert isinstance(sketch, Sketch)
     return row | {
         "sketch_count": sketch.count,
         "sketch_mean": sketch.mean,

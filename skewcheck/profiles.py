@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
+from skewcheck.grid import Grid
 from skewcheck.metrics import StepCdf
 from skewcheck.schema import Feature, FeatureType, Kind
 from skewcheck.sketch import TAIL, Sketch
@@ -42,10 +43,14 @@ class NumericProfile:
     """Sorted finite values (datetimes as epoch seconds); None when a saved profile kept a sketch instead."""
     edges: FloatArray
     bin_counts: IntArray
-    sketch: Sketch | None = field(default=None, repr=False)
-    """The distribution's summary when there were too many values to keep (saved profiles only)."""
+    sketch: Sketch | Grid | None = field(default=None, repr=False)
+    """The distribution's summary when there were too many values to keep: a Sketch in a saved profile, a Grid
+    for data read in batches (see streaming)."""
     bins_exact: bool = True
     """False when merging profiles with different edges left the bin counts estimated from a sketch."""
+    _std: float | None = field(default=None, init=False, repr=False, compare=False)
+    """`std` once computed. Not functools.cached_property: on Python 3.11 its lock is one per class, which
+    would make the comparison threads wait on each other's standard deviations."""
 
     @property
     def count(self) -> int:
@@ -104,6 +109,13 @@ class NumericProfile:
 
     @property
     def std(self) -> float:
+        """Sample standard deviation (ddof=1), computed once: the summary and W1 both read it (10M values each)."""
+        if self._std is None:
+            object.__setattr__(self, "_std", self._compute_std())  # frozen: a cache, not a change of value
+        assert self._std is not None
+        return self._std
+
+    def _compute_std(self) -> float:
         if self.values is None:
             assert self.sketch is not None
             return self.sketch.std
@@ -227,8 +239,12 @@ def _distribution(frame: pl.DataFrame, feature: Feature) -> pl.LazyFrame:
         # Fixed column names: a feature may itself be called "count" or "n". Booleans read "true"/"false".
         counts = column.cast(pl.String).drop_nulls().alias("value").value_counts(name="n")
         return frame.lazy().select(counts).unnest("value").sort(["n", "value"], descending=[True, False])
-    as_float = _float_expression(column, frame.schema[feature.name])
-    return frame.lazy().select(as_float.filter(as_float.is_finite()).sort().alias("value"))
+    dtype = frame.schema[feature.name]
+    if dtype.is_float():
+        return frame.lazy().select(column.filter(column.is_finite()).sort().cast(pl.Float64).alias("value"))
+    # Integers, dates, datetimes: always finite, and the conversion to float keeps their order, so they are
+    # sorted as they are stored (integer sorts are faster, a fraction of that on repeated values), then converted.
+    return frame.lazy().select(float_expression(column.drop_nulls().sort(), dtype).alias("value"))
 
 
 def numeric_edges(sorted_values: FloatArray) -> FloatArray:
@@ -250,9 +266,19 @@ def sorted_quantiles(sorted_values: FloatArray, quantiles: FloatArray) -> FloatA
 
 
 def bin_counts(values: FloatArray, edges: FloatArray) -> IntArray:
-    """Counts in right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf)."""
+    """Counts in right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf); `values` in any order."""
+    if _ascending(values):
+        # Sorted (a profile's values): the count at or below each edge is one binary search per edge,
+        # instead of one per value (0.2 s on 10M values; checking the order costs a few ms).
+        at_most = np.searchsorted(values, edges, side="right")
+        return np.diff(np.concatenate([[0], at_most, [len(values)]])).astype(np.int64)
     index = np.searchsorted(edges, values, side="left")
     return np.bincount(index, minlength=len(edges) + 1).astype(np.int64)
+
+
+def _ascending(values: FloatArray) -> bool:
+    """Sorted ascending with no NaN (a NaN compares false, so it takes the general path, as it always did)."""
+    return bool(np.all(values[1:] >= values[:-1]))
 
 
 def _iso(epoch_seconds: float) -> str:
@@ -260,10 +286,10 @@ def _iso(epoch_seconds: float) -> str:
 
 
 def _as_float(values: pl.Series) -> pl.Series:
-    return values.to_frame().select(_float_expression(pl.col(values.name), values.dtype)).to_series()
+    return values.to_frame().select(float_expression(pl.col(values.name), values.dtype)).to_series()
 
 
-def _float_expression(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+def float_expression(column: pl.Expr, dtype: pl.DataType) -> pl.Expr:
     """Numbers as floats; dates and datetimes as epoch seconds."""
     if dtype == pl.Date:
         column = column.cast(pl.Datetime("us"))

@@ -211,9 +211,8 @@ def _audit_streamed(
 ) -> Report:
     if options.keys or options.rows or options.rows_only:
         raise UsageError("the row-by-row join needs both datasets whole: give the training data, without --approx")
-    edges = {name: profile.edges for name, profile in baseline.profiles.items() if isinstance(profile, NumericProfile)}
     with _timed(timings, "read"):
-        streamed = stream(serving, schema, Dataset.SERVING, edges=edges, batch_rows=options.batch_rows,
+        streamed = stream(serving, schema, Dataset.SERVING, baseline=baseline.profiles, batch_rows=options.batch_rows,
                           progress=progress)  # fmt: skip
         _check_features_found(schema, baseline.missing, streamed.table, baseline.summary.spec)
     with _timed(timings, "compare"):

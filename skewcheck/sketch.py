@@ -128,6 +128,10 @@ class Sketch:
                 result[i] = _between(self.high, below - (self.count - TAIL), fraction)
         return result
 
+    def quantile_edges(self, inner: FloatArray) -> FloatArray:
+        """Bin edges: the minimum, the sketch's quantiles at `inner`, the maximum; ties merged."""
+        return np.unique(np.concatenate([[self.minimum], self.quantiles(inner), [self.maximum]]))
+
     def pmf_counts(self, edges: FloatArray) -> npt.NDArray[np.int64]:
         """Approximate counts in right-closed bins on `edges` (for merged profiles whose parts had other edges)."""
         shares = np.asarray(self._sketch().get_pmf(edges, inclusive=True), dtype=np.float64)

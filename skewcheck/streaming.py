@@ -1,33 +1,45 @@
 """A dataset read in batches: validated and summarised batch by batch, memory bounded by the batch.
 
 Serving data checked against a saved profile is read this way, and with --approx both sides are.
-Each batch is validated (its evidence added to a validation Tally) and profiled; a numeric
-feature's values become a Sketch (KLL ranks, exact tails, exact moments) as soon as there are more
-than a profile keeps, and sketches merge batch by batch, so memory holds one batch and a few
-kilobytes per feature whatever the number of rows. Counts (rows, nulls, categories, bins on fixed
-edges) add up exactly. Without fixed edges (training under --approx) each batch has its own
-deciles; the whole's deciles are read off its sketch, and a second pass counts the bins exactly.
+Each batch is validated (its evidence added to a validation Tally) and profiled. A numeric
+feature keeps its exact values while there are few; beyond, each batch is counted on a Grid of
+fixed points (training's profile's points; under --approx, points a first pass over training
+chose), exactly, and the grids add up. Counts (rows, nulls, categories, bins on training's edges)
+add up exactly too. Nothing random: the same data gives the same report, run after run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 
 from skewcheck.coerce import coerce
+from skewcheck.grid import GRID_POINTS, Grid
 from skewcheck.profile_file import merge_feature
-from skewcheck.profiles import NumericProfile, Profile, profile_columns
+from skewcheck.profiles import (
+    EDGE_QUANTILES,
+    EXACT_VALUES_LIMIT,
+    NumericProfile,
+    Profile,
+    bin_counts,
+    numeric_edges,
+    profile_columns,
+)
 from skewcheck.progress import SILENT, Progress
 from skewcheck.readers import Source, Table, TypesChangedError, read_batches
-from skewcheck.schema import Dataset, Schema
+from skewcheck.schema import Dataset, Kind, Schema
 from skewcheck.validate import Finding, Tally
 
-BATCH_ROWS = 500_000
-"""Rows read at a time: about 100 MB for 20 features, and large enough that polars' per-batch costs vanish."""
+BATCH_ROWS = 250_000
+"""Rows read at a time: 50 MB for 20 features; a run peaks near 0.7 GB whatever the rows (bench/RESULTS.md)."""
+POINTS_PER_BATCH = 4_096
+"""Under --approx, each training batch offers its values at this many evenly spaced ranks as grid points."""
+
+FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -47,73 +59,142 @@ def stream(
     schema: Schema,
     dataset: Dataset,
     *,
-    edges: Mapping[str, npt.NDArray[np.float64]] | None = None,
+    baseline: Mapping[str, Profile] | None = None,
     batch_rows: int = BATCH_ROWS,
     progress: Progress = SILENT,
 ) -> Streamed:
-    """Validate and profile a source batch by batch; `edges` are training's bins (None when this is training)."""
+    """Validate and profile a source batch by batch.
+
+    `baseline`: training's profiles, whose bin edges and points serving is counted on. None when this is
+    training: a first pass chooses each numeric feature's points and bins, a second counts on them.
+    """
     try:
-        return _stream(source, schema, dataset, edges, batch_rows, progress, infer_all_rows=False)
+        return _stream(source, schema, dataset, baseline, batch_rows, progress, infer_all_rows=False)
     except TypesChangedError:
         # A JSON Lines field changed type after its first 100 lines: start again, typed from every line.
-        return _stream(source, schema, dataset, edges, batch_rows, progress, infer_all_rows=True)
+        return _stream(source, schema, dataset, baseline, batch_rows, progress, infer_all_rows=True)
 
 
 def _stream(
     source: Source,
     schema: Schema,
     dataset: Dataset,
-    edges: Mapping[str, npt.NDArray[np.float64]] | None,
+    baseline: Mapping[str, Profile] | None,
     batch_rows: int,
     progress: Progress,
     *,
     infer_all_rows: bool,
 ) -> Streamed:
     tally = Tally(schema, dataset)
-    profiles: dict[str, Profile] = {}
     compared = [feature for feature in schema.features if feature.skip_reason is None]
+    if baseline is None:
+        totals: dict[str, _Total] = {f.name: _Total() for f in compared if f.kind is Kind.NUMERIC}
+    else:
+        totals = {name: _Total(p.edges, _points(p)) for name, p in baseline.items() if isinstance(p, NumericProfile)}
+    categories: dict[str, Profile] = {}
     last: Table | None = None
     for batch in read_batches(source, schema, dataset, batch_rows, infer_all_rows=infer_all_rows):
         progress.stage(f"reading and summarising {dataset} data {source.spec}: {tally.rows + batch.rows:,} rows")
         typed = tally.add(batch)
         present = [feature for feature in compared if feature.name in typed.columns]
-        for name, profile in profile_columns(typed, present, edges).items():
-            part = profile.compacted() if isinstance(profile, NumericProfile) else profile
-            profiles[name] = part if name not in profiles else merge_feature([profiles[name], part])
+        edges = {name: total.edges for name, total in totals.items() if total.edges is not None}
+        for name, part in profile_columns(typed, present, edges).items():
+            if isinstance(part, NumericProfile):
+                if name in totals:  # serving: only what training has a profile to compare with
+                    totals[name].add(part)
+            else:
+                categories[name] = part if name not in categories else merge_feature([categories[name], part])
         last = batch
     assert last is not None  # read_batches yields at least one batch or raises
-    if edges is None:
-        profiles = _recounted(source, schema, dataset, profiles, batch_rows, infer_all_rows=infer_all_rows)
+    if baseline is None and any(total.needs_second_pass for total in totals.values()):
+        batches = read_batches(source, schema, dataset, batch_rows, infer_all_rows=infer_all_rows)
+        _count_on_chosen_grids(batches, schema, totals)
+    profiles = {**categories, **{name: total.profile() for name, total in totals.items() if total.rows}}
     whole = replace(last, frame=pl.DataFrame(), rows=tally.rows, first_row=0)
-    columns = frozenset(name for name in last.frame.columns)
-    return Streamed(whole, tally.findings(whole), profiles, columns)
+    return Streamed(whole, tally.findings(whole), profiles, frozenset(last.frame.columns))
 
 
-def _recounted(
-    source: Source,
-    schema: Schema,
-    dataset: Dataset,
-    profiles: dict[str, Profile],
-    batch_rows: int,
-    *,
-    infer_all_rows: bool,
-) -> dict[str, Profile]:
-    """Numeric bins counted exactly in a second pass, on the deciles the first pass's sketches estimated.
+def _points(profile: NumericProfile) -> FloatArray:
+    """Where serving is counted against a training profile: every point of its CDF, so KS against it is exact."""
+    return profile.cdf().points
 
-    Each batch had its own deciles, so the merged bin counts were estimates; PSI and Jensen-Shannon
-    on estimated counts drift from the exact ones as much as the shares do (by 0.1 and more on a
-    drifted feature). A second read of the numeric columns makes the counts exact again.
-    """
-    estimated = {n: p for n, p in profiles.items() if isinstance(p, NumericProfile) and not p.bins_exact}
-    if not estimated:
-        return profiles
-    features = [schema.feature(name) for name in estimated]
-    edges = {name: profile.edges for name, profile in estimated.items()}
-    counts = {name: np.zeros(len(profile.bin_counts), dtype=np.int64) for name, profile in estimated.items()}
-    for batch in read_batches(source, schema, dataset, batch_rows, infer_all_rows=infer_all_rows):
+
+@dataclass
+class _Total:
+    """One numeric feature's batches so far: exact values while few, then a grid on `points`."""
+
+    edges: FloatArray | None = None
+    points: FloatArray | None = None
+    rows: int = 0
+    nulls: int = 0
+    nonfinite: int = 0
+    values: list[FloatArray] | None = field(default_factory=list)
+    """The batches' sorted values, until there are more than EXACT_VALUES_LIMIT."""
+    grid: Grid | None = None
+    bins: npt.NDArray[np.int64] | None = None
+    pool: list[FloatArray] = field(default_factory=list)
+    """Training under --approx: candidate points, each batch's values at evenly spaced ranks."""
+
+    def add(self, part: NumericProfile) -> None:
+        assert part.values is not None  # a batch's own profile keeps its values
+        self.rows, self.nulls, self.nonfinite = (self.rows + part.rows, self.nulls + part.nulls,
+                                                 self.nonfinite + part.nonfinite)  # fmt: skip
+        if self.edges is not None:
+            self.bins = part.bin_counts if self.bins is None else self.bins + part.bin_counts
+        if len(part.values):
+            self._add_values(part.values)
+
+    def _add_values(self, values: FloatArray) -> None:
+        if self.values is not None:
+            self.values.append(values)
+            if sum(len(v) for v in self.values) <= EXACT_VALUES_LIMIT:
+                return
+            values, self.values = np.sort(np.concatenate(self.values)), None
+        if self.points is None:  # training under --approx: gather candidate points for the second pass
+            self.pool.append(values[np.linspace(0, len(values) - 1, POINTS_PER_BATCH + 1).round().astype(np.int64)])
+            if sum(len(p) for p in self.pool) > 4 * GRID_POINTS:
+                self.pool = [_thinned(np.sort(np.concatenate(self.pool)), 2 * GRID_POINTS)]
+            return
+        part = Grid.of(values, self.points)
+        self.grid = part if self.grid is None else self.grid.merged(part)
+
+    @property
+    def needs_second_pass(self) -> bool:
+        return self.values is None and self.points is None
+
+    def choose_grid(self) -> None:
+        """Under --approx, after the first pass: the points and bins the second pass counts on."""
+        pool = np.unique(np.concatenate(self.pool))
+        self.points = _thinned(pool, GRID_POINTS)
+        self.edges = np.unique(np.quantile(pool, EDGE_QUANTILES))
+        self.rows = self.nulls = self.nonfinite = 0
+        self.bins, self.pool = None, []
+
+    def profile(self) -> NumericProfile:
+        if self.values is not None:  # few values: the exact profile, on training's edges or its own deciles
+            values = np.sort(np.concatenate(self.values)) if self.values else np.array([], dtype=np.float64)
+            edges = self.edges if self.edges is not None else numeric_edges(values)
+            return NumericProfile(self.rows, self.nulls, self.nonfinite, values, edges, bin_counts(values, edges))
+        assert self.grid is not None and self.edges is not None and self.bins is not None
+        return NumericProfile(self.rows, self.nulls, self.nonfinite, None, self.edges, self.bins, sketch=self.grid)
+
+
+def _count_on_chosen_grids(batches: Iterator[Table], schema: Schema, totals: dict[str, _Total]) -> None:
+    """The second pass over training under --approx: its numeric features counted on their chosen grids."""
+    chosen = {name: total for name, total in totals.items() if total.needs_second_pass}
+    for total in chosen.values():
+        total.choose_grid()
+    features = [schema.feature(name) for name in chosen]
+    for batch in batches:
         typed = pl.DataFrame([coerce(batch.frame.get_column(f.name), f.type).values for f in features])
-        for name, profile in profile_columns(typed, features, edges).items():
-            assert isinstance(profile, NumericProfile)
-            counts[name] += profile.bin_counts
-    exact = {name: replace(profile, bin_counts=counts[name], bins_exact=True) for name, profile in estimated.items()}
-    return {**profiles, **exact}
+        edges = {name: total.edges for name, total in chosen.items() if total.edges is not None}
+        for name, part in profile_columns(typed, features, edges).items():
+            assert isinstance(part, NumericProfile)
+            chosen[name].add(part)
+
+
+def _thinned(ascending: FloatArray, at_most: int) -> FloatArray:
+    """At most `at_most` evenly spaced values of an ascending array, its first and last always among them."""
+    if len(ascending) <= at_most:
+        return ascending
+    return np.unique(ascending[np.linspace(0, len(ascending) - 1, at_most).round().astype(np.int64)])
