@@ -149,7 +149,8 @@ class _Total:
             self.values.append(values)
             if sum(len(v) for v in self.values) <= EXACT_VALUES_LIMIT:
                 return
-            values, self.values = np.sort(np.concatenate(self.values)), None
+            # Sorted runs: a stable sort (timsort) merges them in one linear pass.
+            values, self.values = np.sort(np.concatenate(self.values), kind="stable"), None
         if self.points is None:  # training under --approx: gather candidate points for the second pass
             self.pool.append(values[np.linspace(0, len(values) - 1, POINTS_PER_BATCH + 1).round().astype(np.int64)])
             if sum(len(p) for p in self.pool) > 4 * GRID_POINTS:
@@ -172,7 +173,7 @@ class _Total:
 
     def profile(self) -> NumericProfile:
         if self.values is not None:  # few values: the exact profile, on training's edges or its own deciles
-            values = np.sort(np.concatenate(self.values)) if self.values else np.array([], dtype=np.float64)
+            values = np.sort(np.concatenate(self.values), kind="stable") if self.values else np.array([], dtype=float)
             edges = self.edges if self.edges is not None else numeric_edges(values)
             return NumericProfile(self.rows, self.nulls, self.nonfinite, values, edges, bin_counts(values, edges))
         assert self.grid is not None and self.edges is not None and self.bins is not None
