@@ -26,7 +26,7 @@ from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.infer import InferOptions, infer_schema
 from skewcheck.readers import InputFormat, resolve_source
 from skewcheck.report import FailOn
-from skewcheck.reporters import OutputFormat, history_view, partitions
+from skewcheck.reporters import OutputFormat, partitions
 from skewcheck.rows import KeepDuplicates
 from skewcheck.schema import ENVIRONMENTS, Schema
 from skewcheck.schema_diff import diff_schemas, render_changes
@@ -333,6 +333,9 @@ def history_command(
 
     Exit codes: 0 shown, 2 the history could not be read (or holds nothing that matches), 4 internal error.
     """
+    # Imported here: its charting library is a fifth of a second of start-up every other command would pay.
+    from skewcheck.reporters import history_view
+
     with _errors_to_exit_codes(debug):
         outputs.check_path(html_path)
         if not directory.is_dir():
