@@ -15,7 +15,7 @@ from skewcheck import runner
 from skewcheck.grid import GRID_POINTS, Grid
 from skewcheck.profiles import CategoricalProfile, NumericProfile
 from skewcheck.readers import read_batches, read_table, resolve_source
-from skewcheck.schema import Dataset
+from skewcheck.schema import Dataset, Severity
 from skewcheck.schema_loader import load_schema
 from skewcheck.streaming import stream
 from skewcheck.validate import Check, Finding, validate
@@ -213,3 +213,26 @@ def test_approx_refuses_a_row_join(data: Path) -> None:
     args = [str(data / "train.parquet"), str(data / "serving.parquet"), "-s", str(data / "schema.yaml")]
     outcome = invoke(["check", *args, "--approx", "--key", "request_id"], 2)
     assert_one_line_error(outcome, "--approx", "join")
+
+
+def test_a_csv_log_in_batches_gives_the_whole_files_findings(tmp_path: Path) -> None:
+    rows = 2_000
+    amounts = [str(i * 0.5) if i % 97 else "n/a" for i in range(rows)]  # unreadable in many batches
+    colours = ["red" if i % 3 else "teal" for i in range(rows)]
+    pl.DataFrame({"amount": amounts, "colour": colours}).write_csv(tmp_path / "serving.csv")
+    schema = load_schema(
+        write_schema(
+            tmp_path / "schema.yaml",
+            """
+            features:
+              amount: {type: float, max: {value: 950, mostly: 0.9}}
+              colour: {type: category, values: [red, green]}
+            """,
+        )
+    )
+    source = resolve_source(str(tmp_path / "serving.csv"))
+    whole = validate(read_table(source, schema, Dataset.SERVING), schema).findings
+    assert stream(source, schema, Dataset.SERVING, batch_rows=150).findings == whole
+    assert {str(f.check) for f in whole} == {"type", "max", "domain"}
+    # 5% above max overall, within mostly; the last batches are all above it, which a batch alone would fail.
+    assert next(f for f in whole if str(f.check) == "max").severity is Severity.INFO
