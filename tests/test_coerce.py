@@ -100,3 +100,19 @@ class TestTemporal:
     def test_numbers_are_not_datetimes(self) -> None:
         """An epoch integer could mean seconds or milliseconds: refuse to guess."""
         assert coerce(pl.Series("t", [1_700_000_000]), FeatureType.DATETIME).unreadable.all()
+
+
+class TestCalendar:
+    def test_datetimes_past_year_9999_are_unreadable_not_a_crash(self) -> None:
+        """Epoch microseconds of year ~20,000 (a garbage timestamp) and the last microsecond of 9999."""
+        last = dt.datetime(9999, 12, 31, 23, 59, 59, 999_999)
+        raw = pl.Series("t", [last, None]).append(pl.Series("t", [570_000_000_000_000_000], dtype=pl.Int64).cast(pl.Datetime("us")))
+        result = coerce(raw, FeatureType.DATETIME)
+        assert result.values.to_list() == [last, None, None]
+        assert result.unreadable.to_list() == [False, False, True]
+
+    def test_dates_past_year_9999_are_unreadable(self) -> None:
+        raw = pl.Series("d", [dt.date(9999, 12, 31)]).append(pl.Series("d", [3_000_000], dtype=pl.Int32).cast(pl.Date))
+        result = coerce(raw, FeatureType.DATE)
+        assert result.values.to_list() == [dt.date(9999, 12, 31), None]
+        assert result.unreadable.to_list() == [False, True]
