@@ -7,6 +7,7 @@ polars or OS error into an InputError that names the file (and line, where we ca
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
@@ -257,11 +258,18 @@ def json_numbers(source: Source, path: tuple[str, ...]) -> pl.Series:
     """True where a JSON Lines field holds a number: a field mixing numbers and strings reads as all text.
 
     Reads the one field again, declared as a float, so that only the values written as strings are null.
+    Kept for the files as they are now (names, sizes, times): a log read in batches asks once per batch.
     """
+    files = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in source.files)
+    return _json_numbers(files, path)
+
+
+@functools.lru_cache(maxsize=4)
+def _json_numbers(files: tuple[tuple[str, int, int], ...], path: tuple[str, ...]) -> pl.Series:
     dtype: pl.DataType = pl.Float64()
     for part in reversed(path[1:]):
         dtype = pl.Struct({part: dtype})
-    frames = [pl.scan_ndjson(glob.escape(str(f)), schema={path[0]: dtype}, ignore_errors=True) for f in source.files]
+    frames = [pl.scan_ndjson(glob.escape(name), schema={path[0]: dtype}, ignore_errors=True) for name, _, _ in files]
     return pl.concat(frames).select(field_expression(path).is_not_null()).collect().to_series()
 
 

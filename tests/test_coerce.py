@@ -106,7 +106,8 @@ class TestCalendar:
     def test_datetimes_past_year_9999_are_unreadable_not_a_crash(self) -> None:
         """Epoch microseconds of year ~20,000 (a garbage timestamp) and the last microsecond of 9999."""
         last = dt.datetime(9999, 12, 31, 23, 59, 59, 999_999)
-        raw = pl.Series("t", [last, None]).append(pl.Series("t", [570_000_000_000_000_000], dtype=pl.Int64).cast(pl.Datetime("us")))
+        garbage = pl.Series("t", [570_000_000_000_000_000], dtype=pl.Int64).cast(pl.Datetime("us"))
+        raw = pl.Series("t", [last, None]).append(garbage)
         result = coerce(raw, FeatureType.DATETIME)
         assert result.values.to_list() == [last, None, None]
         assert result.unreadable.to_list() == [False, False, True]

@@ -236,3 +236,13 @@ def test_a_csv_log_in_batches_gives_the_whole_files_findings(tmp_path: Path) -> 
     assert {str(f.check) for f in whole} == {"type", "max", "domain"}
     # 5% above max overall, within mostly; the last batches are all above it, which a batch alone would fail.
     assert next(f for f in whole if str(f.check) == "max").severity is Severity.INFO
+
+
+def test_a_json_field_mixing_numbers_and_strings_counts_the_same_in_batches(tmp_path: Path) -> None:
+    lines = [json.dumps({"x": f"{i}.5" if i % 40 == 0 else i + 0.5}) for i in range(1_000)]
+    (tmp_path / "serving.jsonl").write_text("\n".join(lines) + "\n")
+    schema = load_schema(write_schema(tmp_path / "schema.yaml", "features:\n  x: {type: float}\n"))
+    source = resolve_source(str(tmp_path / "serving.jsonl"))
+    whole = validate(read_table(source, schema, Dataset.SERVING), schema).findings
+    assert stream(source, schema, Dataset.SERVING, batch_rows=64).findings == whole
+    assert [(str(f.check), f.count) for f in whole] == [("type", 25)]  # the strings only, in every batch
