@@ -280,7 +280,8 @@ def _runs(sorted_values: Values, before: int) -> tuple[Values, Counts]:
     at_most = np.empty(len(ends) + 1, dtype=np.int64)
     at_most[0] = before
     np.add(ends, before + 1, out=at_most[1:])
-    return sorted_values[ends], at_most
+    # No ties (most float columns): the values themselves, not a copy gathered at every index.
+    return (sorted_values if len(ends) == len(sorted_values) else sorted_values[ends]), at_most
 
 
 def unseen_rate(serving_counts: dict[str, int], known: set[str]) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from unittest.mock import patch
 
 import numpy as np
 import numpy.typing as npt
@@ -392,6 +393,70 @@ class TestWasserstein:
         array = floats(*sorted(train))
         std = float(np.std(array, ddof=1))
         assert metrics.wasserstein(array, array + shift, std) == pytest.approx(abs(shift) / std, rel=1e-9, abs=1e-9)
+
+
+class TestMergedInSlices:
+    """KS and W1 are computed a slice of values at a time: the slices must add up to the whole."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(small_samples, small_samples, st.integers(min_value=1, max_value=4))
+    def test_any_slice_size_gives_scipy_statistic_and_distance(
+        self, train: list[float], serving: list[float], slice_size: int
+    ) -> None:
+        """Slices of 1-4 values a side put every boundary case (ties across a cut, one side empty) in play."""
+        a, b = floats(*sorted(train)), floats(*sorted(serving))
+        whole, whole_w1 = metrics.ks_and_wasserstein(a, b, 1.0)  # one slice
+        with patch.object(metrics, "MERGE_SLICE", slice_size):
+            ks, w1 = metrics.ks_and_wasserstein(a, b, 1.0)
+        assert ks == whole  # the same counts divided the same way: bit for bit
+        # scipy's exact mode rounds D to a multiple of 1/lcm(n, m): an ulp away at most
+        assert ks.statistic == pytest.approx(float(stats.ks_2samp(train, serving).statistic), rel=1e-15, abs=1e-15)
+        assert ks.statistic == pytest.approx(reference_ks_statistic(train, serving), rel=1e-15, abs=1e-15)
+        assert w1 == pytest.approx(float(stats.wasserstein_distance(train, serving)), rel=1e-12, abs=1e-12)
+        assert w1 == pytest.approx(whole_w1, rel=1e-12, abs=1e-12)
+
+    @pytest.mark.parametrize(("n_train", "n_serving"), [(200_000, 150_000), (150_000, 400), (300, 120_000)])
+    def test_many_slices_with_runs_of_ties_longer_than_a_slice(self, n_train: int, n_serving: int) -> None:
+        """Zero-inflated, rounded data: runs of zeros far longer than MERGE_SLICE, many ties across sides."""
+        rng = np.random.default_rng(n_train)
+        train = np.sort(np.where(rng.random(n_train) < 0.4, 0.0, np.round(rng.gamma(2.0, 3.0, n_train), 1)))
+        serving = np.sort(np.where(rng.random(n_serving) < 0.3, 0.0, np.round(rng.gamma(2.2, 3.0, n_serving), 1)))
+        assert max(n_train, n_serving) > 3 * metrics.MERGE_SLICE
+        ks, w1 = metrics.ks_and_wasserstein(train, serving, 2.0)
+        assert ks.statistic == float(stats.ks_2samp(train, serving).statistic)
+        assert w1 == pytest.approx(float(stats.wasserstein_distance(train, serving)) / 2.0, rel=1e-12)
+
+    def test_distinct_values_over_many_slices(self) -> None:
+        rng = np.random.default_rng(3)
+        train, serving = np.sort(rng.normal(0, 1, 250_000)), np.sort(rng.normal(0.01, 1.02, 180_000))
+        ks, w1 = metrics.ks_and_wasserstein(train, serving, 1.0)
+        assert ks.statistic == float(stats.ks_2samp(train, serving).statistic)
+        assert w1 == pytest.approx(float(stats.wasserstein_distance(train, serving)), rel=1e-12)
+
+    def test_disjoint_samples(self) -> None:
+        """Serving entirely above training: D = 1, and every unit of mass moves by the gap between the means."""
+        train = np.arange(100_000, dtype=np.float64)
+        serving = np.arange(200_000, 270_000, dtype=np.float64)
+        ks, w1 = metrics.ks_and_wasserstein(train, serving, 1.0)
+        assert ks.statistic == 1.0
+        assert w1 == pytest.approx(float(serving.mean() - train.mean()), rel=1e-12)
+
+    @pytest.mark.parametrize("constant_side", ["train", "serving"])
+    def test_a_constant_side(self, constant_side: str) -> None:
+        """All 100,000 values at 5 against 0..99,999: D is the share of the other side below 5, or above."""
+        varied, constant = np.arange(100_000, dtype=np.float64), np.full(100_000, 5.0)
+        train, serving = (constant, varied) if constant_side == "train" else (varied, constant)
+        ks, w1 = metrics.ks_and_wasserstein(train, serving, 1.0)
+        assert ks.statistic == pytest.approx(1 - 6 / 100_000, abs=1e-15)  # F = 1 at 5 against 6 values <= 5
+        assert ks.statistic == float(stats.ks_2samp(train, serving).statistic)
+        # W1 = mean |v - 5| over 0..99,999
+        assert w1 == pytest.approx(float(np.mean(np.abs(varied - 5.0))), rel=1e-12)
+
+    def test_an_empty_side_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="at least one value on each side"):
+            metrics.ks_and_wasserstein(floats(), floats(1, 2), 1.0)
+        with pytest.raises(ValueError, match="at least one value on each side"):
+            metrics.ks_and_wasserstein(floats(1, 2), floats(), 1.0)
 
 
 class TestUnseenRate:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from dataclasses import replace
+from typing import Any
+from unittest.mock import patch
 
 import numpy as np
 import numpy.typing as npt
@@ -13,7 +16,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skewcheck.profiles import bin_counts, numeric_edges, profile_categorical, profile_numeric
+from skewcheck.profiles import (
+    CategoricalProfile,
+    NumericProfile,
+    bin_counts,
+    numeric_edges,
+    profile_categorical,
+    profile_columns,
+    profile_numeric,
+)
+from skewcheck.schema import Feature, FeatureType
 
 
 def floats(*values: float) -> npt.NDArray[np.float64]:
@@ -125,6 +137,109 @@ class TestBinCounts:
         assert result.tolist() == reference_bin_counts(serving, edges.tolist())
         assert len(result) == len(edges) + 1
         assert result.sum() == len(serving)
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        st.lists(st.integers(-30, 30).map(float), min_size=1, max_size=60),
+        st.lists(st.integers(-40, 40).map(float), min_size=0, max_size=60),
+        st.randoms(use_true_random=False),
+    )
+    def test_sorted_and_shuffled_values_count_alike(self, train: list[float], serving: list[float], rng: Any) -> None:
+        """Sorted values are counted by searching the edges among them, others edge by value: the same bins."""
+        edges = numeric_edges(floats(*sorted(train)))
+        shuffled = list(serving)
+        rng.shuffle(shuffled)
+        expected = reference_bin_counts(serving, edges.tolist())
+        assert bin_counts(floats(*sorted(serving)), edges).tolist() == expected
+        assert bin_counts(floats(*shuffled), edges).tolist() == expected
+
+    def test_descending_values_are_not_taken_for_sorted(self) -> None:
+        assert bin_counts(floats(3, 2, 1, 0), floats(0, 1, 2)).tolist() == [1, 1, 1, 1]
+        assert bin_counts(floats(5, 5, -1, 1.5), floats(0, 1, 2)).tolist() == [1, 0, 1, 2]
+
+    def test_nan_lands_in_the_last_bin_sorted_or_not(self) -> None:
+        """What numpy's search always did with NaN (profiles drop NaN before binning; this is the fallback)."""
+        assert bin_counts(floats(0.5, 1.5, math.nan), floats(0, 1, 2)).tolist() == [0, 1, 1, 1]
+        assert bin_counts(floats(math.nan, 0.5, 1.5), floats(0, 1, 2)).tolist() == [0, 1, 1, 1]
+
+
+class TestProfileColumns:
+    """profile_columns on typed columns: integers, dates and datetimes are sorted as stored, then converted."""
+
+    def test_integers_dates_datetimes_and_floats_of_a_typed_frame(self) -> None:
+        big = 2**53  # beyond it, neighbouring integers round to one float: the order must survive the cast
+        ints = [5, None, -3, big + 1, big, 7, None, -(2**62)]
+        stamps = [dt.datetime(2024, 1, 2), None, dt.datetime(1969, 12, 31, 23, 59, 59), dt.datetime(2024, 1, 1)]
+        days = [dt.date(2024, 1, 1), dt.date(1969, 12, 31), None, dt.date(1970, 1, 2)]
+        frame = pl.DataFrame(
+            {
+                "i": pl.Series(ints, dtype=pl.Int64),
+                "u": pl.Series([3, 1, None, 2, 2, 0, 9, 4], dtype=pl.UInt8),
+                "t": pl.Series(stamps + [None] * 4, dtype=pl.Datetime("ms")),
+                "d": pl.Series(days + [None] * 4, dtype=pl.Date),
+                "f": pl.Series([1.5, math.nan, None, -math.inf, 0.5, math.inf, -2.0, 0.5], dtype=pl.Float32),
+            }
+        )
+        features = [
+            Feature("i", FeatureType.INT),
+            Feature("u", FeatureType.INT),
+            Feature("t", FeatureType.DATETIME),
+            Feature("d", FeatureType.DATE),
+            Feature("f", FeatureType.FLOAT),
+        ]
+        profiles = profile_columns(frame, features)
+        expected = {
+            "i": (sorted(float(v) for v in ints if v is not None), 2, 0),
+            "u": ([0.0, 1.0, 2.0, 2.0, 3.0, 4.0, 9.0], 1, 0),
+            "t": ([-1.0, float(EPOCH_2024), EPOCH_2024 + 86400.0], 5, 0),
+            "d": ([-86400.0, 86400.0, float(EPOCH_2024)], 5, 0),
+            "f": ([-2.0, 0.5, 0.5, 1.5], 1, 3),  # NaN and both infinities left out, the null counted apart
+        }
+        for name, (values, nulls, nonfinite) in expected.items():
+            profile = profiles[name]
+            assert isinstance(profile, NumericProfile)
+            assert profile.values is not None and profile.values.dtype == np.float64
+            assert profile.values.tolist() == values, name
+            assert (profile.rows, profile.nulls, profile.nonfinite) == (8, nulls, nonfinite), name
+            assert profile.bin_counts.tolist() == reference_bin_counts(values, profile.edges.tolist()), name
+
+    def test_more_features_than_cores_keep_their_own_results(self) -> None:
+        """Queries run a core's worth at a time: each feature must still get its own column's profile."""
+        rng = np.random.default_rng(4)
+        frame = pl.DataFrame({f"x{i}": rng.normal(i, 1, 50) for i in range(5)} | {"c": ["a", "b"] * 25})
+        features = [*(Feature(f"x{i}", FeatureType.FLOAT) for i in range(5)), Feature("c", FeatureType.STRING)]
+        with patch("os.cpu_count", return_value=2):
+            together = profile_columns(frame, features)
+        for feature in features:
+            alone = profile_columns(frame, [feature])[feature.name]
+            if isinstance(alone, NumericProfile):
+                got = together[feature.name]
+                assert isinstance(got, NumericProfile)
+                np.testing.assert_array_equal(got.values, np.sort(frame[feature.name].to_numpy()))
+                np.testing.assert_array_equal(got.values, alone.values)
+            else:
+                assert together[feature.name] == alone == CategoricalProfile(50, 0, {"a": 25, "b": 25})
+
+
+class TestStd:
+    @pytest.mark.parametrize("scale", [1e300, 1e-300, 1.0, 1e99, 1e101])
+    def test_sample_std_at_any_magnitude(self, scale: float) -> None:
+        """ddof=1 std of (1, 2, 3, 4) * scale is 1.29... * scale: no overflow near the largest float, no lost
+        digits near the smallest (computed on the values scaled to about 1 when they are that large or small)."""
+        values = floats(1, 2, 3, 4) * scale
+        profile = profile_numeric(pl.Series("x", values))
+        assert profile.std == pytest.approx(math.sqrt(5 / 3) * scale, rel=1e-12)
+
+    def test_computed_once_and_recomputed_for_other_values(self) -> None:
+        profile = profile_numeric(pl.Series("x", [1.0, 2.0, 3.0]))
+        with patch.object(np, "std", wraps=np.std) as numpy_std:
+            assert profile.std == pytest.approx(1.0)
+            assert profile.std == pytest.approx(1.0)
+            assert profile.summary()["std"] == pytest.approx(1.0)
+        assert numpy_std.call_count == 1
+        doubled = replace(profile, values=profile.values * 2)  # a new profile: its own std, not the cached one
+        assert doubled.std == pytest.approx(2.0)
+        assert profile == replace(profile)  # the cache is no part of equality
 
 
 class TestProfileNumeric:
