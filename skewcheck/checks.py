@@ -219,7 +219,7 @@ def _on_grid(train: NumericProfile, serving: Grid) -> tuple[metrics.KsResult, fl
     else:
         shares = grid.shares_on(serving, train.cdf())
         at = np.zeros(len(shares))
-        at[1::2] = serving.points
+        at[1::2] = serving.points - serving.origin
         sums = shares * at  # a step CDF's mass sits on the points
     low, high = min(train.minimum, serving.minimum), max(train.maximum, serving.maximum)
     found = grid.compare(shares, serving, sums, low, high)

@@ -15,6 +15,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from skewcheck.errors import InputError
 
@@ -58,9 +60,40 @@ def _binary_problem(path: Path, format: str) -> str | None:
         frame = pl.scan_parquet(path) if format == "parquet" else pl.scan_ipc(path)
         frame.collect_schema()
         frame.head(1).collect()
-    except (pl.exceptions.PolarsError, OSError) as error:
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as error:
         kind = "Parquet" if format == "parquet" else "Arrow IPC / Feather"
         return f"not a readable {kind} file ({_first_line(error)})"
+    return _row_group_problem(path) if format == "parquet" else None
+
+
+def parquet_extent_problem(path: Path) -> str | None:
+    """A row group that ends past the end of the file (a truncated copy whose footer survived). Found from the
+    footer alone, before a read: polars panics on such a file, printing a Rust backtrace."""
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except (OSError, pa.ArrowException):
+        return None  # no readable footer: the read itself fails, and says so
+    size = path.stat().st_size
+    for group in range(metadata.num_row_groups):
+        columns = metadata.row_group(group)
+        for column in range(columns.num_columns):
+            chunk = columns.column(column)
+            start = chunk.dictionary_page_offset or chunk.data_page_offset
+            if start + chunk.total_compressed_size > size:
+                return (f"row group {group + 1} of {metadata.num_row_groups} lies past the end of the file "
+                        f"({size:,} bytes): truncated")  # fmt: skip
+    return None
+
+
+def _row_group_problem(path: Path) -> str | None:
+    """The first row group that cannot be read, in a file whose start reads: truncated or damaged later on."""
+    file = pq.ParquetFile(path)
+    groups = file.num_row_groups
+    for group in range(groups):
+        try:
+            file.read_row_group(group)
+        except (OSError, ValueError, pa.ArrowException) as error:
+            return f"row group {group + 1} of {groups} cannot be read: truncated or corrupt ({_first_line(error)})"
     return None
 
 

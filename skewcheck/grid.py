@@ -39,7 +39,7 @@ class Grid:
     counts: IntArray
     """Values in each cell: (-inf, p0), {p0}, (p0, p1), {p1}, ..., {p_last}, (p_last, inf)."""
     sums: FloatArray
-    """The sum of the values in each cell."""
+    """The sum of the values in each cell, each taken from `origin` (a value of 1e10 +- 1 keeps its digits)."""
     count: int
     mean: float
     m2: float
@@ -54,7 +54,7 @@ class Grid:
         at_most = np.searchsorted(sorted_values, points, side="right")
         # Cell boundaries as positions in the sorted values: before p0, after p0, before p1, after p1, ...
         bounds = np.concatenate([[0], np.column_stack([below, at_most]).ravel(), [len(sorted_values)]])
-        running = np.concatenate([[0.0], np.cumsum(sorted_values)])
+        running = np.concatenate([[0.0], np.cumsum(sorted_values - origin_of(points))])
         mean = float(np.mean(sorted_values))
         return cls(
             points=points,
@@ -82,6 +82,10 @@ class Grid:
             minimum=min(self.minimum, other.minimum),
             maximum=max(self.maximum, other.maximum),
         )
+
+    @property
+    def origin(self) -> float:
+        return origin_of(self.points)
 
     @property
     def std(self) -> float:
@@ -113,6 +117,11 @@ class Grid:
         return np.where(point, edges[index], edges[index]), np.where(point, edges[index], edges[index + 1])
 
 
+def origin_of(points: FloatArray) -> float:
+    """Where a grid's sums are measured from: its middle point (the same for every grid on the same points)."""
+    return float(points[len(points) // 2]) if len(points) else 0.0
+
+
 def shares_on(grid: Grid, cdf: StepCdf) -> FloatArray:
     """A step CDF's mass in each of the grid's cells; it must put all its mass on the grid's points."""
     at_points = cdf.at(grid.points)
@@ -131,7 +140,7 @@ class GridComparison:
 
 
 def compare(train: FloatArray, serving: Grid, train_sums: FloatArray, low: float, high: float) -> GridComparison:
-    """KS and W1 between training's cell shares (and sums over its count) and serving's grid, on the same points.
+    """KS and W1 between training's cell shares (and sums over its count, from serving.origin) and serving's grid.
 
     `low` and `high` bound both sides' values (the smaller minimum, the larger maximum).
     """
@@ -144,8 +153,10 @@ def compare(train: FloatArray, serving: Grid, train_sums: FloatArray, low: float
     bound = float(np.max(np.minimum(train[open_cells], s[open_cells])))
     # Each open cell (a, b): D at its start, just after the previous point.
     starts = np.concatenate([[0.0], gaps[1::2]])
-    a = np.concatenate([[low], serving.points])
-    b = np.concatenate([serving.points, [high]])
+    # Cells end at `high`: beyond it both CDFs are 1, and a cell 10^9 spans wide would turn the rounding left in
+    # D there into area. Positions from the origin, as the sums are.
+    a = np.concatenate([[low], serving.points]) - serving.origin
+    b = np.minimum(np.concatenate([serving.points, [high]]), high) - serving.origin
     width = np.maximum(b - a, 0.0)
     # The integral of F over (a, b) is (b - a) F(a) + sum over values v in the cell of (b - v) / n, exactly.
     signed = (

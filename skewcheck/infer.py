@@ -67,6 +67,8 @@ class InferOptions:
     timestamp_drift: bool = False
     """Drift-check timestamp-named datetime / date columns too (by default they get drift: false)."""
     source_format: InputFormat | None = None
+    max_rows: int | None = None
+    """Infer from the first this many rows only (`check --approx` without a schema: memory bounded)."""
 
     def __post_init__(self) -> None:
         if self.max_categories < 1 or self.min_category_count < 1:
@@ -122,7 +124,8 @@ def infer(spec: str, options: InferOptions = InferOptions()) -> Inferred:
     frame = scan_source(source, infer_all_rows=True)
     try:
         columns, skipped = _columns(source, frame.collect_schema(), options.serving)
-        raw = frame.select(c.read().alias(f"c{i}") for i, c in enumerate(columns)).collect()
+        head = frame if options.max_rows is None else frame.head(options.max_rows)
+        raw = head.select(c.read().alias(f"c{i}") for i, c in enumerate(columns)).collect()
     except (pl.exceptions.PolarsError, OSError) as error:
         raise diagnose_unreadable(source.files, source.format, error) from None
     if not columns:

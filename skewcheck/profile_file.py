@@ -195,7 +195,7 @@ def merge_feature(parts: list[Profile]) -> Profile:
             assert isinstance(part, CategoricalProfile)
             for value, count in part.counts.items():
                 counts[value] = counts.get(value, 0) + count
-        ordered = dict(sorted(counts.items(), key=lambda item: -item[1]))
+        ordered = dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))  # as a whole read orders them
         return CategoricalProfile(sum(p.rows for p in parts), sum(p.nulls for p in parts), ordered)
     numeric = [part for part in parts if isinstance(part, NumericProfile)]
     if len(numeric) != len(parts):

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 from polars._typing import PolarsDataType
 
-from skewcheck.diagnose import diagnose_unreadable
+from skewcheck.diagnose import diagnose_unreadable, parquet_extent_problem
 from skewcheck.errors import InputError, UsageError
 from skewcheck.schema import Dataset, Schema
 
@@ -206,12 +206,24 @@ def read_batches(
             if batch.height:
                 yield replace(plan.table(batch, batch.height), first_row=first_row)
                 first_row += batch.height
-    except (pl.exceptions.PolarsError, OSError) as error:
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as error:
         if source.format is InputFormat.JSONL and not infer_all_rows:
             raise TypesChangedError from error
         raise diagnose_unreadable(source.files, source.format, error) from None
+    _check_all_read(source, plan.frame, first_row)
     if first_row == 0:
         raise InputError(f"{source.spec}: no rows ({dataset} data)")
+
+
+def _check_all_read(source: Source, frame: pl.LazyFrame, rows: int) -> None:
+    """A binary file damaged after its first row groups can end a stream early, without an error: its metadata
+    says how many rows there are, so a short read is caught (text formats fail loudly on a bad line)."""
+    if source.format not in (InputFormat.PARQUET, InputFormat.IPC):
+        return
+    expected = _count_rows(source, frame)
+    if rows != expected:
+        short = OSError(f"only {rows:,} of the {expected:,} rows its metadata announces could be read")
+        raise diagnose_unreadable(source.files, source.format, short)
 
 
 @dataclass(frozen=True)
@@ -241,6 +253,11 @@ class _Plan:
 
 
 def _plan(source: Source, schema: Schema, dataset: Dataset, *, infer_all_rows: bool = False) -> _Plan:
+    if source.format is InputFormat.PARQUET:
+        for path in source.files:
+            problem = parquet_extent_problem(path)
+            if problem:
+                raise InputError(f"{path}: {problem}")
     paths = {feature.name: feature.path_in(dataset) for feature in schema.features}
     frame = scan_source(source, infer_all_rows=infer_all_rows)
     file_schema = _collect_schema(source, frame)
@@ -376,7 +393,7 @@ def _collect(source: Source, frame: pl.LazyFrame, found: dict[str, pl.Expr]) -> 
         return pl.DataFrame()
     try:
         return frame.select(found.values()).collect()
-    except (pl.exceptions.PolarsError, OSError) as first_error:
+    except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as first_error:
         if source.format is not InputFormat.JSONL:
             raise diagnose_unreadable(source.files, source.format, first_error) from None
     # A value of another type after the first 100 lines breaks default inference; look at all rows.

@@ -275,8 +275,11 @@ def infer_for_audit(train: str, serving: str, options: Options = Options()) -> t
     Types, keys and timestamps only (see infer.without_constraints). Features the serving log nests
     under an object get their serving_path from the log; features it lacks are training-only.
     """
-    # serving=True: when TRAIN is itself a nested log, its objects' fields are the features.
-    inferred = without_constraints(infer(train, InferOptions(source_format=options.train_format, serving=True)))
+    # serving=True: when TRAIN is itself a nested log, its objects' fields are the features. Under --approx the
+    # types come from the first batch's worth of rows: memory stays bounded by the batch.
+    head = options.batch_rows if options.approx else None
+    inferred = without_constraints(infer(train, InferOptions(source_format=options.train_format, serving=True,
+                                                             max_rows=head)))  # fmt: skip
     inferred = with_serving_paths(inferred, resolve_source(serving, options.serving_format))
     note = "Inferred for one audit: types, keys, paths and training-only columns; no bounds, domains or nullability."
     text = render(inferred, command=f"skewcheck check {train} {serving} (no --schema given)", note=note)

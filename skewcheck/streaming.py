@@ -115,8 +115,26 @@ def _stream(
 
 
 def _points(profile: NumericProfile) -> FloatArray:
-    """Where serving is counted against a training profile: every point of its CDF, so KS against it is exact."""
-    return profile.cdf().points
+    """Where serving is counted against a training profile: every point of its CDF, so KS against it is exact,
+    and points beyond training's range (see _with_outer_points). A training grid (--approx) has them already."""
+    if isinstance(profile.sketch, Grid):
+        return profile.sketch.points
+    if profile.count == 0:  # nothing to compare with ("cannot compare"); serving's summary still needs a grid
+        return np.array([], dtype=np.float64)
+    return _with_outer_points(profile.cdf().points, profile.minimum, profile.maximum)
+
+
+OUTER_POINTS = 1_024
+"""Points on each side beyond training's range, spaced geometrically from 1/1,024 of its span to 10^9 spans."""
+
+
+def _with_outer_points(points: FloatArray, low: float, high: float) -> FloatArray:
+    """`points` and points beyond [low, high] at geometrically growing distances: serving values a unit change or a
+    shift moved out of training's range get cells a few percent of their distance wide, so their quantiles in
+    the report stay within that, instead of one cell spanning them all."""
+    span = high - low or max(abs(high), 1.0)
+    steps = span * np.geomspace(1 / 1_024, 1e9, OUTER_POINTS)
+    return np.unique(np.concatenate([low - steps, points, high + steps]))
 
 
 @dataclass
@@ -139,7 +157,7 @@ class _Total:
         assert part.values is not None  # a batch's own profile keeps its values
         self.rows, self.nulls, self.nonfinite = (self.rows + part.rows, self.nulls + part.nulls,
                                                  self.nonfinite + part.nonfinite)  # fmt: skip
-        if self.edges is not None:
+        if self.edges is not None and self.edges is not _EDGES_FROM_GRID:
             self.bins = part.bin_counts if self.bins is None else self.bins + part.bin_counts
         if len(part.values):
             self._add_values(part.values)
@@ -164,10 +182,11 @@ class _Total:
         return self.values is None and self.points is None
 
     def choose_grid(self) -> None:
-        """Under --approx, after the first pass: the points and bins the second pass counts on."""
+        """Under --approx, after the first pass: the points the second pass counts training on. The bins come
+        after it, from those exact counts (bins_on_grid), so ties and unequal batches weigh as they should."""
         pool = np.unique(np.concatenate(self.pool))
-        self.points = _thinned(pool, GRID_POINTS)
-        self.edges = np.unique(np.quantile(pool, EDGE_QUANTILES))
+        self.points = _with_outer_points(_thinned(pool, GRID_POINTS), pool[0], pool[-1])
+        self.edges = _EDGES_FROM_GRID
         self.rows = self.nulls = self.nonfinite = 0
         self.bins, self.pool = None, []
 
@@ -176,8 +195,26 @@ class _Total:
             values = np.sort(np.concatenate(self.values), kind="stable") if self.values else np.array([], dtype=float)
             edges = self.edges if self.edges is not None else numeric_edges(values)
             return NumericProfile(self.rows, self.nulls, self.nonfinite, values, edges, bin_counts(values, edges))
-        assert self.grid is not None and self.edges is not None and self.bins is not None
-        return NumericProfile(self.rows, self.nulls, self.nonfinite, None, self.edges, self.bins, sketch=self.grid)
+        assert self.grid is not None and self.edges is not None
+        edges, bins = (self.edges, self.bins) if self.edges is not _EDGES_FROM_GRID else bins_on_grid(self.grid)
+        assert bins is not None
+        return NumericProfile(self.rows, self.nulls, self.nonfinite, None, edges, bins, sketch=self.grid)
+
+
+_EDGES_FROM_GRID = np.array([], dtype=np.float64)
+"""A training grid's bins are read off its exact counts once it is complete."""
+
+
+def bins_on_grid(grid: Grid) -> tuple[FloatArray, npt.NDArray[np.int64]]:
+    """Training's minimum, deciles and maximum taken among the grid's points (the first point at or above each
+    decile's rank, so a value holding many ranks is one edge, as numpy's deciles make it), and the exact count
+    in each bin, read off the grid: every edge is a point, and the grid counts exactly at every point."""
+    at_most = np.cumsum(grid.counts)[1::2]
+    chosen = np.searchsorted(at_most, EDGE_QUANTILES[1:-1] * grid.count, side="left")
+    edges = np.unique(np.concatenate([[grid.minimum], grid.points[chosen], [grid.maximum]]))
+    at = np.searchsorted(grid.points, edges)
+    assert np.array_equal(grid.points[at], edges)  # the minimum and maximum are points too (choose_grid)
+    return edges, np.diff(np.concatenate([[0], at_most[at], [grid.count]])).astype(np.int64)
 
 
 def _count_on_chosen_grids(batches: Iterator[Table], schema: Schema, totals: dict[str, _Total]) -> None:
@@ -188,8 +225,7 @@ def _count_on_chosen_grids(batches: Iterator[Table], schema: Schema, totals: dic
     features = [schema.feature(name) for name in chosen]
     for batch in batches:
         typed = pl.DataFrame([coerce(batch.frame.get_column(f.name), f.type).values for f in features])
-        edges = {name: total.edges for name, total in chosen.items() if total.edges is not None}
-        for name, part in profile_columns(typed, features, edges).items():
+        for name, part in profile_columns(typed, features).items():
             assert isinstance(part, NumericProfile)
             chosen[name].add(part)
 

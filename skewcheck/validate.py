@@ -174,7 +174,10 @@ class Tally:
         unreadable = {
             e.feature for e in self._evidence.values() if e.check is Check.TYPE and not e.severity and e.count
         }
-        for evidence in self._evidence.values():
+        # In the order a whole read finds them: by feature, then by check, whichever batch saw one first.
+        position = {feature.name: i for i, feature in enumerate(self.schema.features)}
+        ordered = sorted(self._evidence.values(), key=lambda e: (position[e.feature], _CHECK_ORDER.index(e.check)))
+        for evidence in ordered:
             if evidence.check is Check.TYPE and evidence.severity is not None and evidence.feature in unreadable:
                 continue
             total = evidence
@@ -401,6 +404,10 @@ class _FeatureCheck:
             findings += self.evidence(check, key, mask, self.typed, message)
         return findings
 
+
+_CHECK_ORDER = [Check.TYPE, Check.NULL, Check.NULL_RATE, Check.MIN, Check.MAX, Check.DOMAIN, Check.PATTERN,
+                Check.LENGTH, Check.UNIQUE, Check.NAN, Check.INF]  # fmt: skip
+"""The order validate runs a feature's checks in (type, then _CONSTRAINTS)."""
 
 _CONSTRAINTS = (
     _FeatureCheck.nulls,

@@ -22,7 +22,7 @@ def against_step(train: np.ndarray, serving: np.ndarray) -> grid.GridComparison:
     counted = Grid.of(serving, cdf.points)
     shares = grid.shares_on(counted, cdf)
     at = np.zeros(len(shares))
-    at[1::2] = counted.points
+    at[1::2] = counted.points - counted.origin
     low, high = min(train[0], serving[0]), max(train[-1], serving[-1])
     return grid.compare(shares, counted, shares * at, low, high)
 
@@ -32,7 +32,8 @@ def test_counts_and_sums_per_cell_match_a_direct_count() -> None:
     counted = Grid.of(values, np.array([1.0, 2.0, 3.0]))
     # Cells: (-inf,1) {1} (1,2) {2} (2,3) {3} (3,inf)
     assert counted.counts.tolist() == [1, 2, 1, 3, 0, 0, 2]
-    assert counted.sums.tolist() == [0.5, 2.0, 1.5, 6.0, 0.0, 0.0, 10.5]
+    assert counted.origin == 2.0  # the middle point: sums are taken from it
+    assert counted.sums.tolist() == [-1.5, -2.0, -0.5, 0.0, 0.0, 0.0, 6.5]
     assert (counted.count, counted.minimum, counted.maximum) == (9, 0.5, 7.0)
     assert counted.mean == pytest.approx(values.mean()) and counted.std == pytest.approx(values.std(ddof=1))
     assert counted.cdf().cdf.tolist() == pytest.approx([3 / 9, 7 / 9, 7 / 9])
@@ -91,3 +92,11 @@ def test_quantiles_fall_in_the_right_cell() -> None:
         estimate = counted.quantiles(np.array([q]))[0]
         assert abs(estimate - exact) <= 10.0  # within the cell holding the rank
     assert counted.quantiles(np.array([0.0, 1.0])).tolist() == [values[0], values[-1]]
+
+
+def test_values_far_from_zero_keep_their_digits() -> None:
+    """Sums near 1e10 +- 1 would lose W1 to cancellation; the grid keeps them from its middle point."""
+    rng = np.random.default_rng(4)
+    train, serving = np.sort(1e10 + rng.normal(0, 1, 40_000)), np.sort(1e10 + rng.normal(0.05, 1, 30_000))
+    found = against_step(train, serving)
+    assert found.wasserstein == pytest.approx(stats.wasserstein_distance(train, serving), rel=1e-3)
