@@ -19,11 +19,12 @@ import numpy.typing as npt
 
 
 def preload() -> None:
-    """Import scipy.stats on another thread, so that its second overlaps with reading the data.
+    """Import scipy.special on another thread, so that its import overlaps with reading the data (scipy.stats,
+    half a second more, is imported only for samples small enough for its exact p-values).
 
     Not a daemon: a run that ends early waits for the import instead of leaving it half done.
     """
-    threading.Thread(target=importlib.import_module, args=("scipy.stats",), name="import scipy.stats").start()
+    threading.Thread(target=importlib.import_module, args=("scipy.special",), name="import scipy.special").start()
 
 
 Counts = npt.NDArray[np.int64]
@@ -89,12 +90,14 @@ def psi(train_counts: Counts, serving_counts: Counts) -> float:
 
 
 def jensen_shannon(train_counts: Counts, serving_counts: Counts) -> float:
-    """Jensen-Shannon distance, base 2, in [0, 1]."""
-    from scipy.spatial import distance
+    """Jensen-Shannon distance, base 2, in [0, 1]: scipy.spatial.distance.jensenshannon's formula, written out."""
+    from scipy import special
 
-    value = float(distance.jensenshannon(shares(train_counts), shares(serving_counts), base=2))
-    # Identical inputs can give sqrt of a tiny negative rounding error: nan.
-    return 0.0 if math.isnan(value) else value
+    train, serving = shares(train_counts), shares(serving_counts)
+    middle = (train + serving) / 2
+    divergence = (np.sum(special.rel_entr(train, middle)) + np.sum(special.rel_entr(serving, middle))) / 2
+    # Identical inputs can leave a tiny negative rounding error.
+    return math.sqrt(max(float(divergence) / math.log(2), 0.0))
 
 
 def linf(train_counts: Counts, serving_counts: Counts) -> float:
@@ -102,14 +105,17 @@ def linf(train_counts: Counts, serving_counts: Counts) -> float:
 
 
 def chi2_pvalue(train_counts: Counts, serving_counts: Counts) -> float:
-    """Chi-square test of homogeneity; categories seen on neither side are dropped."""
-    from scipy import stats
+    """Chi-square test of homogeneity (scipy.stats.chi2_contingency without correction, written out); categories
+    seen on neither side are dropped."""
+    from scipy import special
 
-    table = np.vstack([train_counts, serving_counts])
+    table = np.vstack([train_counts, serving_counts]).astype(np.float64)
     table = table[:, table.sum(axis=0) > 0]
     if table.shape[1] < 2:
         return 1.0  # one category on both sides: nothing could differ
-    return float(stats.chi2_contingency(table, correction=False).pvalue)
+    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+    statistic = float(np.sum((table - expected) ** 2 / expected))
+    return float(special.chdtrc(table.shape[1] - 1, statistic))
 
 
 @dataclass(frozen=True)
@@ -140,13 +146,13 @@ def ks_and_wasserstein(train_values: Values, serving_values: Values, train_std: 
     two CDFs, as scipy.stats.wasserstein_distance computes it, divided by the training standard
     deviation: infinite when training is constant and serving is not.
     """
-    from scipy import stats
-
     if len(train_values) == 0 or len(serving_values) == 0:
         raise ValueError("KS and Wasserstein need at least one value on each side")
     statistic, area = _largest_gap_and_area(train_values, serving_values)
     w1 = in_standard_deviations(area, train_std)
     if max(len(train_values), len(serving_values)) <= EXACT_KS_LIMIT:
+        from scipy import stats  # small samples only: scipy.stats costs half a second to import
+
         return KsResult(statistic, float(stats.ks_2samp(train_values, serving_values).pvalue)), w1
     return KsResult(statistic, ks_pvalue(statistic, len(train_values), len(serving_values))), w1
 
@@ -158,10 +164,12 @@ KSTWO_LIMIT = 20_000
 
 def ks_pvalue(statistic: float, train_count: int, serving_count: int) -> float:
     """scipy's asymptotic two-sample p-value (kstwo at the effective n); Stephens' form above KSTWO_LIMIT."""
-    from scipy import special, stats
+    from scipy import special
 
     effective_n = train_count * serving_count / (train_count + serving_count)
     if effective_n <= KSTWO_LIMIT:
+        from scipy import stats
+
         return float(stats.kstwo.sf(statistic, max(round(effective_n), 1)))
     root = math.sqrt(effective_n)
     return float(special.kolmogorov((root + 0.12 + 0.11 / root) * statistic))
@@ -304,20 +312,20 @@ def noise_level(
     KS uses Kolmogorov's limit distribution; L-infinity a normal bound on the largest share difference.
     None for Wasserstein, whose noise depends on the shape of the distribution.
     """
-    from scipy import special, stats
+    from scipy import special
 
     if train_count == 0 or serving_count == 0:
         return None
     inverse_n = 1 / train_count + 1 / serving_count
     degrees = max(categories - 1, 1)
     if metric == "psi":
-        return float(stats.chi2.isf(false_alarm_rate, degrees)) * inverse_n
+        return float(special.chdtri(degrees, false_alarm_rate)) * inverse_n  # scipy.stats.chi2.isf
     if metric == "jensen_shannon":
-        return math.sqrt(float(stats.chi2.isf(false_alarm_rate, degrees)) * inverse_n / (8 * math.log(2)))
+        return math.sqrt(float(special.chdtri(degrees, false_alarm_rate)) * inverse_n / (8 * math.log(2)))
     if metric == "ks_statistic":
         return float(special.kolmogi(false_alarm_rate)) * math.sqrt(inverse_n)
     if metric == "linf":
         # The largest of `categories` share differences, each at most 0.5 * sqrt(inverse_n) in standard deviation.
-        z = float(stats.norm.isf(false_alarm_rate / (2 * max(categories, 1))))
+        z = -float(special.ndtri(false_alarm_rate / (2 * max(categories, 1))))  # scipy.stats.norm.isf
         return z * 0.5 * math.sqrt(inverse_n)
     return None

@@ -488,3 +488,16 @@ def test_ks_pvalue_at_serving_volumes_is_within_a_thousandth_of_kstwo(effective_
     for statistic in np.linspace(0.2 / np.sqrt(effective_n), 4 / np.sqrt(effective_n), 25):
         expected = float(stats.kstwo.sf(statistic, effective_n))
         assert metrics.ks_pvalue(statistic, 2 * effective_n, 2 * effective_n) == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize("categories", [2, 11, 40])
+def test_noise_levels_are_scipys_quantiles(categories: int) -> None:
+    """Written with scipy.special (scipy.stats costs half a second to import): the same quantiles as scipy.stats."""
+    alpha, inverse_n = 0.01 / 20, 1 / 50_000 + 1 / 20_000
+    chi2 = float(stats.chi2.isf(alpha, categories - 1))
+    assert metrics.noise_level("psi", 50_000, 20_000, categories, alpha) == pytest.approx(chi2 * inverse_n, rel=1e-12)
+    js = metrics.noise_level("jensen_shannon", 50_000, 20_000, categories, alpha)
+    assert js == pytest.approx(np.sqrt(chi2 * inverse_n / (8 * np.log(2))), rel=1e-12)
+    z = float(stats.norm.isf(alpha / (2 * categories)))
+    linf = metrics.noise_level("linf", 50_000, 20_000, categories, alpha)
+    assert linf == pytest.approx(z * 0.5 * np.sqrt(inverse_n), rel=1e-12)
