@@ -93,11 +93,13 @@ def jensen_shannon(train_counts: Counts, serving_counts: Counts) -> float:
     """Jensen-Shannon distance, base 2, in [0, 1]: scipy.spatial.distance.jensenshannon's formula, written out."""
     from scipy import special
 
+    # scipy's steps, in its order, so that the last digit is scipy's too.
     train, serving = shares(train_counts), shares(serving_counts)
-    middle = (train + serving) / 2
-    divergence = (np.sum(special.rel_entr(train, middle)) + np.sum(special.rel_entr(serving, middle))) / 2
-    # Identical inputs can leave a tiny negative rounding error.
-    return math.sqrt(max(float(divergence) / math.log(2), 0.0))
+    train, serving = train / np.sum(train), serving / np.sum(serving)
+    middle = (train + serving) / 2.0
+    divergence = (np.sum(special.rel_entr(train, middle)) + np.sum(special.rel_entr(serving, middle))) / np.log(2)
+    value = math.sqrt(max(float(divergence) / 2.0, 0.0))  # identical inputs can round just below 0
+    return 0.0 if math.isnan(value) else value
 
 
 def linf(train_counts: Counts, serving_counts: Counts) -> float:
