@@ -214,13 +214,8 @@ def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str
 
 def _on_grid(train: NumericProfile, serving: Grid) -> tuple[metrics.KsResult, float]:
     """KS and normalised W1 against a serving grid on training's points (grid.compare says how exact)."""
-    if isinstance(train.sketch, Grid):  # training read in batches too, on the same points
-        shares, sums = train.sketch.counts / train.count, train.sketch.sums / train.count
-    else:
-        shares = grid.shares_on(serving, train.cdf())
-        at = np.zeros(len(shares))
-        at[1::2] = serving.points - serving.origin
-        sums = shares * at  # a step CDF's mass sits on the points
+    # Training read in batches too is a grid on the same points; a saved profile is a step CDF on them.
+    shares, sums = train.sketch.cells() if isinstance(train.sketch, Grid) else grid.step_cells(serving, train.cdf())
     low, high = min(train.minimum, serving.minimum), max(train.maximum, serving.maximum)
     found = grid.compare(shares, serving, sums, low, high)
     pvalue = metrics.ks_pvalue(found.ks, train.count, serving.count)

@@ -134,7 +134,7 @@ def check(
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --sample.")] = 0,
     approx: Annotated[
         bool,
-        typer.Option("--approx", help="Read both sides in batches into sketches: memory bounded, metrics approximate."),
+        typer.Option("--approx", help="Read both sides in batches onto a grid: memory bounded, metrics approximate."),
     ] = False,
     each: Annotated[
         str | None,

@@ -87,6 +87,21 @@ class Grid:
     def origin(self) -> float:
         return origin_of(self.points)
 
+    def cells(self) -> tuple[FloatArray, FloatArray]:
+        """Each cell's share of the values, and their sum over the count: what `compare` takes for training."""
+        return self.counts / self.count, self.sums / self.count
+
+    def bins(self, inner: FloatArray) -> tuple[FloatArray, IntArray]:
+        """Bin edges, the minimum, the quantiles at `inner` and the maximum, each taken among the points (the first
+        point at or above the quantile's rank, so a value holding many ranks is one edge, as numpy's quantiles
+        make it), and the exact count in each right-closed bin. The minimum and maximum must be points."""
+        at_most = np.cumsum(self.counts)[1::2]
+        chosen = np.searchsorted(at_most, inner * self.count, side="left")
+        edges = np.unique(np.concatenate([[self.minimum], self.points[chosen], [self.maximum]]))
+        at = np.searchsorted(self.points, edges)
+        assert np.array_equal(self.points[at], edges)
+        return edges, np.diff(np.concatenate([[0], at_most[at], [self.count]])).astype(np.int64)
+
     @property
     def std(self) -> float:
         if self.count < 2 or self.minimum == self.maximum:
@@ -122,12 +137,14 @@ def origin_of(points: FloatArray) -> float:
     return float(points[len(points) // 2]) if len(points) else 0.0
 
 
-def shares_on(grid: Grid, cdf: StepCdf) -> FloatArray:
-    """A step CDF's mass in each of the grid's cells; it must put all its mass on the grid's points."""
-    at_points = cdf.at(grid.points)
-    mass = np.zeros(len(grid.counts))
-    mass[1::2] = np.diff(np.concatenate([[0.0], at_points]))
-    return mass
+def step_cells(grid: Grid, cdf: StepCdf) -> tuple[FloatArray, FloatArray]:
+    """A step CDF's share of values in each of the grid's cells, and their sum over its count (from grid.origin):
+    what `compare` takes for training. The CDF must put all its mass on the grid's points."""
+    shares = np.zeros(len(grid.counts))
+    shares[1::2] = np.diff(np.concatenate([[0.0], cdf.at(grid.points)]))
+    at = np.zeros(len(grid.counts))
+    at[1::2] = grid.points - grid.origin
+    return shares, shares * at
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,8 @@ class Options:
     mismatched_rows: bool = False
     """Collect every differing row (for --mismatches); only the counts and a few examples otherwise."""
     approx: bool = False
-    """Read both sides in batches into sketches (--approx): memory bounded by the batch, metrics within the
-    sketches' bounds. Serving data checked against a saved profile is always read so."""
+    """Read both sides in batches, numbers counted on a grid (--approx): memory bounded by the batch, KS and
+    Wasserstein within the grid's stated bounds. Serving checked against a saved profile is always read so."""
     batch_rows: int = BATCH_ROWS
 
 
@@ -168,6 +168,9 @@ def audit(
 ) -> Report:
     """Compare one serving dataset with a loaded baseline."""
     timings = dict(timings or {})
+    keys = join_keys(schema, options)
+    if options.rows_only and not keys:  # before any serving data is read
+        raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
     if options.approx or baseline.summary.format == profile_file.FORMAT:
         # Against a summary, serving can be one too: read in batches, memory bounded whatever its size.
         return _audit_streamed(baseline, serving, schema, options, progress=progress, timings=timings)
@@ -184,7 +187,6 @@ def audit(
         features = [] if options.rows_only else compare(schema, baseline.profiles, validation, options,
                                                          progress=progress)  # fmt: skip
     row_skew, differing = None, None
-    keys = join_keys(schema, options)
     if baseline.rows is not None and keys:
         if not all(key in validation.typed.columns for key in keys):
             raise InputError(f"{serving.spec}: has no key column {', '.join(keys)} to join training on")
@@ -194,7 +196,7 @@ def audit(
                 baseline.rows, validation.typed, schema, keys,
                 keep=options.keep_duplicates, with_rows=options.mismatched_rows,
             )  # fmt: skip
-    elif options.rows_only:
+    elif options.rows_only:  # training has no key column to join on
         raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
     return _report(schema, options, timings, [*baseline.findings, *validation.findings], features,
                    train=baseline.summary, serving=serving_summary, rows=row_skew, differing=differing)  # fmt: skip
@@ -209,8 +211,8 @@ def _audit_streamed(
     progress: Progress,
     timings: dict[str, float],
 ) -> Report:
-    if options.keys or options.rows or options.rows_only:
-        raise UsageError("the row-by-row join needs both datasets whole: give the training data, without --approx")
+    """Serving read in batches against a summary of training (a saved profile, or --approx); load_baseline has
+    already refused a row join, which needs both datasets whole."""
     with _timed(timings, "read"):
         streamed = stream(serving, schema, Dataset.SERVING, baseline=baseline.profiles, batch_rows=options.batch_rows,
                           progress=progress)  # fmt: skip

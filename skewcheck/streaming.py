@@ -152,12 +152,14 @@ class _Total:
     bins: npt.NDArray[np.int64] | None = None
     pool: list[FloatArray] = field(default_factory=list)
     """Training under --approx: candidate points, each batch's values at evenly spaced ranks."""
+    bins_from_grid: bool = False
+    """Training under --approx: its bins are read off the complete grid's exact counts (Grid.bins)."""
 
     def add(self, part: NumericProfile) -> None:
         assert part.values is not None  # a batch's own profile keeps its values
         self.rows, self.nulls, self.nonfinite = (self.rows + part.rows, self.nulls + part.nulls,
                                                  self.nonfinite + part.nonfinite)  # fmt: skip
-        if self.edges is not None and self.edges is not _EDGES_FROM_GRID:
+        if self.edges is not None:
             self.bins = part.bin_counts if self.bins is None else self.bins + part.bin_counts
         if len(part.values):
             self._add_values(part.values)
@@ -183,10 +185,10 @@ class _Total:
 
     def choose_grid(self) -> None:
         """Under --approx, after the first pass: the points the second pass counts training on. The bins come
-        after it, from those exact counts (bins_on_grid), so ties and unequal batches weigh as they should."""
+        after it, from those exact counts (Grid.bins), so ties and unequal batches weigh as they should."""
         pool = np.unique(np.concatenate(self.pool))
         self.points = _with_outer_points(_thinned(pool, GRID_POINTS), pool[0], pool[-1])
-        self.edges = _EDGES_FROM_GRID
+        self.bins_from_grid = True
         self.rows = self.nulls = self.nonfinite = 0
         self.bins, self.pool = None, []
 
@@ -195,26 +197,12 @@ class _Total:
             values = np.sort(np.concatenate(self.values), kind="stable") if self.values else np.array([], dtype=float)
             edges = self.edges if self.edges is not None else numeric_edges(values)
             return NumericProfile(self.rows, self.nulls, self.nonfinite, values, edges, bin_counts(values, edges))
-        assert self.grid is not None and self.edges is not None
-        edges, bins = (self.edges, self.bins) if self.edges is not _EDGES_FROM_GRID else bins_on_grid(self.grid)
-        assert bins is not None
-        return NumericProfile(self.rows, self.nulls, self.nonfinite, None, edges, bins, sketch=self.grid)
-
-
-_EDGES_FROM_GRID = np.array([], dtype=np.float64)
-"""A training grid's bins are read off its exact counts once it is complete."""
-
-
-def bins_on_grid(grid: Grid) -> tuple[FloatArray, npt.NDArray[np.int64]]:
-    """Training's minimum, deciles and maximum taken among the grid's points (the first point at or above each
-    decile's rank, so a value holding many ranks is one edge, as numpy's deciles make it), and the exact count
-    in each bin, read off the grid: every edge is a point, and the grid counts exactly at every point."""
-    at_most = np.cumsum(grid.counts)[1::2]
-    chosen = np.searchsorted(at_most, EDGE_QUANTILES[1:-1] * grid.count, side="left")
-    edges = np.unique(np.concatenate([[grid.minimum], grid.points[chosen], [grid.maximum]]))
-    at = np.searchsorted(grid.points, edges)
-    assert np.array_equal(grid.points[at], edges)  # the minimum and maximum are points too (choose_grid)
-    return edges, np.diff(np.concatenate([[0], at_most[at], [grid.count]])).astype(np.int64)
+        assert self.grid is not None
+        if self.bins_from_grid:
+            edges, bins = self.grid.bins(EDGE_QUANTILES[1:-1])
+            return NumericProfile(self.rows, self.nulls, self.nonfinite, None, edges, bins, sketch=self.grid)
+        assert self.edges is not None and self.bins is not None
+        return NumericProfile(self.rows, self.nulls, self.nonfinite, None, self.edges, self.bins, sketch=self.grid)
 
 
 def _count_on_chosen_grids(batches: Iterator[Table], schema: Schema, totals: dict[str, _Total]) -> None:

@@ -20,11 +20,9 @@ def against_step(train: np.ndarray, serving: np.ndarray) -> grid.GridComparison:
     """Serving counted on training's distinct values, compared with training's exact step CDF."""
     cdf = step_cdf(train)
     counted = Grid.of(serving, cdf.points)
-    shares = grid.shares_on(counted, cdf)
-    at = np.zeros(len(shares))
-    at[1::2] = counted.points - counted.origin
+    shares, sums = grid.step_cells(counted, cdf)
     low, high = min(train[0], serving[0]), max(train[-1], serving[-1])
-    return grid.compare(shares, counted, shares * at, low, high)
+    return grid.compare(shares, counted, sums, low, high)
 
 
 def test_counts_and_sums_per_cell_match_a_direct_count() -> None:
@@ -77,7 +75,8 @@ def test_two_grids_bound_ks_from_above() -> None:
     points = np.unique(np.quantile(train, np.linspace(0, 1, 513)))
     t, s = Grid.of(train, points), Grid.of(serving, points)
     low, high = min(train[0], serving[0]), max(train[-1], serving[-1])
-    found = grid.compare(t.counts / t.count, s, t.sums / t.count, low, high)
+    shares, sums = t.cells()
+    found = grid.compare(shares, s, sums, low, high)
     exact = stats.ks_2samp(train, serving).statistic
     assert 0 < found.ks_bound <= 2.5 / 512
     assert found.ks <= exact + 1e-12 <= found.ks + found.ks_bound + 1e-12
