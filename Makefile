@@ -38,9 +38,10 @@ demo: $(VENV)/.installed ## Install skewcheck and audit the shipped fixtures; ev
 
 test: $(VENV)/.installed-test lint unit ## Lint, type-check and run the whole test suite
 
-lint: $(VENV)/.installed-test ## ruff (lint and format check) and mypy
+lint: $(VENV)/.installed-test ## ruff (lint and format check), the package layers (lint-imports) and mypy
 	$(BIN)/ruff check skewcheck tests fixtures bench
 	$(BIN)/ruff format --check skewcheck tests fixtures bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
 unit: $(VENV)/.installed-test ## The test suite alone

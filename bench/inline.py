@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any
 
-from skewcheck import runner
 from skewcheck.__main__ import entry
+from skewcheck.audit import run as runner
 
 
 class InlineExecutor:

@@ -5,16 +5,16 @@ report = run("train.parquet", "serving.jsonl", "schema.yaml")
 report.exit_code, report.status, report.to_records()
 """
 
+from skewcheck.audit.partitions import HistoryOptions, PartitionResult, run_each
+from skewcheck.audit.report import FailOn, Report
+from skewcheck.audit.run import Options, profile, run, validate_dataset
 from skewcheck.errors import ExitCode, InputError, SchemaFileError, SkewcheckError
-from skewcheck.infer import InferOptions, infer_schema
-from skewcheck.partitioned import HistoryOptions, PartitionResult, run_each
-from skewcheck.readers import read_table, resolve_source
-from skewcheck.report import FailOn, Report
-from skewcheck.runner import Options, profile, run, validate_dataset
-from skewcheck.schema import Schema
-from skewcheck.schema_diff import diff_schemas
-from skewcheck.schema_json import json_schema
-from skewcheck.schema_loader import load_schema
+from skewcheck.io.read import read_table, resolve_source
+from skewcheck.profiling.infer import InferOptions, infer_schema
+from skewcheck.schema.diff import diff_schemas
+from skewcheck.schema.json_schema import json_schema
+from skewcheck.schema.load import load_schema
+from skewcheck.schema.model import Schema
 
 __all__ = [
     "ExitCode",

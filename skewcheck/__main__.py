@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from skewcheck import terminal
-from skewcheck.cli import app
+from skewcheck.cli import terminal
+from skewcheck.cli.app import app
 from skewcheck.errors import ExitCode
 
 

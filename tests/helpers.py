@@ -10,7 +10,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from skewcheck.cli import app
+from skewcheck.cli.app import app
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"

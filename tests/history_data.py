@@ -7,10 +7,11 @@ from pathlib import Path
 
 import polars as pl
 
-from skewcheck import history
-from skewcheck.checks import FeatureResult, Gate, Status
-from skewcheck.report import InputSummary, Report
-from skewcheck.schema import FeatureType
+from skewcheck.audit import history_rows
+from skewcheck.audit.report import InputSummary, Report
+from skewcheck.drift.features import FeatureResult, Gate, Status
+from skewcheck.history import store as history
+from skewcheck.schema.model import FeatureType
 
 WARN, FAIL = 0.1, 0.25
 START = dt.date(2026, 11, 1)
@@ -68,7 +69,9 @@ def rows(
     moment = dt.datetime.combine(day(index + 1), dt.time(6, run), dt.UTC)
     report = make_report(values, created_at=moment.isoformat(), schema_sha256=schema_sha256)
     run_id = f"run-{index}-{run}-{baseline_id}"
-    return history.rows_from_report(report, partition=partition or label(index), baseline_id=baseline_id, run_id=run_id)
+    return history_rows.rows_from_report(
+        report, partition=partition or label(index), baseline_id=baseline_id, run_id=run_id
+    )
 
 
 def frame(days: dict[str, list[float | None]]) -> pl.DataFrame:

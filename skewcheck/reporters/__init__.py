@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from enum import StrEnum
 
-from skewcheck.report import Report
+from skewcheck.audit.report import Report
 
 
 class OutputFormat(StrEnum):

@@ -19,9 +19,9 @@ from typing import Any
 import pygal
 from pygal.style import Style
 
-from skewcheck.checks import FeatureResult, Histogram
+from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.reporters.numbers import number
-from skewcheck.schema import FeatureType
+from skewcheck.schema.model import FeatureType
 
 TRAIN_COLOUR = "#4c78a8"
 SERVING_COLOUR = "#f58518"

@@ -6,10 +6,10 @@ in a feature name or a message would otherwise end the command early or change i
 
 from __future__ import annotations
 
-from skewcheck.checks import Status
-from skewcheck.report import Report
+from skewcheck.audit.report import Report
+from skewcheck.drift.features import Status
 from skewcheck.reporters import row_text
-from skewcheck.schema import Severity
+from skewcheck.schema.model import Severity
 
 
 def render(report: Report) -> str:

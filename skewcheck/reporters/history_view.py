@@ -1,4 +1,4 @@
-"""The history (`skewcheck.history`) for people and machines: a terminal table, JSON and one HTML page.
+"""The history (`skewcheck.history.store`) for people and machines: a terminal table, JSON and one HTML page.
 
 Each feature is one series: its gate metric per partition, oldest first, a partition audited more
 than once counting with its latest run. Features are listed worst trend first: by the least-squares
@@ -28,7 +28,7 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from skewcheck import history as store
+from skewcheck.history import store
 from skewcheck.reporters import history_charts
 from skewcheck.reporters.numbers import number, percent
 

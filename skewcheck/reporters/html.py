@@ -10,14 +10,14 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 
-from skewcheck.checks import FeatureResult, Status
-from skewcheck.metrics import METRICS
-from skewcheck.report import InputSummary, Report
+from skewcheck.audit.report import InputSummary, Report
+from skewcheck.drift.features import FeatureResult, Status
+from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import charts, row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import STATUS_ORDER, gate_value, ranked
-from skewcheck.rows import RowSkew
-from skewcheck.validate import Check, Finding
+from skewcheck.stats.metrics import METRICS
+from skewcheck.validation.validate import Check, Finding
 
 _MAX_PATHS = 5
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"

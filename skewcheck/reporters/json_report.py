@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from skewcheck.report import Report
+from skewcheck.audit.report import Report
 
 
 def render(report: Report) -> str:

@@ -11,13 +11,13 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
-from skewcheck.checks import FeatureResult, Gate, Status
-from skewcheck.report import Report
+from skewcheck.audit.report import Report
+from skewcheck.drift.features import FeatureResult, Gate, Status
+from skewcheck.drift.rows import FeatureRows
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number
-from skewcheck.rows import FeatureRows
-from skewcheck.schema import Severity
-from skewcheck.validate import Finding
+from skewcheck.schema.model import Severity
+from skewcheck.validation.validate import Finding
 
 # XML 1.0 forbids these characters outright; ElementTree would write them and produce a file no parser reads.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

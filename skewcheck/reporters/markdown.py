@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from skewcheck.checks import FeatureResult, Status
-from skewcheck.report import InputSummary, Report
+from skewcheck.audit.report import InputSummary, Report
+from skewcheck.drift.features import FeatureResult, Status
+from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import PROBLEMS, ranked
-from skewcheck.rows import RowSkew
-from skewcheck.schema import Severity
-from skewcheck.validate import Check, Finding
+from skewcheck.schema.model import Severity
+from skewcheck.validation.validate import Check, Finding
 
 _MAX_PATHS = 3
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from skewcheck.checks import FeatureResult, Status
+from skewcheck.drift.features import FeatureResult, Status
 
 STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
 PROBLEMS = (Status.FAIL, Status.ERROR, Status.WARN)

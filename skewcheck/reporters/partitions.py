@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from rich.table import Table
 from rich.text import Text
 
+from skewcheck.audit.partitions import PartitionResult
+from skewcheck.audit.report import REPORT_VERSION
 from skewcheck.errors import ExitCode
-from skewcheck.partitioned import PartitionResult
-from skewcheck.report import REPORT_VERSION
 
 _RANK = {ExitCode.PASS: 0, ExitCode.DRIFT_FAILED: 1, ExitCode.SCHEMA_FAILED: 2, ExitCode.COULD_NOT_RUN: 3}
 _STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold red", "skipped": "dim"}

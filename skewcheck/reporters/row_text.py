@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from skewcheck.checks import Status
+from skewcheck.drift.features import Status
+from skewcheck.drift.rows import FeatureRows, RowSkew
 from skewcheck.reporters.numbers import number, percent
-from skewcheck.rows import FeatureRows, RowSkew
 
 # The share of mismatches one pattern must explain before it is named as the likely bug.
 PATTERN_SHARE = 0.9

@@ -9,13 +9,13 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from skewcheck.checks import FeatureResult, Status
-from skewcheck.report import InputSummary, Report
+from skewcheck.audit.report import InputSummary, Report
+from skewcheck.drift.features import FeatureResult, Status
+from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import ranked
-from skewcheck.rows import RowSkew
-from skewcheck.validate import Check, Finding
+from skewcheck.validation.validate import Check, Finding
 
 STYLES = {
     "pass": "green",

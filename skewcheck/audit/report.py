@@ -1,0 +1,258 @@
+"""The finished result of an audit: what was read, what was found, and the exit code.
+
+Reporters only render a Report; `to_records` gives them (and JSON users) plain builtins
+in a stable layout, version 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import polars as pl
+
+from skewcheck.drift.features import FeatureResult, Gate, Histogram, Status
+from skewcheck.drift.rows import RowSkew
+from skewcheck.errors import ExitCode
+from skewcheck.profiling.profiles import EDGE_QUANTILES
+from skewcheck.schema.model import Dataset, Severity
+from skewcheck.stats.metrics import METRICS, PSI_PSEUDOCOUNT
+from skewcheck.validation.validate import Finding
+
+REPORT_VERSION = 1
+
+
+class FailOn(StrEnum):
+    """The lowest status that makes the exit code non-zero."""
+
+    FAIL = "fail"
+    WARN = "warn"
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    spec: str
+    format: str
+    paths: tuple[str, ...]
+    rows: int
+    sampled_rows: int | None = None
+
+
+@dataclass
+class Report:
+    train: InputSummary | None
+    serving: InputSummary | None
+    """`skewcheck validate` reads one dataset: the other side is None."""
+    schema_path: str
+    schema_sha256: str
+    findings: list[Finding]
+    features: list[FeatureResult]
+    fail_on: FailOn = FailOn.FAIL
+    skewcheck_version: str = ""
+    created_at: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+    rows: RowSkew | None = None
+    """Row-level skew: the join on the key and each feature's value-by-value comparison."""
+    differing_rows: pl.DataFrame | None = field(default=None, repr=False)
+    """Every differing row (keys, feature, train, serving), for --mismatches; not in the JSON report."""
+
+    @property
+    def schema_failed(self) -> bool:
+        return self._findings_at(Severity.FAIL) > 0 or (
+            self.fail_on is FailOn.WARN and self._findings_at(Severity.WARN) > 0
+        )
+
+    @property
+    def drift_failed(self) -> bool:
+        failing = {Status.FAIL, Status.ERROR} | ({Status.WARN} if self.fail_on is FailOn.WARN else set())
+        rows_failed = self.rows is not None and self.rows.status in failing
+        return rows_failed or any(feature.status in failing for feature in self.features)
+
+    @property
+    def status(self) -> Status:
+        """pass, warn or fail: the worst of every feature and finding (error counts as fail)."""
+        statuses = [f.status for f in self.features] + ([self.rows.status] if self.rows is not None else [])
+        if self._findings_at(Severity.FAIL) or any(s in (Status.FAIL, Status.ERROR) for s in statuses):
+            return Status.FAIL
+        if self._findings_at(Severity.WARN) or Status.WARN in statuses:
+            return Status.WARN
+        return Status.PASS
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.schema_failed:
+            return ExitCode.SCHEMA_FAILED
+        if self.drift_failed:
+            return ExitCode.DRIFT_FAILED
+        return ExitCode.PASS
+
+    def _findings_at(self, severity: Severity) -> int:
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+    def summary_line(self) -> str:
+        """One line a person reads first: `FAIL: 3 of 24 features drifted, 2 schema violations in serving`."""
+        parts = []
+        if self.train is not None and self.serving is not None and (self.features or self.rows is None):
+            checked = [f for f in self.features if f.status is not Status.SKIPPED]
+            drifted = sum(1 for f in checked if f.status is Status.FAIL)
+            uncompared = sum(1 for f in checked if f.status is Status.ERROR)
+            warned = sum(1 for f in checked if f.status is Status.WARN)
+            parts.append(f"{drifted} of {len(checked)} features drifted")
+            if uncompared:
+                parts.append(f"{uncompared} could not be compared")
+            if warned:
+                parts.append(f"{warned} warned")
+        if self.rows is not None:
+            parts.append(_rows_summary(self.rows))
+        for dataset in Dataset:
+            violations = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.FAIL)
+            warnings = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.WARN)
+            if violations:
+                parts.append(f"{violations} schema violation{'s' * (violations != 1)} in {dataset}")
+            if warnings:
+                parts.append(f"{warnings} schema warning{'s' * (warnings != 1)} in {dataset}")
+        if not parts:
+            parts.append("the data matches the schema")
+        return f"{self.status.upper()}: {', '.join(parts)}"
+
+    def to_records(self) -> dict[str, Any]:
+        """The JSON report (version 1): builtins only, NaN and infinity as null."""
+        return _finite(
+            {
+                "version": REPORT_VERSION,
+                "status": str(self.status),
+                "exit_code": int(self.exit_code),
+                "summary": self.summary_line(),
+                "fail_on": str(self.fail_on),
+                "skewcheck_version": self.skewcheck_version,
+                "created_at": self.created_at,
+                "schema": {"path": self.schema_path, "sha256": self.schema_sha256},
+                "train": _input_record(self.train),
+                "serving": _input_record(self.serving),
+                "schema_findings": [f.to_record() for f in self.findings],
+                "features": [_feature_record(f) for f in self.features],
+                "definitions": _definitions(),
+                "row_skew": None if self.rows is None else _rows_record(self.rows),
+                "timings_seconds": {k: round(v, 4) for k, v in self.timings.items()},
+            }
+        )
+
+
+def _rows_summary(rows: RowSkew) -> str:
+    differing = sum(1 for f in rows.features if f.status in (Status.FAIL, Status.WARN))
+    return (f"{differing} of {len(rows.features)} features differ row by row "
+            f"({rows.coverage.both:,} rows joined on {', '.join(rows.keys)})")  # fmt: skip
+
+
+def _rows_record(rows: RowSkew) -> dict[str, Any]:
+    coverage = rows.coverage
+    return {
+        "keys": list(rows.keys),
+        "status": str(rows.status),
+        "join": {
+            "train": asdict(coverage.train),
+            "serving": asdict(coverage.serving),
+            "both": coverage.both,
+            "only_train": coverage.only_train,
+            "only_serving": coverage.only_serving,
+            "join_rate": coverage.join_rate,
+        },
+        "gates": [_gate_record(gate) for gate in rows.gates],
+        "features": [
+            {
+                "name": f.name,
+                "type": str(f.type),
+                "status": str(f.status),
+                "joined": f.joined,
+                "matches": f.matches,
+                "mismatches": f.mismatches,
+                "only_train": f.only_train,
+                "only_serving": f.only_serving,
+                "mismatch_rate": f.mismatch_rate,
+                "tolerance": f.tolerance,
+                "gate": None if f.gate is None else _gate_record(f.gate),
+                "differences": dict(f.differences),
+                "pairs": [{"train": t, "serving": s, "count": n} for t, s, n in f.pairs],
+                "examples": list(f.examples),
+            }
+            for f in rows.features
+        ],
+    }
+
+
+def _gate_record(gate: Gate) -> dict[str, Any]:
+    return {"metric": gate.metric, "value": gate.value, "warn": gate.warn, "fail": gate.fail,
+            "status": str(gate.status), "reason": gate.reason}  # fmt: skip
+
+
+def _input_record(summary: InputSummary | None) -> dict[str, Any] | None:
+    if summary is None:
+        return None
+    return {
+        "spec": summary.spec,
+        "format": summary.format,
+        "paths": list(summary.paths),
+        "rows": summary.rows,
+        "sampled_rows": summary.sampled_rows,
+    }
+
+
+def _feature_record(feature: FeatureResult) -> dict[str, Any]:
+    gate = feature.drift_gate
+    return {
+        "name": feature.name,
+        "type": str(feature.type),
+        "status": str(feature.status),
+        "gate": None
+        if gate is None
+        else {"metric": gate.metric, "value": gate.value, "warn": gate.warn, "fail": gate.fail, "noise": gate.noise},
+        "gates": [
+            {"metric": g.metric, "value": g.value, "warn": g.warn, "fail": g.fail, "status": str(g.status)}
+            for g in feature.gates
+        ],
+        "metrics": dict(feature.metrics),
+        "reasons": list(feature.reasons),
+        "summary": {str(dataset): summary for dataset, summary in feature.summary.items()},
+        "histogram": _histogram_record(feature.histogram),
+    }
+
+
+def _histogram_record(histogram: Histogram | None) -> dict[str, Any] | None:
+    if histogram is None:
+        return None
+    return {
+        "train": histogram.train,
+        "serving": histogram.serving,
+        "edges": histogram.edges,
+        "categories": histogram.categories,
+        "unseen": histogram.unseen,
+    }
+
+
+def _definitions() -> dict[str, str]:
+    deciles = ", ".join(f"{q:g}" for q in EDGE_QUANTILES)
+    return {
+        **{name: metric.definition for name, metric in METRICS.items()},
+        "numeric_bins": f"edges at the training quantiles {deciles} (numpy linear interpolation), ties merged; "
+        "right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf) so serving values beyond the training range "
+        "land in the outer bins",
+        "psi_smoothing": f"{PSI_PSEUDOCOUNT} is added to every bin's count on both sides before shares are taken",
+        "null_rate_increase": "null_rate_serving - null_rate_train (absolute)",
+        "thresholds": "a gate warns when its value is strictly above warn and fails when strictly above fail",
+    }
+
+
+def _finite(value: dict[str, Any]) -> dict[str, Any]:
+    return {key: _finite_value(item) for key, item in value.items()}
+
+
+def _finite_value(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite_value(v) for v in value]
+    return value

@@ -1,0 +1,129 @@
+"""Where reports go: files (atomically, never over an input), stdout, and the GitHub step summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from skewcheck.audit import partitions as partitioned
+from skewcheck.audit.report import Report
+from skewcheck.cli import terminal
+from skewcheck.drift.rows import parquet_bytes
+from skewcheck.errors import UsageError
+from skewcheck.io.atomic import write_atomic
+from skewcheck.reporters import OutputFormat, partitions, render, table
+
+
+def emit_partitions(
+    results: list[partitioned.PartitionResult],
+    output_format: OutputFormat,
+    outputs: dict[OutputFormat, str],
+    quiet: bool,
+    latest: bool,
+    step_summary: bool = True,
+) -> None:
+    document = partitions.to_json(results, latest=latest)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and summary_file:
+        _append(summary_file, partitions.markdown(results, latest=latest))
+    path = outputs.get(OutputFormat.JSON)
+    if path is not None and path != "-":
+        write(path, document, [])
+    line = partitions.summary(results, latest=latest)
+    if output_format is OutputFormat.JSON or path == "-":
+        sys.stdout.write(document)
+        terminal.stderr().print(line, highlight=False, markup=False)
+    elif quiet:
+        terminal.stdout().print(line, highlight=False, markup=False)
+    else:
+        console = terminal.stdout()
+        console.print(partitions.table(results))
+        console.print(line, highlight=False, markup=False)
+
+
+def requested(
+    json_path: str | None, markdown_path: str | None, junit_path: str | None, html_path: str | None
+) -> dict[OutputFormat, str]:
+    """The report files asked for; at most one of them may be '-' (stdout)."""
+    asked = {
+        OutputFormat.JSON: json_path,
+        OutputFormat.MARKDOWN: markdown_path,
+        OutputFormat.JUNIT: junit_path,
+        OutputFormat.HTML: html_path,
+    }
+    outputs = {output_format: path for output_format, path in asked.items() if path is not None}
+    if sum(path == "-" for path in outputs.values()) > 1:
+        raise UsageError("only one report can go to stdout ('-')")
+    for path in outputs.values():
+        check_path(path)
+    return outputs
+
+
+def emit(
+    report: Report, output_format: OutputFormat, outputs: dict[OutputFormat, str], quiet: bool, step_summary: bool
+) -> None:
+    """Report files, the GitHub step summary, then the payload on stdout (the summary on stderr when it is data)."""
+    for file_format, path in outputs.items():
+        if path != "-":
+            write(path, render(report, file_format), _input_files(report))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary and summary_file:
+        _append(summary_file, render(report, OutputFormat.MARKDOWN))
+    payload = next((file_format for file_format, path in outputs.items() if path == "-"), output_format)
+    if payload.is_human:
+        terminal.stdout().print(table.summary(report) if quiet else table.renderable(report))
+    else:
+        sys.stdout.write(render(report, payload))
+        terminal.stderr().print(table.summary(report))
+
+
+def _append(path: str, text: str) -> None:
+    # GitHub hands each step its own summary file to append to: appending is the contract, not a rename.
+    try:
+        with Path(path).open("a", encoding="utf-8") as stream:
+            stream.write(text + "\n")
+    except OSError as error:
+        raise UsageError(f"{path} ($GITHUB_STEP_SUMMARY): cannot append: {error.strerror or error}") from None
+
+
+def _input_files(report: Report) -> list[str]:
+    read = [summary.paths for summary in (report.train, report.serving) if summary is not None]
+    return [path for paths in read for path in paths] + [report.schema_path]
+
+
+def write(path: str, text: str | bytes, input_files: list[str], what: str = "the report") -> None:
+    """Write a report or schema atomically; never over an input, and a refused write is the user's to fix (exit 2)."""
+    target = Path(path).resolve()
+    if any(Path(name).resolve() == target for name in input_files):
+        raise UsageError(f"{path}: refusing to write {what} over an input file")
+    try:
+        write_atomic(path, text)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def check_path(output: str | None) -> None:
+    """Fail before the audit, not after it, when the report could not be written anyway."""
+    if output in (None, "-"):
+        return
+    target = Path(output).resolve()
+    if target.is_dir():
+        raise UsageError(f"{output}: is a directory; name a file for the report")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise UsageError(f"{output}: {target.parent} is a file, not a folder")
+    if not target.parent.is_dir():
+        raise UsageError(f"{output}: folder {target.parent} does not exist")
+    if not os.access(target.parent, os.W_OK):
+        raise UsageError(f"{output}: folder {target.parent} is not writable")
+
+
+def write_mismatches(report: Report, path: str | None) -> None:
+    """Every differing row of the row-level comparison, as Parquet (keys, feature, train, serving)."""
+    if path is None:
+        return
+    if report.rows is None or report.differing_rows is None:
+        raise UsageError("--mismatches writes the rows a join found different: give --key COLUMN (or --rows)")
+    if path == "-":
+        raise UsageError("--mismatches needs a file: Parquet is not for stdout")
+    write(path, parquet_bytes(report.differing_rows), _input_files(report), what="the mismatching rows")

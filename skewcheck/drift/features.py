@@ -1,0 +1,319 @@
+"""Compare two datasets' profiles feature by feature: metrics, gates and a verdict.
+
+Each feature gets three gates: its drift metric, the rise of its null rate, and (for
+categorical features) the share of serving values nobody trained on. Each gate has
+the sample it stands on; too small a sample caps that gate at `warn`, because a small
+sample can neither pass nor fail a feature with confidence.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+
+from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
+from skewcheck.schema.model import Dataset, Feature, FeatureType, Thresholds
+from skewcheck.stats import grid, metrics
+from skewcheck.stats.grid import Grid
+
+
+class Status(StrEnum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+    SKIPPED = "skipped"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        # error counts as fail for the run, but a failing gate explains more than "cannot compare".
+        return _RANKS[self]
+
+
+_RANKS = {Status.SKIPPED: 0, Status.PASS: 1, Status.WARN: 2, Status.ERROR: 3, Status.FAIL: 4}
+
+
+@dataclass(frozen=True)
+class Gate:
+    metric: str
+    value: float | None
+    warn: float
+    fail: float
+    status: Status
+    reason: str
+    noise: float | None = None
+    """What two samples of one distribution reach 1% of the time at these sample sizes (drift gate only)."""
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Both sides' shares on the same bins, for plots: each side's shares sum to 1 (or are all 0).
+
+    Numeric: one share per training bin, `edges` the bins' bounds (bin i is (edges[i-1], edges[i]],
+    the first and last bins open-ended), so len(shares) == len(edges) + 1.
+    Categorical: one share per value in `categories` (values training knows, largest share on
+    either side first), then per value in `unseen` (serving values training never had), then one
+    share for every other known value and one for every other unseen value.
+    """
+
+    train: list[float]
+    serving: list[float]
+    edges: list[float] | None = None
+    """None for categorical features, and for numeric ones whose bounds are personal data."""
+    categories: list[str] | None = None
+    unseen: list[str] | None = None
+
+    @property
+    def is_categorical(self) -> bool:
+        return self.categories is not None
+
+    def side(self, dataset: Dataset) -> list[float]:
+        return self.train if dataset is Dataset.TRAIN else self.serving
+
+
+@dataclass
+class FeatureResult:
+    name: str
+    type: FeatureType
+    status: Status = Status.PASS
+    gates: list[Gate] = field(default_factory=list)
+    metrics: dict[str, float | None] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    summary: dict[Dataset, Mapping[str, object]] = field(default_factory=dict)
+    histogram: Histogram | None = None
+
+    @property
+    def drift_gate(self) -> Gate | None:
+        return self.gates[0] if self.gates else None
+
+    def add_gate(self, gate: Gate) -> None:
+        self.gates.append(gate)
+        if gate.status.rank > self.status.rank:
+            self.status = gate.status
+        if gate.status is not Status.PASS:
+            self.reasons.append(gate.reason)
+
+
+def skipped(feature: Feature, reason: str) -> FeatureResult:
+    return FeatureResult(feature.name, feature.type, Status.SKIPPED, reasons=[reason])
+
+
+def errored(feature: Feature, reason: str) -> FeatureResult:
+    return FeatureResult(feature.name, feature.type, Status.ERROR, reasons=[reason])
+
+
+def compare_feature(
+    feature: Feature,
+    train: Profile,
+    serving: Profile,
+    compared_features: int = 1,
+    *,
+    sample: int | None = None,
+    seed: int = 0,
+) -> FeatureResult:
+    """Metrics, gates and verdict for one drift-checked feature present on both sides.
+
+    `compared_features` is how many features the run compares: the noise guard shares the run's
+    false-alarm rate among them, so a wide dataset does not fail on noise more often than a narrow one.
+    `sample` limits the values the distribution metrics use; summaries and null rates stay exact.
+    """
+    assert feature.drift is not None
+    result = FeatureResult(feature.name, feature.type)
+    temporal = feature.type.is_temporal
+    result.summary = {
+        Dataset.TRAIN: train.summary(temporal=temporal),
+        Dataset.SERVING: serving.summary(temporal=temporal),
+    }
+    result.histogram = _histogram(feature, train, serving)
+    if sample is not None:
+        train, serving = train.sampled(sample, seed), serving.sampled(sample, seed + 1)
+    if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
+        result.metrics = _numeric_metrics(train, serving)
+    elif isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile):
+        result.metrics = _categorical_metrics(feature, train, serving)
+    result.metrics["null_rate_train"] = train.null_rate
+    result.metrics["null_rate_serving"] = serving.null_rate
+
+    false_alarm_rate = metrics.RUN_FALSE_ALARM_RATE / max(compared_features, 1)
+    categories = _categories(train, serving)
+    result.add_gate(_drift_gate(feature, result.metrics, train.count, serving.count, categories, false_alarm_rate))
+    result.add_gate(_null_gate(feature, train, serving))
+    if feature.type in (FeatureType.STRING, FeatureType.CATEGORY):
+        result.add_gate(_unseen_gate(feature, result.metrics["unseen_rate"], serving.count))
+    return result
+
+
+HISTOGRAM_CATEGORIES = 12
+HISTOGRAM_UNSEEN = 3
+
+
+def _histogram(feature: Feature, train: Profile, serving: Profile) -> Histogram:
+    """Both sides' shares on the same bins: training's bins, or the largest categories then the rest."""
+    if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
+        return Histogram(
+            _shares(train.bin_counts), _shares(serving.bin_counts), edges=[float(edge) for edge in train.edges]
+        )
+    assert isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile)
+    known = _known(feature, train)
+    either = {c: n / train.count for c, n in train.counts.items()}
+    for category, n in serving.counts.items():
+        either[category] = max(either.get(category, 0.0), n / serving.count)
+    ranked = sorted(either, key=lambda c: -either[c])  # sorted() is stable: ties keep training's order
+    shown = [c for c in ranked if c in known][:HISTOGRAM_CATEGORIES]
+    unseen = [c for c in serving.counts if c not in known][:HISTOGRAM_UNSEEN]
+    buckets = [*shown, *unseen]
+    sides = []
+    for side in (train, serving):
+        counts = [side.counts.get(c, 0) for c in buckets]
+        other_known = sum(n for c, n in side.counts.items() if c in known) - sum(counts[: len(shown)])
+        other_unseen = sum(n for c, n in side.counts.items() if c not in known) - sum(counts[len(shown) :])
+        sides.append(_shares(np.array([*counts, other_known, other_unseen])))
+    return Histogram(sides[0], sides[1], categories=shown, unseen=unseen)
+
+
+def _shares(counts: metrics.Counts) -> list[float]:
+    return [float(share) for share in metrics.shares(counts)]
+
+
+def _known(feature: Feature, train: CategoricalProfile) -> set[str]:
+    """The values a serving value is checked against: the schema's, else training's."""
+    return {str(v) for v in feature.values} if feature.values is not None else set(train.counts)
+
+
+def _categories(train: Profile, serving: Profile) -> int:
+    """Bins or categories holding a value on either side: the degrees of freedom of the noise."""
+    if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
+        return int(((train.bin_counts + serving.bin_counts) > 0).sum())
+    assert isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile)
+    return len(train.counts.keys() | serving.counts.keys())
+
+
+def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str, float | None]:
+    if train.count == 0 or serving.count == 0:
+        return dict.fromkeys(("psi", "jensen_shannon", "wasserstein", "ks_statistic", "ks_pvalue"))
+    if isinstance(serving.sketch, Grid):  # serving read in batches, counted on training's points
+        ks, wasserstein = _on_grid(train, serving.sketch)
+    elif isinstance(train.sketch, Grid) and serving.values is not None:  # few serving values, training on a grid
+        ks, wasserstein = _on_grid(train, Grid.of(serving.values, train.sketch.points))
+    elif train.values is not None and serving.values is not None:
+        ks, wasserstein = metrics.ks_and_wasserstein(train.values, serving.values, train.std)
+    else:  # a saved profile's sketch on one side
+        ks, wasserstein = metrics.ks_and_wasserstein_from_cdfs(train.cdf(), serving.cdf(), train.std)
+    return {
+        "psi": metrics.psi(train.bin_counts, serving.bin_counts),
+        "jensen_shannon": metrics.jensen_shannon(train.bin_counts, serving.bin_counts),
+        "wasserstein": wasserstein,
+        "ks_statistic": ks.statistic,
+        "ks_pvalue": ks.pvalue,
+    }
+
+
+def _on_grid(train: NumericProfile, serving: Grid) -> tuple[metrics.KsResult, float]:
+    """KS and normalised W1 against a serving grid on training's points (grid.compare says how exact)."""
+    # Training read in batches too is a grid on the same points; a saved profile is a step CDF on them.
+    shares, sums = train.sketch.cells() if isinstance(train.sketch, Grid) else grid.step_cells(serving, train.cdf())
+    low, high = min(train.minimum, serving.minimum), max(train.maximum, serving.maximum)
+    found = grid.compare(shares, serving, sums, low, high)
+    pvalue = metrics.ks_pvalue(found.ks, train.count, serving.count)
+    return metrics.KsResult(found.ks, pvalue), metrics.in_standard_deviations(found.wasserstein, train.std)
+
+
+def _categorical_metrics(
+    feature: Feature, train: CategoricalProfile, serving: CategoricalProfile
+) -> dict[str, float | None]:
+    known = _known(feature, train)
+    # With no declared values and no training values there is nothing to be unseen against.
+    unseen = metrics.unseen_rate(serving.counts, known) if serving.count and known else None
+    if train.count == 0 or serving.count == 0:
+        return {**dict.fromkeys(("psi", "jensen_shannon", "linf", "chi2_pvalue")), "unseen_rate": unseen}
+    categories = list(dict.fromkeys([*train.counts, *serving.counts]))
+    train_counts = np.array([train.counts.get(c, 0) for c in categories], dtype=np.int64)
+    serving_counts = np.array([serving.counts.get(c, 0) for c in categories], dtype=np.int64)
+    return {
+        "psi": metrics.psi(train_counts, serving_counts),
+        "jensen_shannon": metrics.jensen_shannon(train_counts, serving_counts),
+        "linf": metrics.linf(train_counts, serving_counts),
+        "chi2_pvalue": metrics.chi2_pvalue(train_counts, serving_counts),
+        "unseen_rate": unseen,
+    }
+
+
+def _drift_gate(
+    feature: Feature,
+    values: dict[str, float | None],
+    train_count: int,
+    serving_count: int,
+    categories: int,
+    false_alarm_rate: float,
+) -> Gate:
+    assert feature.drift is not None
+    metric, thresholds = feature.drift.metric, feature.drift.thresholds
+    if train_count == 0 or serving_count == 0:
+        side = "training" if train_count == 0 else "serving"
+        return Gate(metric, None, thresholds.warn, thresholds.fail, Status.ERROR,
+                    f"cannot compare: no non-null {side} values")  # fmt: skip
+    value = values[metric]
+    assert value is not None
+    status = _grade(value, thresholds)
+    reason = f"{metric} {_number(value)} > {_threshold(status, thresholds)}" if status is not Status.PASS else ""
+    noise = metrics.noise_level(metric, train_count, serving_count, categories, false_alarm_rate)
+    smallest = min(train_count, serving_count)
+    if smallest < feature.min_rows:
+        # Too few values to judge: never a confident pass, never a confident fail.
+        status = Status.WARN
+        reason = (f"insufficient data: {metric} {_number(value)} on {smallest:,} non-null values "
+                  f"(min_rows {feature.min_rows:,})")  # fmt: skip
+    elif status is not Status.PASS and noise is not None and value <= noise:
+        # Small samples of one distribution differ by chance; a fail must stand out from that.
+        status = Status.WARN
+        reason += (f", but within sampling noise: two samples of one distribution of these sizes exceed "
+                   f"{_number(noise)} with probability {false_alarm_rate:.2g}")  # fmt: skip
+    return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason, noise)
+
+
+def _null_gate(feature: Feature, train: Profile, serving: Profile) -> Gate:
+    increase = serving.null_rate - train.null_rate
+    thresholds = feature.max_null_rate_increase
+    reason = (f"null rate rose from {train.null_rate:.1%} to {serving.null_rate:.1%} "
+              f"(+{increase:.1%} > {_threshold(_grade(increase, thresholds), thresholds, percent=True)})")  # fmt: skip
+    return _rate_gate("null_rate_increase", increase, thresholds, min(train.rows, serving.rows), feature, reason)
+
+
+def _unseen_gate(feature: Feature, rate: float | None, serving_count: int) -> Gate:
+    thresholds = feature.max_unseen_rate
+    if rate is None:
+        return Gate("unseen_rate", None, thresholds.warn, thresholds.fail, Status.PASS, "")
+    domain = "the declared values" if feature.values is not None else "the training values"
+    reason = (f"{rate:.1%} of serving values are outside {domain} "
+              f"(> {_threshold(_grade(rate, thresholds), thresholds, percent=True)})")  # fmt: skip
+    return _rate_gate("unseen_rate", rate, thresholds, serving_count, feature, reason)
+
+
+def _rate_gate(metric: str, value: float, thresholds: Thresholds, sample: int, feature: Feature, reason: str) -> Gate:
+    status = _grade(value, thresholds)
+    if status is Status.FAIL and sample < feature.min_rows:
+        status = Status.WARN
+        reason += f"; insufficient data to fail: {sample:,} values (min_rows {feature.min_rows:,})"
+    return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason if status is not Status.PASS else "")
+
+
+def _grade(value: float, thresholds: Thresholds) -> Status:
+    """Fail strictly above the fail threshold, warn strictly above the warn threshold."""
+    if value > thresholds.fail:
+        return Status.FAIL
+    if value > thresholds.warn:
+        return Status.WARN
+    return Status.PASS
+
+
+def _threshold(status: Status, thresholds: Thresholds, *, percent: bool = False) -> str:
+    level, value = ("fail", thresholds.fail) if status is Status.FAIL else ("warn", thresholds.warn)
+    return f"{level} {value:.1%}" if percent else f"{level} {value:g}"
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}" if math.isfinite(value) else str(value)

@@ -1,0 +1,131 @@
+"""Trend gates: judge a feature by the path of its drift metric over partitions, not by one day.
+
+Skew in production is often a slow slide that stays under the hard threshold for weeks. Two gates
+catch it earlier, computed from the history (`skewcheck.history.store`) of one feature against one baseline:
+
+- rising N: fail when the gate metric rose on N consecutive partitions, i.e. it is strictly increasing
+  over the last N+1 partitions. On a metric that only wanders by chance, N+1 values come out strictly
+  increasing with probability 1/(N+1)! (1 in 720 for N = 5), so N sets the false-alarm rate.
+- rolling K: warn (fail) when the median of the gate metric over the last K partitions is strictly
+  above the feature's warn (fail) threshold: one bad day does not fail, however bad (the absolute gate
+  fails that day), a bad week does.
+
+Partitions are ordered by their date (the run's date when the label has none), then by label. A
+partition audited more than once counts once, with its latest run. Left out: a partition with no
+gate value (the feature was skipped or could not be compared there), and one whose gate metric is
+not the newest partition's (a schema changed it). Thresholds are the newest partition's.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from skewcheck.drift.features import Status
+from skewcheck.history import store
+from skewcheck.schema.model import TrendSettings
+
+
+@dataclass(frozen=True)
+class TrendResult:
+    status: Status
+    """pass, warn or fail (a StrEnum: compares equal to 'pass', 'warn', 'fail')."""
+    reason: str
+    """Why it warned or failed; for a pass, why a gate could not judge yet (or empty)."""
+    values: list[float] = field(default_factory=list)
+    """The gate metric over the partitions the gates looked at, oldest first."""
+
+
+@dataclass(frozen=True)
+class _Series:
+    metric: str
+    partitions: list[str]
+    values: list[float]
+    warn: float | None
+    fail: float | None
+    noise: float | None = None
+    """What identical samples of the newest partition's sizes reach 1% of the time (see metrics.noise_level)."""
+
+
+def evaluate(
+    history: pl.DataFrame, feature: str, settings: TrendSettings, *, baseline_id: str | None = None
+) -> TrendResult:
+    """The trend verdict for `feature` against `baseline_id` (default: the baseline of the feature's latest run).
+
+    Write the current partition to the history first: the gates judge the partitions that are there.
+    """
+    series = _series(history, feature, baseline_id)
+    if series is None:
+        return TrendResult(Status.PASS, f"no history for {feature}")
+    size = settings.window
+    shown = series.values[-size:] if size else []
+    verdicts = [_rising(series, settings.rising), _rolling(series, settings.rolling)]
+    judged = [(status, reason) for status, reason in verdicts if reason]
+    failing = [reason for status, reason in judged if status is not Status.PASS]
+    if failing:
+        worst = max((status for status, _ in judged), key=lambda s: s.rank)
+        return TrendResult(worst, "; ".join(failing), shown)
+    return TrendResult(Status.PASS, "; ".join(reason for _, reason in judged), shown)
+
+
+def _series(history: pl.DataFrame, feature: str, baseline_id: str | None) -> _Series | None:
+    rows = history.filter(pl.col("feature") == feature)
+    if rows.is_empty():
+        return None
+    if baseline_id is None:
+        baseline_id = rows.sort("run_at", "run_id").get_column("baseline_id")[-1]
+    rows = store.latest(rows.filter(pl.col("baseline_id") == baseline_id))
+    rows = rows.filter(pl.col("gate_value").is_not_null() & pl.col("gate_value").is_not_nan())
+    if rows.is_empty():
+        return None
+    # A schema may change a feature's gate metric; values of another metric are not comparable.
+    newest = rows.row(-1, named=True)
+    rows = rows.filter(pl.col("gate_metric") == newest["gate_metric"])
+    return _Series(
+        metric=str(newest["gate_metric"]),
+        partitions=rows.get_column("partition").to_list(),
+        values=[float(v) for v in rows.get_column("gate_value")],
+        warn=newest["warn"],
+        fail=newest["fail"],
+        noise=newest["noise"],
+    )
+
+
+def _rising(series: _Series, steps: int | None) -> tuple[Status, str]:
+    if steps is None:
+        return Status.PASS, ""
+    values = series.values[-(steps + 1) :]
+    if len(values) < steps + 1:
+        return Status.PASS, f"rising {steps} needs {steps + 1} partitions with a value, the history has {len(values)}"
+    if series.noise is not None and values[-1] <= series.noise:
+        # A metric rising within sampling noise is noise; on a wide schema some feature always rises.
+        return Status.PASS, ""
+    if all(later > earlier for earlier, later in itertools.pairwise(values)):
+        path = " → ".join(_number(v) for v in values)
+        first, last = series.partitions[-(steps + 1)], series.partitions[-1]
+        return Status.FAIL, f"{series.metric} rose on {steps} consecutive partitions ({first} to {last}): {path}"
+    return Status.PASS, ""
+
+
+def _rolling(series: _Series, size: int | None) -> tuple[Status, str]:
+    if size is None:
+        return Status.PASS, ""
+    values = series.values[-size:]
+    if len(values) < size:
+        return Status.PASS, f"rolling {size} needs {size} partitions with a value, the history has {len(values)}"
+    # The median, not the mean: one broken day moves a mean for K days, and that is what the absolute
+    # gate is for; the median passes a threshold only when most of the last K partitions did.
+    middle = statistics.median(values)
+    what = f"median {series.metric} over the last {size} partitions {_number(middle)}"
+    if series.fail is not None and middle > series.fail:
+        return Status.FAIL, f"{what} > fail {series.fail:g}"
+    if series.warn is not None and middle > series.warn:
+        return Status.WARN, f"{what} > warn {series.warn:g}"
+    return Status.PASS, ""
+
+
+def _number(value: float) -> str:
+    return f"{value:.4g}"

@@ -1,0 +1,94 @@
+"""Outputs never destroy what the user has: inputs found through directories and globs, logs, devices."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from skewcheck.io.atomic import write_atomic
+from tests.helpers import FIXTURES, assert_one_line_error, invoke
+
+TRAIN = str(FIXTURES / "train.parquet")
+SERVING = str(FIXTURES / "serving.jsonl.gz")
+
+
+def test_save_schema_never_replaces_a_file_of_a_directory_input(tmp_path: Path) -> None:
+    folder = tmp_path / "train"
+    folder.mkdir()
+    part = folder / "part-0.parquet"
+    pl.read_parquet(TRAIN).write_parquet(part)
+    before = part.read_bytes()
+    outcome = invoke(["check", str(folder), SERVING, "--save-schema", str(part)], 2)
+    assert_one_line_error(outcome, "refusing to write the schema over an input file")
+    assert part.read_bytes() == before
+
+
+def test_infer_never_replaces_its_serving_log(tmp_path: Path) -> None:
+    log = tmp_path / "log.jsonl"
+    log.write_text('{"features": {"distance_km": 1.0}}\n')
+    before = log.read_bytes()
+    outcome = invoke(["infer", TRAIN, "--serving-log", str(log), "-o", str(log)], 2)
+    assert_one_line_error(outcome, "refusing to write the schema over an input file")
+    assert log.read_bytes() == before
+
+
+def test_dash_means_stdout_for_infer_and_nothing_for_save_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert invoke(["infer", TRAIN, "-o", "-"], 0).stdout.startswith("# Schema inferred by skewcheck")
+    assert_one_line_error(invoke(["check", TRAIN, SERVING, "--save-schema", "-"], 2), "--save-schema needs a file")
+    assert not (tmp_path / "-").exists()
+
+
+def test_a_report_into_a_symlink_writes_through_it(tmp_path: Path) -> None:
+    """/dev/stdout is a symlink: renaming a temporary file over it would replace the link itself."""
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    write_atomic(link, '{"new": true}')
+    assert link.is_symlink()
+    assert json.loads(real.read_text()) == {"new": True}
+
+
+def test_a_report_into_a_fifo_keeps_the_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(fifo, "payload")
+        assert os.read(reader, 100) == b"payload"
+    finally:
+        os.close(reader)
+    assert not fifo.is_file() and fifo.exists()
+
+
+def test_a_folder_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
+    outcome = invoke(["check", TRAIN, SERVING, "-s", str(FIXTURES / "schema.yaml"), "--json", f"{TRAIN}/x.json"], 2)
+    assert_one_line_error(outcome, "is a file, not a folder")
+
+
+class TestInferredOnTheFly:
+    def test_a_field_first_seen_after_line_100_keeps_its_place(self, tmp_path: Path) -> None:
+        train = tmp_path / "train.parquet"
+        pl.DataFrame({"tenure": [float(i % 7) for i in range(300)]}).write_parquet(train)
+        lines = [{"features": {}} for _ in range(150)] + [{"features": {"tenure": float(i % 7)}} for i in range(150)]
+        log = tmp_path / "log.jsonl"
+        log.write_text("".join(json.dumps(line) + "\n" for line in lines))
+        outcome = invoke(["check", str(train), str(log), "--json", "-"], 1)
+        feature = outcome.json()["features"][0]
+        assert (feature["name"], feature["status"]) == (
+            "tenure",
+            "fail",
+        )  # compared (half the log is null), not skipped
+
+    def test_a_nested_log_against_itself_compares_its_fields(self, tmp_path: Path) -> None:
+        outcome = invoke(["check", SERVING, SERVING, "--quiet"], 0)
+        # ts, request_id, model_version, the 12 nested features and prediction: compared, not dropped.
+        assert outcome.stdout.strip() == "PASS: 0 of 13 features drifted"
+        assert "(16 features)" in outcome.stderr

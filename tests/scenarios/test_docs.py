@@ -1,0 +1,80 @@
+"""The README documents what the code does: exit codes, metrics, checks, options, formats."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import typer.main
+
+from skewcheck.cli.app import app
+from skewcheck.errors import ExitCode
+from skewcheck.io.read import InputFormat
+from skewcheck.schema.model import GATE_METRICS, METRIC_THRESHOLDS, FeatureType
+from skewcheck.stats.metrics import METRICS
+from skewcheck.validation.validate import Check
+from tests.helpers import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_two_commands_are_documented() -> None:
+    assert "make demo" in README
+    assert "make test" in README
+
+
+@pytest.mark.parametrize("code", list(ExitCode))
+def test_every_exit_code_is_in_the_table(code: ExitCode) -> None:
+    assert re.search(rf"^\| {int(code)} \| {re.escape(code.meaning.split(' (')[0])}", README, re.MULTILINE)
+
+
+@pytest.mark.parametrize("name", sorted(METRICS))
+def test_every_metric_is_documented(name: str) -> None:
+    assert f"`{name}`" in README
+
+
+@pytest.mark.parametrize("metric", sorted(GATE_METRICS))
+def test_gate_metric_defaults_are_the_documented_ones(metric: str) -> None:
+    thresholds = METRIC_THRESHOLDS[metric]
+    assert f"{metric} {thresholds.warn:g} / {thresholds.fail:g}" in README
+
+
+@pytest.mark.parametrize("check", list(Check))
+def test_every_check_is_documented(check: Check) -> None:
+    assert f"`{check}`" in README
+
+
+@pytest.mark.parametrize("feature_type", list(FeatureType))
+def test_every_type_is_documented(feature_type: FeatureType) -> None:
+    assert f"`{feature_type}`" in README
+
+
+@pytest.mark.parametrize("input_format", list(InputFormat))
+def test_every_input_format_is_documented(input_format: InputFormat) -> None:
+    assert f"`{input_format}`" in README
+
+
+def test_every_check_option_is_documented() -> None:
+    command = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
+    for parameter in command.params:
+        for option in parameter.opts:
+            if option.startswith("--") and option != "--help":
+                assert f"`{option}" in README, option
+
+
+def test_every_schema_key_is_in_the_reference() -> None:
+    from skewcheck.schema import load as schema_loader
+
+    keys = {*schema_loader.FEATURE_KEYS, *schema_loader.DEFAULT_KEYS, "version", "defaults", "features", "datasets"}
+    reference = README[README.index("### Schema reference") :]
+    missing = sorted(key for key in keys if f"`{key}`" not in reference)
+    assert not missing
+
+
+@pytest.mark.parametrize("command_name", ["validate", "infer", "diff-schema", "profile", "history"])
+def test_every_option_of_the_other_commands_is_documented(command_name: str) -> None:
+    command = typer.main.get_command(app).commands[command_name]  # type: ignore[attr-defined]
+    for parameter in command.params:
+        for option in parameter.opts:
+            if option.startswith("--") and option != "--help":
+                assert f"`{option}" in README, option

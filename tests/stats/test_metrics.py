@@ -1,0 +1,503 @@
+"""Drift metrics, each checked against an independent reference: a hand computation or scipy called directly."""
+
+from __future__ import annotations
+
+import math
+from unittest.mock import patch
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from scipy.spatial import distance
+
+from skewcheck.stats import metrics
+
+# scipy's exact KS p-value gives up on some small samples with ties and says so before using the asymptotic one.
+pytestmark = pytest.mark.filterwarnings("ignore:ks_2samp. Exact calculation unsuccessful:RuntimeWarning")
+
+
+def counts(*values: int) -> npt.NDArray[np.int64]:
+    return np.array(values, dtype=np.int64)
+
+
+def floats(*values: float) -> npt.NDArray[np.float64]:
+    return np.array(values, dtype=np.float64)
+
+
+def reference_psi(train: list[int], serving: list[int], pseudocount: float = 0.5) -> float:
+    """PSI written out from its definition: add the pseudocount to every bin, renormalise, sum (s - t) ln(s / t)."""
+    bins = len(train)
+    train_total = sum(train) + pseudocount * bins
+    serving_total = sum(serving) + pseudocount * bins
+    total = 0.0
+    for t_count, s_count in zip(train, serving, strict=True):
+        t = (t_count + pseudocount) / train_total
+        s = (s_count + pseudocount) / serving_total
+        total += (s - t) * math.log(s / t)
+    return total
+
+
+def reference_js(train: list[int], serving: list[int]) -> float:
+    """Jensen-Shannon distance from the KL definition with log2: sqrt((KL(p||m) + KL(q||m)) / 2)."""
+    p = [c / sum(train) for c in train]
+    q = [c / sum(serving) for c in serving]
+    m = [(a + b) / 2 for a, b in zip(p, q, strict=True)]
+
+    def kl(a: list[float], b: list[float]) -> float:
+        return sum(x * math.log2(x / y) for x, y in zip(a, b, strict=True) if x > 0)
+
+    return math.sqrt(max(0.0, (kl(p, m) + kl(q, m)) / 2))
+
+
+def reference_ks_statistic(a: list[float], b: list[float]) -> float:
+    """D = max over every observed point x of |F_a(x) - F_b(x)|, with F the empirical CDF (share <= x)."""
+    points = sorted(set(a) | set(b))
+    return max(abs(sum(v <= x for v in a) / len(a) - sum(v <= x for v in b) / len(b)) for x in points)
+
+
+# Aligned count vectors of the same length, both with a positive total.
+count_lists = st.integers(min_value=1, max_value=12).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.integers(min_value=0, max_value=1000), min_size=n, max_size=n).filter(lambda c: sum(c) > 0),
+        st.lists(st.integers(min_value=0, max_value=1000), min_size=n, max_size=n).filter(lambda c: sum(c) > 0),
+    )
+)
+small_samples = st.lists(st.integers(min_value=-20, max_value=20).map(float), min_size=1, max_size=25)
+
+
+class TestPsi:
+    def test_textbook_example_step_by_step(self) -> None:
+        """Train 30/40/30, serving 20/40/40 (100 rows each): the expected value worked out bin by bin."""
+        # Smoothed totals: 100 + 0.5 * 3 = 101.5 on both sides.
+        # Bin 1: t = 30.5 / 101.5 = 0.300493, s = 20.5 / 101.5 = 0.201970,
+        #        (s - t) * ln(s / t) = (-10 / 101.5) * ln(20.5 / 30.5) = -0.098522 * -0.397302 = 0.039143
+        # Bin 2: t = s = 40.5 / 101.5, contributes 0.
+        # Bin 3: t = 30.5 / 101.5 = 0.300493, s = 40.5 / 101.5 = 0.399015,
+        #        (10 / 101.5) * ln(40.5 / 30.5) = 0.098522 * 0.283575 = 0.027938
+        # PSI = 0.039143 + 0 + 0.027938 = 0.067081
+        bin1 = (-10 / 101.5) * math.log(20.5 / 30.5)
+        bin3 = (10 / 101.5) * math.log(40.5 / 30.5)
+        assert bin1 == pytest.approx(0.039143, abs=1e-6)
+        assert bin3 == pytest.approx(0.027938, abs=1e-6)
+        value = metrics.psi(counts(30, 40, 30), counts(20, 40, 40))
+        assert value == pytest.approx(bin1 + bin3, rel=1e-12)
+        assert value == pytest.approx(0.067081, abs=1e-6)
+
+    def test_pseudocount_is_half_a_count_on_every_bin(self) -> None:
+        """Without smoothing this example gives 0.0693 (0.1 * ln 2): the smoothed value must differ from it."""
+        unsmoothed = 0.1 * math.log(2)
+        value = metrics.psi(counts(30, 40, 30), counts(20, 40, 40))
+        assert value != pytest.approx(unsmoothed, abs=1e-4)
+        assert value == pytest.approx(reference_psi([30, 40, 30], [20, 40, 40], pseudocount=0.5), rel=1e-12)
+        assert metrics.PSI_PSEUDOCOUNT == 0.5
+
+    @pytest.mark.parametrize(
+        ("train", "serving"),
+        [
+            ([10, 20, 30, 40], [40, 30, 20, 10]),
+            ([1, 1], [1000, 3]),
+            ([500, 0, 0, 500], [0, 1000, 0, 0]),
+            ([7], [3]),
+            ([3, 5, 0, 9, 11], [4, 4, 4, 4, 4]),
+        ],
+    )
+    def test_matches_hand_formula(self, train: list[int], serving: list[int]) -> None:
+        assert metrics.psi(counts(*train), counts(*serving)) == pytest.approx(reference_psi(train, serving), rel=1e-12)
+
+    def test_large_counts_converge_to_the_unsmoothed_psi(self) -> None:
+        """At serving volumes half a count changes nothing: the classic formula on raw shares is recovered."""
+        train, serving = np.array([0.2, 0.3, 0.5]), np.array([0.25, 0.25, 0.5])
+        classic = float(np.sum((serving - train) * np.log(serving / train)))
+        scale = 10**9
+        value = metrics.psi((train * scale).astype(np.int64), (serving * scale).astype(np.int64))
+        assert value == pytest.approx(classic, rel=1e-6)
+
+    def test_identical_counts_give_zero(self) -> None:
+        assert metrics.psi(counts(5, 0, 17, 3), counts(5, 0, 17, 3)) == 0.0
+
+    def test_same_shares_different_totals_near_zero(self) -> None:
+        """Same shares, different sample sizes: only the pseudocount separates them."""
+        assert metrics.psi(counts(100_000, 200_000), counts(1_000_000, 2_000_000)) == pytest.approx(0.0, abs=1e-10)
+
+    def test_finite_with_empty_bins(self) -> None:
+        """Disjoint supports: each empty bin has 0.5 of 11; worked out PSI = 2 * (10 / 11) * ln(21)."""
+        value = metrics.psi(counts(10, 0), counts(0, 10))
+        assert math.isfinite(value)
+        assert value == pytest.approx(2 * (10 / 11) * math.log(21), rel=1e-12)
+
+    def test_finite_when_a_bin_is_empty_on_both_sides(self) -> None:
+        value = metrics.psi(counts(10, 0, 5), counts(3, 0, 12))
+        assert math.isfinite(value)
+        assert value == pytest.approx(reference_psi([10, 0, 5], [3, 0, 12]), rel=1e-12)
+
+    @settings(max_examples=150, deadline=None)
+    @given(count_lists)
+    def test_properties(self, pair: tuple[list[int], list[int]]) -> None:
+        """Non-negative, finite, symmetric in its arguments, equal to the hand formula."""
+        train, serving = pair
+        forward = metrics.psi(counts(*train), counts(*serving))
+        backward = metrics.psi(counts(*serving), counts(*train))
+        assert math.isfinite(forward)
+        assert forward >= 0.0
+        assert forward == pytest.approx(backward, rel=1e-9, abs=1e-12)
+        assert forward == pytest.approx(reference_psi(train, serving), rel=1e-9, abs=1e-12)
+
+
+class TestJensenShannon:
+    def test_hand_computed_example(self) -> None:
+        """p = (1/2, 1/2), q = (1, 0), m = (3/4, 1/4).
+
+        KL(p||m) = 1/2 log2(2/3) + 1/2 log2(2) = 0.207519; KL(q||m) = log2(4/3) = 0.415037;
+        JSD = (0.207519 + 0.415037) / 2 = 0.311278; distance = sqrt(0.311278) = 0.557923.
+        """
+        assert metrics.jensen_shannon(counts(5, 5), counts(10, 0)) == pytest.approx(0.557923, abs=1e-6)
+
+    @pytest.mark.parametrize(
+        ("train", "serving"),
+        [
+            ([10, 20, 30, 40], [40, 30, 20, 10]),
+            ([1, 0, 0], [0, 1, 1]),
+            ([3, 5, 0, 9, 11], [4, 4, 4, 4, 4]),
+            ([1000, 1], [1, 1000]),
+        ],
+    )
+    def test_matches_scipy_and_kl_definition(self, train: list[int], serving: list[int]) -> None:
+        value = metrics.jensen_shannon(counts(*train), counts(*serving))
+        p = np.array(train) / sum(train)
+        q = np.array(serving) / sum(serving)
+        assert value == pytest.approx(float(distance.jensenshannon(p, q, base=2)), rel=1e-12)
+        assert value == pytest.approx(reference_js(train, serving), rel=1e-9)
+
+    def test_disjoint_supports_give_one(self) -> None:
+        assert metrics.jensen_shannon(counts(10, 0, 0), counts(0, 4, 6)) == pytest.approx(1.0, abs=1e-12)
+
+    def test_identical_gives_zero_not_nan(self) -> None:
+        for train, serving in [
+            ((7, 3, 1), (7, 3, 1)),
+            ((1, 1, 1), (2, 2, 2)),
+            ((1, 2, 3, 4, 5, 6), (2, 4, 6, 8, 10, 12)),
+        ]:
+            value = metrics.jensen_shannon(counts(*train), counts(*serving))
+            assert not math.isnan(value)
+            assert value == pytest.approx(0.0, abs=1e-7)
+
+    def test_uses_shares_not_counts(self) -> None:
+        """Scaling either side's counts leaves the distance unchanged."""
+        base = metrics.jensen_shannon(counts(1, 2, 3), counts(3, 2, 1))
+        assert metrics.jensen_shannon(counts(100, 200, 300), counts(3, 2, 1)) == pytest.approx(base, rel=1e-12)
+
+    @settings(max_examples=150, deadline=None)
+    @given(count_lists)
+    def test_properties(self, pair: tuple[list[int], list[int]]) -> None:
+        """In [0, 1], symmetric, equal to the KL definition."""
+        train, serving = pair
+        forward = metrics.jensen_shannon(counts(*train), counts(*serving))
+        backward = metrics.jensen_shannon(counts(*serving), counts(*train))
+        assert 0.0 <= forward <= 1.0 + 1e-12
+        assert forward == pytest.approx(backward, abs=1e-9)
+        assert forward == pytest.approx(reference_js(train, serving), abs=1e-7)
+
+
+class TestLinf:
+    def test_by_hand(self) -> None:
+        # shares (0.1, 0.3, 0.6) vs (0.2, 0.2, 0.6): largest gap 0.1
+        assert metrics.linf(counts(10, 30, 60), counts(20, 20, 60)) == pytest.approx(0.1, abs=1e-12)
+        # different totals: (0.25, 0.75) vs (0.75, 0.25)
+        assert metrics.linf(counts(1, 3), counts(30, 10)) == pytest.approx(0.5, abs=1e-12)
+        # disjoint: a whole share moves
+        assert metrics.linf(counts(5, 0), counts(0, 9)) == pytest.approx(1.0, abs=1e-12)
+        assert metrics.linf(counts(2, 4), counts(1, 2)) == pytest.approx(0.0, abs=1e-12)
+
+    @settings(max_examples=100, deadline=None)
+    @given(count_lists)
+    def test_properties(self, pair: tuple[list[int], list[int]]) -> None:
+        train, serving = pair
+        value = metrics.linf(counts(*train), counts(*serving))
+        expected = max(abs(t / sum(train) - s / sum(serving)) for t, s in zip(train, serving, strict=True))
+        assert value == pytest.approx(expected, abs=1e-12)
+        assert 0.0 <= value <= 1.0
+        assert value == pytest.approx(metrics.linf(counts(*serving), counts(*train)), abs=1e-12)
+
+
+class TestChi2:
+    def test_hand_computed_statistic(self) -> None:
+        """Table [[10, 20, 30], [20, 20, 20]]: rows 60/60, columns 30/40/50, N = 120.
+
+        Expected [[15, 20, 25], [15, 20, 25]]; chi2 = 2 * (25/15 + 0 + 25/25) = 16/3; dof = 2;
+        with 2 degrees of freedom the survival function is exp(-x / 2) = exp(-8/3) = 0.069483.
+        """
+        value = metrics.chi2_pvalue(counts(10, 20, 30), counts(20, 20, 20))
+        assert value == pytest.approx(float(stats.chi2.sf(16 / 3, 2)), rel=1e-12)
+        assert value == pytest.approx(math.exp(-8 / 3), rel=1e-12)
+        assert value == pytest.approx(0.069483, abs=1e-6)
+
+    @pytest.mark.parametrize(
+        ("train", "serving"),
+        [
+            ([10, 20, 30, 40], [40, 30, 20, 10]),
+            ([100, 200], [110, 190]),
+            ([5, 7, 9, 11, 13], [13, 11, 9, 7, 5]),
+        ],
+    )
+    def test_matches_scipy(self, train: list[int], serving: list[int]) -> None:
+        expected = stats.chi2_contingency(np.array([train, serving]), correction=False).pvalue
+        assert metrics.chi2_pvalue(counts(*train), counts(*serving)) == pytest.approx(float(expected), rel=1e-12)
+
+    def test_two_by_two_has_no_yates_correction(self) -> None:
+        """[[100, 200], [110, 190]] differs with and without Yates' correction; the plain test is expected."""
+        table = np.array([[100, 200], [110, 190]])
+        plain = float(stats.chi2_contingency(table, correction=False).pvalue)
+        yates = float(stats.chi2_contingency(table, correction=True).pvalue)
+        assert plain != pytest.approx(yates, rel=1e-3)
+        assert metrics.chi2_pvalue(counts(100, 200), counts(110, 190)) == pytest.approx(plain, rel=1e-12)
+
+    def test_category_on_one_side_only(self) -> None:
+        """Table [[10, 0], [5, 5]]: expected [[7.5, 2.5], [7.5, 2.5]].
+
+        chi2 = 2 * (6.25/7.5 + 6.25/2.5) = 20/3 with 1 degree of freedom.
+        """
+        expected = float(stats.chi2.sf(20 / 3, 1))
+        assert metrics.chi2_pvalue(counts(10, 0), counts(5, 5)) == pytest.approx(expected, rel=1e-12)
+        # the same with the sides swapped
+        assert metrics.chi2_pvalue(counts(5, 5), counts(10, 0)) == pytest.approx(expected, rel=1e-12)
+
+    def test_category_seen_on_neither_side_is_dropped(self) -> None:
+        """A zero column would make an expected count of 0; dropping it leaves the same test as above."""
+        expected = float(stats.chi2.sf(20 / 3, 1))
+        value = metrics.chi2_pvalue(counts(10, 0, 0), counts(5, 0, 5))
+        assert math.isfinite(value)
+        assert value == pytest.approx(expected, rel=1e-12)
+
+    def test_single_category_gives_one(self) -> None:
+        assert metrics.chi2_pvalue(counts(10), counts(20)) == 1.0
+        assert metrics.chi2_pvalue(counts(10, 0, 0), counts(20, 0, 0)) == 1.0
+
+    def test_identical_shares_give_one(self) -> None:
+        assert metrics.chi2_pvalue(counts(10, 20, 30), counts(20, 40, 60)) == pytest.approx(1.0, abs=1e-12)
+
+
+class TestKs:
+    @pytest.mark.parametrize(
+        ("a", "b", "d"),
+        [
+            # F_a jumps to 1/3, 2/3, 1 at 1, 2, 3; F_b is 0 until 4: D = 1
+            ([1, 2, 3], [4, 5, 6], 1.0),
+            # at x = 1: F_a = 1/3, F_b = 0; at 2: 2/3 vs 1/3; at 3: 1 vs 2/3; at 4: 1 vs 1 -> D = 1/3
+            ([1, 2, 3], [2, 3, 4], 1 / 3),
+            # ties across samples: at x = 1, F_a = 2/4, F_b = 1/2; at 2: 3/4 vs 1/2 -> 1/4; at 3: 1 vs 1
+            ([1, 1, 2, 3], [1, 3], 1 / 4),
+            ([0, 0, 0, 0], [0, 0], 0.0),
+        ],
+    )
+    def test_statistic_by_hand(self, a: list[float], b: list[float], d: float) -> None:
+        assert reference_ks_statistic(a, b) == pytest.approx(d, abs=1e-12)
+        assert metrics.ks(floats(*a), floats(*b)).statistic == pytest.approx(d, abs=1e-12)
+
+    def test_matches_scipy_on_generated_data(self) -> None:
+        rng = np.random.default_rng(7)
+        a = np.sort(rng.normal(0, 1, 400))
+        b = np.sort(rng.normal(0.3, 1.2, 300))
+        expected = stats.ks_2samp(a, b)
+        result = metrics.ks(a, b)
+        assert result.statistic == pytest.approx(float(expected.statistic), rel=1e-12)
+        assert result.pvalue == pytest.approx(float(expected.pvalue), rel=1e-9)
+        assert result.statistic == pytest.approx(reference_ks_statistic(list(a), list(b)), abs=1e-12)
+
+    @pytest.mark.parametrize(
+        ("n_train", "n_serving", "rounded"),
+        [(12_000, 15_000, False), (20_000, 50, False), (30, 25_000, False), (12_000, 11_000, True)],
+    )
+    def test_large_samples_match_scipy(self, n_train: int, n_serving: int, rounded: bool) -> None:
+        """Above scipy's exact-method limit: the same statistic and asymptotic p-value as ks_2samp, ties included."""
+        rng = np.random.default_rng(n_train + n_serving)
+        a = rng.normal(0, 1, n_train)
+        b = rng.normal(0.05, 1.1, n_serving)
+        if rounded:  # many ties within and across samples
+            a, b = np.round(a, 1), np.round(b, 1)
+        a, b = np.sort(a), np.sort(b)
+        expected = stats.ks_2samp(a, b)
+        result = metrics.ks(a, b)
+        assert result.statistic == pytest.approx(float(expected.statistic), rel=1e-12, abs=1e-15)
+        assert result.pvalue == pytest.approx(float(expected.pvalue), rel=1e-9, abs=1e-300)
+
+    def test_large_identical_samples(self) -> None:
+        a = np.sort(np.random.default_rng(1).integers(0, 5, 15_000).astype(np.float64))
+        result = metrics.ks(a, a.copy())
+        assert result.statistic == 0.0
+        assert result.pvalue == pytest.approx(1.0)
+
+    @settings(max_examples=100, deadline=None)
+    @given(small_samples, small_samples)
+    def test_statistic_is_max_ecdf_gap(self, a: list[float], b: list[float]) -> None:
+        result = metrics.ks(floats(*sorted(a)), floats(*sorted(b)))
+        assert result.statistic == pytest.approx(reference_ks_statistic(a, b), abs=1e-12)
+        assert 0.0 <= result.pvalue <= 1.0
+        assert result.pvalue == pytest.approx(float(stats.ks_2samp(a, b).pvalue), rel=1e-9, abs=1e-12)
+
+
+class TestWasserstein:
+    def test_shift_by_one(self) -> None:
+        """[0, 1, 2] -> [1, 2, 3]: every unit of mass moves 1; training std (ddof=1) is 1."""
+        train = floats(0, 1, 2)
+        std = float(np.std(train, ddof=1))
+        assert std == pytest.approx(1.0)
+        assert metrics.wasserstein(train, floats(1, 2, 3), std) == pytest.approx(1.0, rel=1e-12)
+
+    def test_divides_by_training_std_ddof_1(self) -> None:
+        """[0, 0, 0, 4] vs four zeros: a quarter of the mass moves 4, W1 = 1; std ddof=1 = sqrt(12 / 3) = 2."""
+        train = floats(0, 0, 0, 4)
+        std = float(np.std(train, ddof=1))
+        assert std == pytest.approx(2.0)
+        assert metrics.wasserstein(train, floats(0, 0, 0, 0), std) == pytest.approx(0.5, rel=1e-12)
+
+    def test_unequal_sizes(self) -> None:
+        """[0, 2] vs [1]: each half moves 1, W1 = 1; [0, 1] vs [0, 0, 1, 1] is the same distribution."""
+        assert metrics.wasserstein(floats(0, 2), floats(1), 1.0) == pytest.approx(1.0, rel=1e-12)
+        assert metrics.wasserstein(floats(0, 1), floats(0, 0, 1, 1), 1.0) == pytest.approx(0.0, abs=1e-12)
+
+    def test_matches_scipy_on_generated_data(self) -> None:
+        rng = np.random.default_rng(11)
+        train = np.sort(rng.normal(5, 2, 500))
+        serving = np.sort(rng.exponential(3, 300))
+        std = float(np.std(train, ddof=1))
+        expected = float(stats.wasserstein_distance(train, serving)) / std
+        assert metrics.wasserstein(train, serving, std) == pytest.approx(expected, rel=1e-12)
+
+    @settings(max_examples=150, deadline=None)
+    @given(small_samples, small_samples)
+    def test_matches_scipy_with_ties_and_unequal_sizes(self, train: list[float], serving: list[float]) -> None:
+        expected = float(stats.wasserstein_distance(train, serving))
+        value = metrics.wasserstein(floats(*sorted(train)), floats(*sorted(serving)), 2.0)
+        assert value == pytest.approx(expected / 2.0, rel=1e-9, abs=1e-12)
+
+    def test_large_samples_match_scipy(self) -> None:
+        rng = np.random.default_rng(12)
+        train = np.sort(np.round(rng.gamma(2.0, 3.0, 25_000), 2))
+        serving = np.sort(np.round(rng.gamma(2.5, 3.0, 18_000), 2))
+        std = float(np.std(train, ddof=1))
+        expected = float(stats.wasserstein_distance(train, serving)) / std
+        assert metrics.wasserstein(train, serving, std) == pytest.approx(expected, rel=1e-9)
+
+    def test_constant_training(self) -> None:
+        train = floats(3, 3, 3)
+        assert metrics.wasserstein(train, floats(3, 3), 0.0) == 0.0
+        assert metrics.wasserstein(train, floats(3, 4), 0.0) == math.inf
+
+    @settings(max_examples=100, deadline=None)
+    @given(small_samples.filter(lambda v: len(set(v)) > 1), st.floats(min_value=-50, max_value=50))
+    def test_pure_shift_moves_by_the_shift(self, train: list[float], shift: float) -> None:
+        """Shifting every value by c moves the distribution by |c|, in units of the training std."""
+        array = floats(*sorted(train))
+        std = float(np.std(array, ddof=1))
+        assert metrics.wasserstein(array, array + shift, std) == pytest.approx(abs(shift) / std, rel=1e-9, abs=1e-9)
+
+
+class TestMergedInSlices:
+    """KS and W1 are computed a slice of values at a time: the slices must add up to the whole."""
+
+    @settings(max_examples=200, deadline=None)
+    @given(small_samples, small_samples, st.integers(min_value=1, max_value=4))
+    def test_any_slice_size_gives_scipy_statistic_and_distance(
+        self, train: list[float], serving: list[float], slice_size: int
+    ) -> None:
+        """Slices of 1-4 values a side put every boundary case (ties across a cut, one side empty) in play."""
+        a, b = floats(*sorted(train)), floats(*sorted(serving))
+        whole, whole_w1 = metrics.ks_and_wasserstein(a, b, 1.0)  # one slice
+        with patch.object(metrics, "MERGE_SLICE", slice_size):
+            ks, w1 = metrics.ks_and_wasserstein(a, b, 1.0)
+        assert ks == whole  # the same counts divided the same way: bit for bit
+        # scipy's exact mode rounds D to a multiple of 1/lcm(n, m): an ulp away at most
+        assert ks.statistic == pytest.approx(float(stats.ks_2samp(train, serving).statistic), rel=1e-15, abs=1e-15)
+        assert ks.statistic == pytest.approx(reference_ks_statistic(train, serving), rel=1e-15, abs=1e-15)
+        assert w1 == pytest.approx(float(stats.wasserstein_distance(train, serving)), rel=1e-12, abs=1e-12)
+        assert w1 == pytest.approx(whole_w1, rel=1e-12, abs=1e-12)
+
+    @pytest.mark.parametrize(("n_train", "n_serving"), [(200_000, 150_000), (150_000, 400), (300, 120_000)])
+    def test_many_slices_with_runs_of_ties_longer_than_a_slice(self, n_train: int, n_serving: int) -> None:
+        """Zero-inflated, rounded data: runs of zeros far longer than MERGE_SLICE, many ties across sides."""
+        rng = np.random.default_rng(n_train)
+        train = np.sort(np.where(rng.random(n_train) < 0.4, 0.0, np.round(rng.gamma(2.0, 3.0, n_train), 1)))
+        serving = np.sort(np.where(rng.random(n_serving) < 0.3, 0.0, np.round(rng.gamma(2.2, 3.0, n_serving), 1)))
+        assert max(n_train, n_serving) > 3 * metrics.MERGE_SLICE
+        ks, w1 = metrics.ks_and_wasserstein(train, serving, 2.0)
+        assert ks.statistic == float(stats.ks_2samp(train, serving).statistic)
+        assert w1 == pytest.approx(float(stats.wasserstein_distance(train, serving)) / 2.0, rel=1e-12)
+
+    def test_distinct_values_over_many_slices(self) -> None:
+        rng = np.random.default_rng(3)
+        train, serving = np.sort(rng.normal(0, 1, 250_000)), np.sort(rng.normal(0.01, 1.02, 180_000))
+        ks, w1 = metrics.ks_and_wasserstein(train, serving, 1.0)
+        assert ks.statistic == float(stats.ks_2samp(train, serving).statistic)
+        assert w1 == pytest.approx(float(stats.wasserstein_distance(train, serving)), rel=1e-12)
+
+    def test_disjoint_samples(self) -> None:
+        """Serving entirely above training: D = 1, and every unit of mass moves by the gap between the means."""
+        train = np.arange(100_000, dtype=np.float64)
+        serving = np.arange(200_000, 270_000, dtype=np.float64)
+        ks, w1 = metrics.ks_and_wasserstein(train, serving, 1.0)
+        assert ks.statistic == 1.0
+        assert w1 == pytest.approx(float(serving.mean() - train.mean()), rel=1e-12)
+
+    @pytest.mark.parametrize("constant_side", ["train", "serving"])
+    def test_a_constant_side(self, constant_side: str) -> None:
+        """All 100,000 values at 5 against 0..99,999: D is the share of the other side below 5, or above."""
+        varied, constant = np.arange(100_000, dtype=np.float64), np.full(100_000, 5.0)
+        train, serving = (constant, varied) if constant_side == "train" else (varied, constant)
+        ks, w1 = metrics.ks_and_wasserstein(train, serving, 1.0)
+        assert ks.statistic == pytest.approx(1 - 6 / 100_000, abs=1e-15)  # F = 1 at 5 against 6 values <= 5
+        assert ks.statistic == float(stats.ks_2samp(train, serving).statistic)
+        # W1 = mean |v - 5| over 0..99,999
+        assert w1 == pytest.approx(float(np.mean(np.abs(varied - 5.0))), rel=1e-12)
+
+    def test_an_empty_side_is_refused(self) -> None:
+        with pytest.raises(ValueError, match="at least one value on each side"):
+            metrics.ks_and_wasserstein(floats(), floats(1, 2), 1.0)
+        with pytest.raises(ValueError, match="at least one value on each side"):
+            metrics.ks_and_wasserstein(floats(1, 2), floats(), 1.0)
+
+
+class TestUnseenRate:
+    def test_by_hand(self) -> None:
+        serving = {"a": 3, "b": 1, "c": 6}
+        assert metrics.unseen_rate(serving, {"a"}) == pytest.approx(7 / 10)
+        assert metrics.unseen_rate(serving, {"a", "b", "c"}) == 0.0
+        assert metrics.unseen_rate(serving, set()) == 1.0
+        assert metrics.unseen_rate(serving, {"a", "z"}) == pytest.approx(7 / 10)
+
+    def test_no_serving_values(self) -> None:
+        assert metrics.unseen_rate({}, {"a"}) == 0.0
+
+
+@given(
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=50),
+    st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=50),
+)
+def test_merging_two_sorted_grids_is_their_union(first: list[float], second: list[float]) -> None:
+    from skewcheck.stats.metrics import _merged
+
+    a, b = np.unique(np.array(first, dtype=float)), np.unique(np.array(second, dtype=float))
+    np.testing.assert_array_equal(_merged(a, b), np.union1d(a, b))
+
+
+@pytest.mark.parametrize("effective_n", [20_001, 50_000, 500_000])
+def test_ks_pvalue_at_serving_volumes_is_within_a_thousandth_of_kstwo(effective_n: int) -> None:
+    # Two equal sides of 2n give an effective n of n; scipy's kstwo.sf is the reference it approximates.
+    for statistic in np.linspace(0.2 / np.sqrt(effective_n), 4 / np.sqrt(effective_n), 25):
+        expected = float(stats.kstwo.sf(statistic, effective_n))
+        assert metrics.ks_pvalue(statistic, 2 * effective_n, 2 * effective_n) == pytest.approx(expected, abs=1e-3)
+
+
+@pytest.mark.parametrize("categories", [2, 11, 40])
+def test_noise_levels_are_scipys_quantiles(categories: int) -> None:
+    """Written with scipy.special (scipy.stats costs half a second to import): the same quantiles as scipy.stats."""
+    alpha, inverse_n = 0.01 / 20, 1 / 50_000 + 1 / 20_000
+    chi2 = float(stats.chi2.isf(alpha, categories - 1))
+    assert metrics.noise_level("psi", 50_000, 20_000, categories, alpha) == pytest.approx(chi2 * inverse_n, rel=1e-12)
+    js = metrics.noise_level("jensen_shannon", 50_000, 20_000, categories, alpha)
+    assert js == pytest.approx(np.sqrt(chi2 * inverse_n / (8 * np.log(2))), rel=1e-12)
+    z = float(stats.norm.isf(alpha / (2 * categories)))
+    linf = metrics.noise_level("linf", 50_000, 20_000, categories, alpha)
+    assert linf == pytest.approx(z * 0.5 * np.sqrt(inverse_n), rel=1e-12)
