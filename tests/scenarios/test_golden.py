@@ -1,15 +1,17 @@
-"""Golden files: the demo audit in every report format, byte for byte after normalising what changes per run.
+"""Golden files: each case of tests/scenarios/golden/ run through the CLI, byte for byte after normalising.
 
-A mismatch shows a unified diff. After an intended change to a format, regenerate every golden file with
+A case is a folder of data, not Python (see golden_cases.py for what it holds): adding one is adding its `args.txt`
+and running once with SKEWCHECK_UPDATE_GOLDEN=1. A mismatch shows a unified diff. After an intended change to a
+format, regenerate every case's expected files (and exit codes) with
 
-    SKEWCHECK_UPDATE_GOLDEN=1 .venv/bin/pytest -q tests/test_golden.py
+    SKEWCHECK_UPDATE_GOLDEN=1 .venv/bin/pytest -q tests/scenarios/test_golden.py
 
-and review the diff of tests/golden/ like any other change.
+and review the diff of tests/scenarios/golden/ like any other change.
 
 Normalised: the time (created_at, JUnit timestamp), the skewcheck version, timings and elapsed seconds, the repo's
 absolute path, salted PII hashes, and (JSON only) float digits past the tenth significant one, where numpy/scipy
 builds may differ. The CLI runs at the repo root with relative paths, so a clone at any path prints the same
-report, wrapped the same way.
+report, wrapped the same way; the temporary folders a case writes into read `{out}` and `{tmp}`.
 """
 
 from __future__ import annotations
@@ -17,22 +19,27 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from skewcheck.audit import run as runner
-from skewcheck.audit.report import Report
 from skewcheck.reporters import OutputFormat, render
-from tests.helpers import REPO, invoke
+from tests.helpers import REPO
+from tests.scenarios.golden_cases import (
+    ARGS,
+    EXIT_CODES,
+    GOLDEN,
+    CaseRun,
+    case_names,
+    golden_environment,
+    load_case,
+    run_case,
+)
 
-GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("SKEWCHECK_UPDATE_GOLDEN") == "1"
-DEMO = ["check", "fixtures/train.parquet", "fixtures/serving.jsonl.gz", "--schema", "fixtures/schema.yaml"]
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
 SALTED = re.compile(r"hash:[0-9a-f]{12}")
@@ -82,63 +89,45 @@ def normalise_table(text: str) -> str:
     return "\n".join(line.rstrip() for line in normalise(text).splitlines()) + "\n"
 
 
-# golden file name -> (how to normalise it, which output of the demo run it is). A new format: write it in
-# `demo` (a file option, or a stdout run of its own) and add a line here.
-FORMATS: dict[str, tuple[Callable[[str], str], str]] = {
-    "demo.json": (normalise_json, "json"),
-    "demo.md": (normalise_markdown, "markdown"),
-    "demo.junit.xml": (normalise_junit, "junit"),
-    "demo.github.txt": (normalise, "github"),
-    "demo.table.txt": (normalise_table, "table"),
-    "demo.html": (normalise_html, "html"),
+def normaliser_for(name: str) -> Callable[[str], str]:
+    """An expected file's normaliser, by its extension: `.txt` is what a terminal shows."""
+    return NORMALISERS.get(Path(name).suffix, normalise)
+
+
+NORMALISERS: dict[str, Callable[[str], str]] = {
+    ".json": normalise_json,
+    ".md": normalise_markdown,
+    ".xml": normalise_junit,
+    ".html": normalise_html,
+    ".txt": normalise_table,
 }
+# The stdout formats each case's single audit is rendered in again in-process, by expected file.
+RENDERED = {
+    "report.json": "json",
+    "report.md": "markdown",
+    "report.xml": "junit",
+    "report.html": "html",
+    "github.txt": "github",
+    "table.txt": "table",
+}
+ONE_AUDIT = ("demo",)
+"""The cases whose commands all share one `runner.run` audit."""
 
-
-@dataclass(frozen=True)
-class DemoRun:
-    outputs: dict[str, str]
-    """Each format's text as the CLI wrote it, by OutputFormat value."""
-    report: Report
+CASES = {name: load_case(name) for name in case_names()}
+EXPECTED = [f"{case.name}/{name}" for case in CASES.values() for name in case.expected]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
-    """The demo audit once, rendered in every format: report files plus each stdout format."""
-    folder = tmp_path_factory.mktemp("golden")
-    files = {name: folder / f"demo.{name}" for name in ("json", "markdown", "junit", "html")}
-    report_options = [f"--{name}={path}" for name, path in files.items()]
-    with demo_environment() as reports:
-        table = invoke([*DEMO, *report_options], 3)
-        github = invoke([*DEMO, "--format", "github"], 3)
-    assert len(reports) == 1, "both runs should share one audit"
-    outputs = {name: path.read_text(encoding="utf-8") for name, path in files.items()}
-    return DemoRun(outputs | {"table": table.stdout, "github": github.stdout}, next(iter(reports.values())))
+def case_run(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], CaseRun]:
+    """Each case run once, when a test first asks for it."""
+    runs: dict[str, CaseRun] = {}
 
+    def run(name: str) -> CaseRun:
+        if name not in runs:
+            runs[name] = run_case(CASES[name], tmp_path_factory.mktemp(name))
+        return runs[name]
 
-@contextmanager
-def demo_environment() -> Iterator[dict[str, Report]]:
-    """cwd at the repo root, a fixed terminal, and one audit shared by every CLI run inside (yielded, by arguments)."""
-    # Module-scoped fixtures run before conftest's function-scoped ones, so the environment is set here too; and
-    # forced, since conftest only defaults COLUMNS and a developer's own terminal width would rewrap the table.
-    # Each stdout format needs its own CLI run, and the audit is the slow part: later runs reuse the first one's
-    # Report, while every output still goes through the CLI's own rendering.
-    reports: dict[str, Report] = {}
-    audit = runner.run
-
-    def memoised(*args: Any, **kwargs: Any) -> Report:
-        key = repr((args, kwargs))
-        if key not in reports:
-            reports[key] = audit(*args, **kwargs)
-        return reports[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(REPO)
-        patch.setenv("COLUMNS", "200")
-        patch.setenv("NO_COLOR", "1")
-        patch.setenv("TERM", "dumb")
-        patch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-        patch.setattr(runner, "run", memoised)
-        yield reports
+    return run
 
 
 def assert_matches_golden(actual: str, path: Path) -> None:
@@ -161,31 +150,51 @@ def assert_matches_golden(actual: str, path: Path) -> None:
         )
 
 
-@pytest.mark.parametrize("name", FORMATS)
-def test_demo_matches_its_golden_file(name: str, demo: DemoRun) -> None:
-    normaliser, output = FORMATS[name]
-    assert_matches_golden(normaliser(demo.outputs[output]), GOLDEN / name)
+@pytest.mark.parametrize("expected", EXPECTED)
+def test_the_output_matches_its_golden_file(expected: str, case_run: Callable[[str], CaseRun]) -> None:
+    case, name = expected.split("/")
+    outputs = case_run(case).outputs
+    assert name in outputs, f"{expected}: no command of the case wrote it"
+    assert_matches_golden(normaliser_for(name)(outputs[name]), GOLDEN / expected)
 
 
-@pytest.mark.parametrize("name", FORMATS)
-def test_nothing_of_this_run_is_left_after_normalising(name: str, demo: DemoRun) -> None:
-    normaliser, output = FORMATS[name]
-    text = normaliser(demo.outputs[output])
+@pytest.mark.parametrize("case", CASES)
+def test_the_exit_codes_match(case: str, case_run: Callable[[str], CaseRun]) -> None:
+    actual = "".join(f"{code}\n" for code in case_run(case).exit_codes)
+    assert_matches_golden(actual, GOLDEN / case / EXIT_CODES)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_golden_file_is_an_output(case: str) -> None:
+    """A file no command writes any more would pass forever unread: the case's top level holds only its outputs."""
+    files = {path.name for path in (GOLDEN / case).iterdir() if path.is_file()}
+    assert files - {ARGS, EXIT_CODES} == set(CASES[case].expected)
+
+
+@pytest.mark.parametrize("expected", EXPECTED)
+def test_nothing_of_this_run_is_left_after_normalising(expected: str, case_run: Callable[[str], CaseRun]) -> None:
+    case, name = expected.split("/")
+    text = normaliser_for(name)(case_run(case).outputs[name])
     assert str(REPO) not in text
+    assert "pytest-of" not in text
     assert not TIMESTAMP.search(text), TIMESTAMP.search(text)
     assert not SALTED.search(text)
 
 
-@pytest.mark.parametrize("name", FORMATS)
-def test_a_later_slower_run_normalises_the_same(name: str, demo: DemoRun) -> None:
+@pytest.mark.parametrize("expected", [f"{case}/{name}" for case in ONE_AUDIT for name in RENDERED])
+def test_a_later_slower_run_normalises_the_same(expected: str, case_run: Callable[[str], CaseRun]) -> None:
     """Whatever a format makes of the time and the timings, normalising hides it: the golden file cannot flake."""
+    case, name = expected.split("/")
+    reports = case_run(case).reports
+    assert len(reports) == 1, "the case's commands should share one audit"
+    report = next(iter(reports.values()))
     later = replace(
-        demo.report,
+        report,
         created_at="2031-12-30T23:59:58+00:00",
-        timings={stage: seconds * 7 + 123.4567 for stage, seconds in demo.report.timings.items()},
+        timings={stage: seconds * 7 + 123.4567 for stage, seconds in report.timings.items()},
     )
-    normaliser, output = FORMATS[name]
-    assert normaliser(render(later, OutputFormat(output))) == normaliser(render(demo.report, OutputFormat(output)))
+    normaliser, output = normaliser_for(name), OutputFormat(RENDERED[name])
+    assert normaliser(render(later, output)) == normaliser(render(report, output))
 
 
 def test_a_changed_report_fails_with_a_diff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,7 +241,7 @@ def test_normalising(normaliser: Callable[[str], str], raw: str, expected: str) 
 
 def test_the_environment_is_restored() -> None:
     audit = runner.run
-    with demo_environment():
+    with golden_environment():
         assert Path.cwd() == REPO
         assert runner.run is not audit
     assert runner.run is audit
