@@ -110,7 +110,7 @@ RENDERED = {
     "github.txt": "github",
     "table.txt": "table",
 }
-ONE_AUDIT = ("demo",)
+ONE_AUDIT = ("demo", "key")
 """The cases whose commands all share one `runner.run` audit."""
 
 CASES = {name: load_case(name) for name in case_names()}
