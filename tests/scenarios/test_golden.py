@@ -43,6 +43,8 @@ UPDATE = os.environ.get("SKEWCHECK_UPDATE_GOLDEN") == "1"
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
 SALTED = re.compile(r"hash:[0-9a-f]{12}")
+# A history run's id: its start time and a random suffix (history/store.py).
+RUN_ID = re.compile(r"\b\d{8}T\d{6}Z-[0-9a-f]{8}\b")
 # A number, not part of a word, a hash or a dotted version.
 FLOAT = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])")
 
@@ -50,6 +52,7 @@ FLOAT = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])")
 def normalise(text: str) -> str:
     """What every format shares: no path, time, version or salt of this run left in."""
     text = text.replace(str(REPO), "<repo>")
+    text = RUN_ID.sub("<run id>", text)
     text = TIMESTAMP.sub("<time>", text)
     text = re.sub(rf"(?<![\w.]){re.escape(runner.skewcheck_version())}(?![\w.])", "<version>", text)
     return SALTED.sub("hash:<salted>", text)
@@ -179,6 +182,7 @@ def test_nothing_of_this_run_is_left_after_normalising(expected: str, case_run: 
     assert "pytest-of" not in text
     assert not TIMESTAMP.search(text), TIMESTAMP.search(text)
     assert not SALTED.search(text)
+    assert not RUN_ID.search(text)
 
 
 @pytest.mark.parametrize("expected", [f"{case}/{name}" for case in ONE_AUDIT for name in RENDERED])
@@ -211,6 +215,7 @@ def test_a_changed_report_fails_with_a_diff(tmp_path: Path, monkeypatch: pytest.
     [
         (normalise, "at 2026-11-26T01:35:08+00:00 by skewcheck VERSION", "at <time> by skewcheck <version>"),
         (normalise, "examples: 'hash:0123456789ab', 'x'", "examples: 'hash:<salted>', 'x'"),
+        (normalise, '"run_id": "20261204T033132Z-e8cada80",', '"run_id": "<run id>",'),
         (
             normalise_json,
             '"p01": 0.9499000000000001, "rows": 14000, "sha256": "4977f5c13fe4d69e"',
