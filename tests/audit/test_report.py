@@ -98,9 +98,15 @@ class TestOutputs:
         json.loads(outcome.stdout)
         assert outcome.stderr.startswith("FAIL: 4 of 11 features drifted")
 
-    def test_format_json_prints_the_same_report(self) -> None:
-        outcome = invoke([*DEMO, "--format", "json"], 3)
-        assert outcome.json()["summary"].startswith("FAIL")
+    def test_format_json_prints_the_same_report(self, tmp_path: Path) -> None:
+        """`--format json` prints, byte for byte, the report `--json PATH` writes in the same run."""
+        target = tmp_path / "report.json"
+        outcome = invoke([*DEMO, "--format", "json", "--json", str(target)], 3)
+        assert outcome.stdout == target.read_text(encoding="utf-8")
+        assert (
+            outcome.json()["summary"]
+            == "FAIL: 4 of 11 features drifted, 1 schema violation in serving, 1 schema warning in serving"
+        )
 
     def test_json_file_is_written_and_the_table_still_printed(self, tmp_path: Path) -> None:
         target = tmp_path / "report.json"

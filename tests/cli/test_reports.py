@@ -26,7 +26,7 @@ def test_one_run_writes_every_report(tmp_path: Path) -> None:
     assert "Schema findings" in outcome.stdout  # the table still goes to stdout
     assert paths["md"].read_text().startswith("**FAIL**")
     suite = ET.parse(paths["xml"]).getroot().find("testsuite")
-    assert suite is not None and int(suite.get("failures", "0")) >= 5  # 4 drifted features and the domain finding
+    assert suite is not None and int(suite.get("failures", "0")) == 5  # 4 drifted features and the domain finding
     assert '"exit_code": 3' in paths["json"].read_text()
 
 
