@@ -181,6 +181,9 @@ def test_tolerances_from_the_schema(tmp_path: Path) -> None:
 
 
 def test_the_demo_shows_row_skew_in_every_format(tmp_path: Path) -> None:
+    """Anchors only: the row-level section of every format is compared byte for byte by the golden case
+    tests/scenarios/golden/key/. What this test adds is the --mismatches file, which no golden case holds: one row
+    per difference that the JSON report counts."""
     files = {name: tmp_path / f"r.{name}" for name in ("json", "markdown", "junit", "html")}
     outcome = invoke(["check", FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", "-s",
                       FIXTURES / "schema.yaml", "--key", "request_id", "--mismatches", tmp_path / "m.parquet",
