@@ -9,7 +9,8 @@ from skewcheck.audit.partitions import HistoryOptions, PartitionResult, run_each
 from skewcheck.audit.report import FailOn, Report
 from skewcheck.audit.run import Options, profile, run, validate_dataset
 from skewcheck.errors import ExitCode, InputError, SchemaFileError, SkewcheckError
-from skewcheck.io.read import read_table, resolve_source
+from skewcheck.io.read import read_table
+from skewcheck.io.sources import resolve_source
 from skewcheck.profiling.infer import InferOptions, infer_schema
 from skewcheck.schema.diff import diff_schemas
 from skewcheck.schema.json_schema import json_schema

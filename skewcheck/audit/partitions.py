@@ -22,7 +22,7 @@ from skewcheck.drift.features import FeatureResult, Gate, Status
 from skewcheck.errors import SkewcheckError
 from skewcheck.history import store as history
 from skewcheck.history import trend
-from skewcheck.io.read import partitions_of, resolve_source
+from skewcheck.io.sources import partitions_of, resolve_source
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Schema

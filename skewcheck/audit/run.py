@@ -23,9 +23,11 @@ from skewcheck.audit.report import FailOn, InputSummary, Report
 from skewcheck.drift.features import FeatureResult, compare_feature, errored, skipped
 from skewcheck.drift.rows import KeepDuplicates, RowSkew, compare_rows
 from skewcheck.errors import InputError, UsageError
-from skewcheck.io.read import InputFormat, Source, Table, read_table, resolve_source
+from skewcheck.io.read import Table, read_table
+from skewcheck.io.sources import InputFormat, Source, resolve_source
 from skewcheck.profiling import saved as profile_file
-from skewcheck.profiling.infer import InferOptions, infer, render, with_serving_paths, without_constraints
+from skewcheck.profiling.infer import InferOptions, infer
+from skewcheck.profiling.inferred import render, with_serving_paths, without_constraints
 from skewcheck.profiling.profiles import NumericProfile, Profile, profile_columns
 from skewcheck.profiling.streaming import BATCH_ROWS, Streamed, stream
 from skewcheck.progress import SILENT, Progress

@@ -27,7 +27,7 @@ from skewcheck.cli import outputs, terminal
 from skewcheck.drift.rows import KeepDuplicates
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.history import store
-from skewcheck.io.read import InputFormat, resolve_source
+from skewcheck.io.sources import InputFormat, resolve_source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.infer import InferOptions, infer_schema
 from skewcheck.reporters import OutputFormat, partitions

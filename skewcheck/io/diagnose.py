@@ -80,8 +80,8 @@ def parquet_extent_problem(path: Path) -> str | None:
             chunk = columns.column(column)
             start = chunk.dictionary_page_offset or chunk.data_page_offset
             if start + chunk.total_compressed_size > size:
-                return (f"row group {group + 1} of {metadata.num_row_groups} lies past the end of the file "
-                        f"({size:,} bytes): truncated")  # fmt: skip
+                where = f"row group {group + 1} of {metadata.num_row_groups}"
+                return f"{where} lies past the end of the file ({size:,} bytes): truncated"
     return None
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -30,9 +30,11 @@ import polars as pl
 from skewcheck.errors import InputError, UsageError
 from skewcheck.io.coerce import coerce
 from skewcheck.io.diagnose import diagnose_unreadable
-from skewcheck.io.read import InputFormat, Source, field_expression, leaf_fields, resolve_source, scan_source
-from skewcheck.schema.model import Dataset, Defaults, Feature, FeatureType, Role, Rule
-from skewcheck.schema.write import schema_text, today
+from skewcheck.io.nested import field_expression, walk
+from skewcheck.io.read import scan_source
+from skewcheck.io.sources import InputFormat, Source, resolve_source
+from skewcheck.profiling.inferred import Inferred, render, with_serving_paths
+from skewcheck.schema.model import Defaults, Feature, FeatureType, Role, Rule
 
 KEY_UNIQUE_SHARE = 0.99
 """A string column is an id when its distinct values are at least this share of its non-null values."""
@@ -77,15 +79,6 @@ class InferOptions:
             raise UsageError(f"range_margin must be a fraction >= 0, got {self.range_margin}")
         if not 0 <= self.nullable_tolerance < 1:
             raise UsageError(f"nullable_tolerance must be in [0, 1), got {self.nullable_tolerance}")
-
-
-@dataclass(frozen=True)
-class Inferred:
-    source: Source
-    rows: int
-    features: tuple[Feature, ...]
-    skipped: tuple[str, ...]
-    """Columns no schema type fits, as `name (dtype)`."""
 
 
 @dataclass(frozen=True)
@@ -144,18 +137,11 @@ def _columns(source: Source, schema: pl.Schema, serving: bool) -> tuple[list[_Co
     """Top-level columns in file order; with `serving`, the scalar fields of nested objects in their place."""
     paths: list[tuple[str, ...]] = []
     skipped: list[str] = []
-
-    def visit(path: tuple[str, ...], dtype: pl.DataType) -> None:
-        if isinstance(dtype, pl.Struct) and serving:
-            for field in dtype.fields:
-                visit((*path, field.name), field.dtype() if isinstance(field.dtype, type) else field.dtype)
-        elif dtype.is_numeric() or dtype in _SCALARS or isinstance(dtype, pl.Datetime | pl.Enum):
+    for path, dtype in walk(schema, descend=lambda path, dtype: serving):
+        if dtype.is_numeric() or dtype in _SCALARS or isinstance(dtype, pl.Datetime | pl.Enum):
             paths.append(path)
         else:
             skipped.append(f"{'.'.join(path)} ({dtype})")
-
-    for name, dtype in schema.items():
-        visit((name,), dtype)
     leaves = [path[-1] for path in paths]
     untyped = source.format in (InputFormat.CSV, InputFormat.TSV)
     # A nested field is named by its own name unless another column has that name too.
@@ -224,11 +210,20 @@ def _feature(column: _Column, type_: FeatureType, stats: dict[str, Any], rows: i
     compared = stats["present"] > 0 and not timestamp  # with no values the drift gate could only error
     path = column.path if len(column.path) > 1 else ()
     return Feature(
-        name=column.name, type=type_, nullable=nullable, min=low, max=high, values=values, role=role,
-        drift=Defaults().gate_for(type_.kind) if compared else None, serving_path=path, training_path=path,
-        allow_nan=stats.get("nan", 0) > 0, allow_inf=stats.get("pos_inf", 0) + stats.get("neg_inf", 0) > 0,
+        name=column.name,
+        type=type_,
+        nullable=nullable,
+        min=low,
+        max=high,
+        values=values,
+        role=role,
+        drift=Defaults().gate_for(type_.kind) if compared else None,
+        serving_path=path,
+        training_path=path,
+        allow_nan=stats.get("nan", 0) > 0,
+        allow_inf=stats.get("pos_inf", 0) + stats.get("neg_inf", 0) > 0,
         rules=rules,
-    )  # fmt: skip
+    )
 
 
 def _bounds(type_: FeatureType, stats: dict[str, Any], options: InferOptions) -> tuple[float | None, float | None]:
@@ -265,64 +260,3 @@ def _string_kind(stats: dict[str, Any], options: InferOptions) -> tuple[FeatureT
     if present > options.max_categories and distinct >= KEY_UNIQUE_SHARE * present:
         return FeatureType.STRING, None, Role.KEY
     return FeatureType.STRING, None, Role.FEATURE
-
-
-REVIEW_NOTE = "Inferred, not decided: review bounds, domains and nullability before a pipeline gates on them."
-
-
-def render(inferred: Inferred, command: str = "skewcheck infer", note: str = REVIEW_NOTE) -> str:
-    """The schema file: a header comment naming source, rows, date and command, then the features."""
-    source = inferred.source
-    header = [
-        f"Schema inferred by skewcheck from {source.spec} ({source.format}, {inferred.rows:,} rows) on {today()}.",
-        f"Command: {command}",
-        note,
-    ]
-    if any(f.training_path for f in inferred.features):
-        header.append("From a serving log: training_path repeats serving_path so the log checks against itself;")
-        header.append("delete the training_path lines when the training data has these features as flat columns.")
-    if inferred.skipped:
-        header.append(f"Not inferred (no schema type fits): {', '.join(inferred.skipped)}")
-    return schema_text(inferred.features, header)
-
-
-def without_constraints(inferred: Inferred) -> Inferred:
-    """Types, keys, paths and environments only: what an unreviewed schema may assert about other data.
-
-    Bounds, domains and nullability read off one sample would flag the next sample's tails (a value
-    just past the training maximum, a category too rare to have been seen): with no one to review
-    them, the drift gates (null-rate increase, unseen rate, distribution) judge those instead.
-    """
-    loose = (replace(f, nullable=True, min=None, max=None, values=None, rules={}) for f in inferred.features)
-    return replace(inferred, features=tuple(loose))
-
-
-def with_serving_paths(inferred: Inferred, serving: Source) -> Inferred:
-    """Point features the serving log nests (`features.age`) at their place there.
-
-    For `check TRAIN SERVING` with no schema: the schema comes from flat training data, and a
-    feature missing from the log's top level is looked for in its nested objects, where a field
-    of that name in exactly one place gives the feature's serving_path.
-    """
-    try:
-        # Every line: a field first seen after line 100 is still a field of the log.
-        serving_schema = scan_source(serving, infer_all_rows=True).collect_schema()
-    except (pl.exceptions.PolarsError, OSError) as error:
-        raise diagnose_unreadable(serving.files, serving.format, error) from None
-    nested: dict[str, list[tuple[str, ...]]] = {}
-    for path, _ in leaf_fields(serving_schema):
-        if len(path) > 1:
-            nested.setdefault(path[-1], []).append(path)
-    return replace(inferred, features=tuple(_placed(f, serving_schema, nested) for f in inferred.features))
-
-
-def _placed(feature: Feature, serving_schema: pl.Schema, nested: dict[str, list[tuple[str, ...]]]) -> Feature:
-    if feature.name in serving_schema or feature.serving_path:
-        return feature
-    places = nested.get(feature.name, [])
-    if len(places) == 1:
-        return replace(feature, serving_path=places[0])
-    if not places:
-        # Training has it and the log does not: a label, or a column computed offline only.
-        return replace(feature, environments=frozenset({Dataset.TRAIN}))
-    return feature

@@ -18,7 +18,8 @@ import numpy.typing as npt
 import polars as pl
 
 from skewcheck.io.coerce import coerce
-from skewcheck.io.read import Source, Table, TypesChangedError, read_batches
+from skewcheck.io.read import Table, TypesChangedError, read_batches
+from skewcheck.io.sources import Source
 from skewcheck.profiling.profiles import (
     EDGE_QUANTILES,
     EXACT_VALUES_LIMIT,

@@ -18,7 +18,8 @@ from typing import Any
 import polars as pl
 
 from skewcheck.io.coerce import coerce
-from skewcheck.io.read import InputFormat, Table, json_numbers
+from skewcheck.io.read import Table, json_numbers
+from skewcheck.io.sources import InputFormat
 from skewcheck.schema.model import STRICT, Dataset, Feature, FeatureType, Schema, Severity, bound_text
 
 MAX_EXAMPLES = 5

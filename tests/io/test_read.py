@@ -1,10 +1,8 @@
-"""Readers: every format, compression, glob and directory layout, read into one Table per dataset."""
+"""Reading: every format and compression, hive and nested columns, read into one Table per dataset."""
 
 from __future__ import annotations
 
 import gzip
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,77 +10,25 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from skewcheck import load_schema
-from skewcheck.errors import InputError
-from skewcheck.io.read import InputFormat, Table, read_table, resolve_source
-from skewcheck.schema.model import Dataset, Schema
+from skewcheck.io.sources import InputFormat
+from skewcheck.schema.model import Dataset
 from tests.helpers import invoke, write_schema
-
-SCHEMA = """
-version: 1
-features:
-  age: {type: int}
-  city: {type: category}
-"""
-
-NESTED_SCHEMA = """
-version: 1
-features:
-  age: {type: int, serving_path: features.age}
-  city: {type: category}
-"""
-
-FRAME = pl.DataFrame({"age": [31, 45, 27], "city": ["Berlin", "Hamburg", "Munich"], "extra": [0.5, 1.5, 2.5]})
-AGES = ["31", "45", "27"]
-CITIES = ["Berlin", "Hamburg", "Munich"]
+from tests.io.helpers import (
+    AGES,
+    CITIES,
+    EXPECTED_FORMAT,
+    FRAME,
+    NESTED_SCHEMA,
+    SCHEMA,
+    WRITERS,
+    as_text,
+    read,
+    schema_of,
+    write_jsonl,
+)
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-
-
-def schema_of(tmp_path: Path, text: str = SCHEMA) -> Schema:
-    return load_schema(write_schema(tmp_path / "schema.yaml", text))
-
-
-def read(
-    spec: str | Path, schema: Schema, dataset: Dataset = Dataset.TRAIN, format: InputFormat | None = None
-) -> Table:
-    return read_table(resolve_source(str(spec), format), schema, dataset)
-
-
-def as_text(table: Table, column: str) -> list[str | None]:
-    """A column's values as strings, so typed and untyped formats compare alike."""
-    return table.frame.get_column(column).cast(pl.String).to_list()
-
-
-def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> Path:
-    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
-    return path
-
-
-WRITERS: dict[str, Callable[[pl.DataFrame, Path], None]] = {
-    ".parquet": lambda frame, path: frame.write_parquet(path),
-    ".pq": lambda frame, path: frame.write_parquet(path),
-    ".csv": lambda frame, path: frame.write_csv(path),
-    ".tsv": lambda frame, path: frame.write_csv(path, separator="\t"),
-    ".jsonl": lambda frame, path: frame.write_ndjson(path),
-    ".ndjson": lambda frame, path: frame.write_ndjson(path),
-    ".arrow": lambda frame, path: frame.write_ipc(path),
-    ".feather": lambda frame, path: frame.write_ipc(path),
-    ".ipc": lambda frame, path: frame.write_ipc(path),
-}
-
-EXPECTED_FORMAT = {
-    ".parquet": InputFormat.PARQUET,
-    ".pq": InputFormat.PARQUET,
-    ".csv": InputFormat.CSV,
-    ".tsv": InputFormat.TSV,
-    ".jsonl": InputFormat.JSONL,
-    ".ndjson": InputFormat.JSONL,
-    ".arrow": InputFormat.IPC,
-    ".feather": InputFormat.IPC,
-    ".ipc": InputFormat.IPC,
-}
 
 
 class TestFormats:
@@ -117,45 +63,14 @@ class TestFormats:
         assert table.frame.get_column("age").to_list() == AGES
         assert table.untyped == frozenset({"age", "city"})
 
-    def test_unknown_extension_is_refused_without_a_format(self, tmp_path: Path) -> None:
-        path = tmp_path / "data.dat"
-        FRAME.write_parquet(path)
-        with pytest.raises(InputError) as caught:
-            resolve_source(str(path))
-        message = str(caught.value)
-        assert message.startswith(f"{path}: cannot tell the format")
-        assert "--train-format" in message
-        assert "--serving-format" in message
-
-    @pytest.mark.parametrize(
-        ("name", "format"),
-        [("data.dat", InputFormat.PARQUET), ("data.txt", InputFormat.CSV), ("events.log", InputFormat.JSONL)],
-    )
-    def test_format_override_reads_an_unknown_extension(self, tmp_path: Path, name: str, format: InputFormat) -> None:
-        path = tmp_path / name
-        {
-            InputFormat.PARQUET: FRAME.write_parquet,
-            InputFormat.CSV: FRAME.write_csv,
-            InputFormat.JSONL: FRAME.write_ndjson,
-        }[format](path)
-        table = read(path, schema_of(tmp_path), format=format)
-        assert table.source.format is format
-        assert as_text(table, "age") == AGES
-        assert as_text(table, "city") == CITIES
-
     def test_format_options_on_the_command_line(self, tmp_path: Path) -> None:
         rows = [{"age": i % 90, "city": CITIES[i % 3]} for i in range(300)]
         train = tmp_path / "train.txt"
         pl.DataFrame(rows).write_csv(train)
         serving = write_jsonl(tmp_path / "serving.log", rows)
         schema = write_schema(tmp_path / "schema.yaml", SCHEMA)
-        report = invoke(
-            [
-                "check", train, serving, "--schema", schema, "--format", "json",
-                "--train-format", "csv", "--serving-format", "jsonl",
-            ],
-            0,
-        ).json()  # fmt: skip
+        args = ["check", train, serving, "--schema", schema, "--format", "json"]
+        report = invoke([*args, "--train-format", "csv", "--serving-format", "jsonl"], 0).json()
         assert (report["train"]["format"], report["train"]["rows"]) == ("csv", 300)
         assert (report["serving"]["format"], report["serving"]["rows"]) == ("jsonl", 300)
 
@@ -192,67 +107,6 @@ class TestCompression:
         assert as_text(table, "age") == AGES
         assert as_text(table, "city") == CITIES
         assert table.unexpected == ("extra",)
-
-
-class TestGlobsAndDirectories:
-    @staticmethod
-    def tree(root: Path) -> Path:
-        """root/a.parquet, root/b.parquet, root/c.csv, root/sub/d.parquet: 3 rows each."""
-        (root / "sub").mkdir(parents=True)
-        for name in ("a.parquet", "b.parquet", "sub/d.parquet"):
-            FRAME.write_parquet(root / name)
-        FRAME.write_csv(root / "c.csv")
-        return root
-
-    def test_glob_reads_every_matching_file(self, tmp_path: Path) -> None:
-        root = self.tree(tmp_path / "data")
-        table = read(root / "*.parquet", schema_of(tmp_path))
-        assert table.source.format is InputFormat.PARQUET
-        assert table.source.files == (root / "a.parquet", root / "b.parquet")
-        assert table.rows == 6
-        assert as_text(table, "age") == AGES * 2
-
-    def test_recursive_glob_descends_into_folders(self, tmp_path: Path) -> None:
-        root = self.tree(tmp_path / "data")
-        table = read(f"{root}/**/*.parquet", schema_of(tmp_path))
-        assert table.source.files == (root / "a.parquet", root / "b.parquet", root / "sub" / "d.parquet")
-        assert table.rows == 9
-
-    def test_glob_with_csv_reads_only_csv(self, tmp_path: Path) -> None:
-        root = self.tree(tmp_path / "data")
-        table = read(f"{root}/**/*.csv", schema_of(tmp_path))
-        assert table.source.format is InputFormat.CSV
-        assert table.source.files == (root / "c.csv",)
-
-    @pytest.mark.parametrize("format", [None, InputFormat.PARQUET])
-    def test_directory_ignores_spark_and_hadoop_side_files(self, tmp_path: Path, format: InputFormat | None) -> None:
-        root = tmp_path / "spark_out"
-        (root / "_temporary" / "0").mkdir(parents=True)
-        FRAME.write_parquet(root / "part-00000.parquet")
-        FRAME.write_parquet(root / "part-00001.parquet")
-        (root / "_SUCCESS").write_text("")
-        (root / ".part-00000.parquet.crc").write_bytes(b"\x00crc\x01")
-        (root / ".hidden.parquet").write_bytes(b"not parquet at all")
-        (root / "_temporary" / "0" / "part-00002.parquet").write_bytes(b"half-written")
-        # With --train-format the names are not filtered by suffix: hidden files must still be skipped.
-        table = read(root, schema_of(tmp_path), format=format)
-        assert table.source.files == (root / "part-00000.parquet", root / "part-00001.parquet")
-        assert table.rows == 6
-
-    def test_directory_mixing_formats_is_refused(self, tmp_path: Path) -> None:
-        root = self.tree(tmp_path / "data")
-        with pytest.raises(InputError) as caught:
-            resolve_source(str(root))
-        message = str(caught.value)
-        assert message.startswith(f"{root}: mixes file formats")
-        assert "csv, parquet" in message
-
-    def test_a_file_whose_name_looks_like_a_glob_is_read_as_that_file(self, tmp_path: Path) -> None:
-        path = tmp_path / "train[1].parquet"
-        FRAME.write_parquet(path)
-        table = read(path, schema_of(tmp_path))
-        assert table.source.files == (path,)
-        assert table.rows == 3
 
 
 class TestHivePartitions:

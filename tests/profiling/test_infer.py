@@ -1,77 +1,38 @@
-"""skewcheck.profiling.infer: every inference rule on small frames, the YAML it writes, and `check DATA DATA`."""
+"""skewcheck.profiling.infer: types, serving logs, errors, and `check DATA DATA` on what infer wrote."""
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
 import json
-import math
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skewcheck.audit.run import Options, run
 from skewcheck.errors import InputError, UsageError
-from skewcheck.io.read import InputFormat
+from skewcheck.io.sources import InputFormat
 from skewcheck.profiling.infer import InferOptions, infer, infer_schema
 from skewcheck.schema.load import load_schema
-from skewcheck.schema.model import Defaults, Feature, FeatureType, Role, Rule, Schema
+from skewcheck.schema.model import Defaults, FeatureType
 from tests.helpers import FIXTURES
-
-PINNED_EPOCH = "1767312000"  # 2026-01-02T00:00:00Z
-PINNED_DATE = "2026-01-02"
+from tests.profiling.infer_helpers import (
+    HOSTILE,
+    PINNED_EPOCH,
+    assert_checks_itself,
+    declared,
+    inferred,
+    write,
+)
 
 
 @pytest.fixture(autouse=True)
 def _pinned_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", PINNED_EPOCH)
-
-
-def write(frame: pl.DataFrame, path: Path) -> Path:
-    if path.suffix == ".parquet":
-        frame.write_parquet(path)
-    elif path.suffix == ".csv":
-        frame.write_csv(path)
-    else:
-        frame.write_ndjson(path)
-    return path
-
-
-def inferred(data: Path, **options: Any) -> tuple[str, Schema, Path]:
-    """The YAML inferred from `data`, the Schema it loads as (checked equal to the inferred features), its path."""
-    text = infer_schema(str(data), InferOptions(**options))
-    schema_path = data.parent / f"{data.name}.schema.yaml"
-    schema_path.write_text(text, encoding="utf-8")
-    schema = load_schema(schema_path)
-    assert schema.features == infer(str(data), InferOptions(**options)).features
-    return text, schema, schema_path
-
-
-def declared(text: str) -> dict[str, Any]:
-    """What the file says about each feature, as plain YAML."""
-    features: dict[str, Any] = yaml.safe_load(text)["features"]
-    return features
-
-
-def assert_checks_itself(data: Path, schema_path: Path, fmt: InputFormat | None = None) -> None:
-    report = run(str(data), str(data), schema_path, Options(train_format=fmt, serving_format=fmt))
-    problems = [(f.feature, f.check, f.message) for f in report.findings if f.severity != "info"]
-    problems += [(f.name, f.status, f.reasons) for f in report.features if f.status in ("fail", "error")]
-    assert report.exit_code == 0, problems
-
-
-def one(tmp_path: Path, values: list[Any], dtype: Any = None, name: str = "x", **options: Any) -> Feature:
-    """The feature inferred from a single Parquet column."""
-    data = write(pl.DataFrame({name: pl.Series(values, dtype=dtype)}), tmp_path / "data.parquet")
-    _, schema, schema_path = inferred(data, **options)
-    assert_checks_itself(data, schema_path)
-    return schema.features[0]
 
 
 # Types
@@ -93,9 +54,15 @@ def test_types_come_from_the_stored_types(tmp_path: Path) -> None:
     )
     _, schema, schema_path = inferred(write(frame, tmp_path / "data.parquet"))
     assert {f.name: f.type for f in schema.features} == {
-        "i": FeatureType.INT, "f": FeatureType.FLOAT, "b": FeatureType.BOOL, "s": FeatureType.STRING,
-        "t": FeatureType.DATETIME, "d": FeatureType.DATE, "huge": FeatureType.FLOAT, "c": FeatureType.STRING,
-    }  # fmt: skip
+        "i": FeatureType.INT,
+        "f": FeatureType.FLOAT,
+        "b": FeatureType.BOOL,
+        "s": FeatureType.STRING,
+        "t": FeatureType.DATETIME,
+        "d": FeatureType.DATE,
+        "huge": FeatureType.FLOAT,
+        "c": FeatureType.STRING,
+    }
     assert_checks_itself(tmp_path / "data.parquet", schema_path)
 
 
@@ -108,22 +75,34 @@ def test_csv_text_is_typed_by_its_values(tmp_path: Path) -> None:
     )
     _, schema, schema_path = inferred(data)
     assert {f.name: f.type for f in schema.features} == {
-        "i": FeatureType.INT, "f": FeatureType.FLOAT, "whole": FeatureType.FLOAT, "b": FeatureType.BOOL,
-        "d": FeatureType.DATE, "t": FeatureType.DATETIME, "zip": FeatureType.STRING, "mixed": FeatureType.STRING,
-        "nothing": FeatureType.STRING, "y": FeatureType.STRING,
-    }  # fmt: skip
+        "i": FeatureType.INT,
+        "f": FeatureType.FLOAT,
+        "whole": FeatureType.FLOAT,
+        "b": FeatureType.BOOL,
+        "d": FeatureType.DATE,
+        "t": FeatureType.DATETIME,
+        "zip": FeatureType.STRING,
+        "mixed": FeatureType.STRING,
+        "nothing": FeatureType.STRING,
+        "y": FeatureType.STRING,
+    }
     assert_checks_itself(data, schema_path)
 
 
 def test_json_strings_become_dates_only_when_they_are_iso(tmp_path: Path) -> None:
     data = tmp_path / "log.jsonl"
-    lines = [{"at": f"2024-01-0{i}T10:00:00Z", "day": f"2024-01-0{i}", "rating": "4.7", "code": f"2024010{i}"}
-             for i in range(1, 6)]  # fmt: skip
+    lines = [
+        {"at": f"2024-01-0{i}T10:00:00Z", "day": f"2024-01-0{i}", "rating": "4.7", "code": f"2024010{i}"}
+        for i in range(1, 6)
+    ]
     data.write_text("".join(json.dumps(line) + "\n" for line in lines))
     _, schema, schema_path = inferred(data)
     assert [f.type for f in schema.features] == [
-        FeatureType.DATETIME, FeatureType.DATE, FeatureType.CATEGORY, FeatureType.STRING,
-    ]  # fmt: skip
+        FeatureType.DATETIME,
+        FeatureType.DATE,
+        FeatureType.CATEGORY,
+        FeatureType.STRING,
+    ]
     assert_checks_itself(data, schema_path)
 
 
@@ -168,154 +147,14 @@ def test_other_stored_types(tmp_path: Path) -> None:
     assert "# Not inferred (no schema type fits): opens (Time)\n" in text
 
 
-# Categories and keys
-
-
-def test_few_frequent_strings_are_a_category_most_frequent_first(tmp_path: Path) -> None:
-    feature = one(tmp_path, ["b"] * 7 + ["c"] * 9 + ["a"] * 7 + [None])
-    assert feature.type is FeatureType.CATEGORY
-    assert feature.values == ("c", "a", "b")  # equal counts in value order, so the file is stable
-
-
-@pytest.mark.parametrize(
-    ("options", "expected"),
-    [
-        ({}, FeatureType.CATEGORY),
-        ({"min_category_count": 6}, FeatureType.STRING),  # 'rare' is seen 5 times only
-        ({"max_categories": 3}, FeatureType.CATEGORY),
-        ({"max_categories": 2}, FeatureType.STRING),
-    ],
-)
-def test_category_thresholds(tmp_path: Path, options: dict[str, int], expected: FeatureType) -> None:
-    feature = one(tmp_path, ["a"] * 10 + ["b"] * 8 + ["rare"] * 5, **options)
-    assert feature.type is expected
-    assert (feature.values is not None) is (expected is FeatureType.CATEGORY)
-
-
-@pytest.mark.parametrize(
-    ("distinct", "rows", "role"),
-    [(200, 200, Role.KEY), (198, 200, Role.KEY), (150, 200, Role.FEATURE), (40, 40, Role.FEATURE)],
-)
-def test_nearly_unique_strings_are_keys(tmp_path: Path, distinct: int, rows: int, role: Role) -> None:
-    ids = [f"id-{i % distinct:05d}" for i in range(rows)]
-    feature = one(tmp_path, ids)
-    assert (feature.type, feature.role) == (FeatureType.STRING, role)
-
-
-# Drift
-
-
-@pytest.mark.parametrize("name", ["ts", "timestamp", "created_at", "event_time", "order_ts", "date", "createdAt"])
-def test_timestamp_named_datetimes_are_not_drift_checked(tmp_path: Path, name: str) -> None:
-    times = [dt.datetime(2024, 1, 1) + dt.timedelta(hours=i) for i in range(10)]
-    assert one(tmp_path, times, name=name).drift is None
-    assert one(tmp_path, times, name=name, timestamp_drift=True).drift == Defaults().numeric
-
-
-@pytest.mark.parametrize("name", ["birthday", "start", "format"])
-def test_other_datetimes_are_drift_checked(tmp_path: Path, name: str) -> None:
-    assert one(tmp_path, [dt.date(2024, 1, 1), dt.date(1990, 5, 6)], name=name).drift == Defaults().numeric
-
-
-def test_columns_with_no_value_to_compare_are_not_drift_checked(tmp_path: Path) -> None:
-    assert one(tmp_path, [None, None], dtype=pl.String).drift is None
-    assert one(tmp_path, [math.nan, math.inf, None]).drift is None
-    assert one(tmp_path, [math.nan, 1.0]).drift == Defaults().numeric
-
-
-# Nulls
-
-
-@pytest.mark.parametrize(
-    ("nulls", "tolerance", "nullable", "rules"),
-    [
-        (0, 0.0, False, {}),
-        (1, 0.0, True, {}),
-        (5, 0.1, False, {"nullable": Rule(mostly=0.9)}),  # 5% nulls within a 10% tolerance
-        (0, 0.1, False, {"nullable": Rule(mostly=0.9)}),
-        (11, 0.1, True, {}),
-    ],
-)
-def test_nullable_from_the_null_rate(
-    tmp_path: Path, nulls: int, tolerance: float, nullable: bool, rules: dict[str, Rule]
-) -> None:
-    feature = one(tmp_path, [None] * nulls + [1] * (100 - nulls), dtype=pl.Int64, nullable_tolerance=tolerance)
-    assert (feature.nullable, dict(feature.rules)) == (nullable, rules)
-
-
-def test_nullable_tolerance_is_written_as_mostly(tmp_path: Path) -> None:
-    data = write(pl.DataFrame({"x": [None] + [1] * 99}), tmp_path / "data.parquet")
-    text, _, _ = inferred(data, nullable_tolerance=0.01)
-    assert "    nullable: {value: false, mostly: 0.99}\n" in text
-
-
-# Bounds
-
-
-@pytest.mark.parametrize(
-    ("values", "options", "bounds"),
-    [
-        ([0, 5, 10], {}, (0, 10)),
-        ([-10, -5, -1], {}, (-10, -1)),
-        ([-1, 5], {}, (None, None)),  # both signs: no invented bounds
-        ([-1, 5], {"signed_bounds": True}, (-1, 5)),
-        ([-1, 5], {"signed_bounds": True, "range_margin": 0.5}, (-4, 8)),
-        ([2, 12], {"range_margin": 0.1}, (1, 13)),
-        ([2, 12], {"range_margin": 0.5}, (0, 17)),  # widening stops at zero
-        ([-12, -2], {"range_margin": 0.5}, (-17, 0)),
-        ([2, 5], {"range_margin": 0.1}, (1, 6)),  # int bounds widen to whole numbers
-        ([7, 7], {"range_margin": 0.5}, (7, 7)),
-    ],
-)
-def test_int_bounds(tmp_path: Path, values: list[int], options: dict[str, Any], bounds: tuple[Any, Any]) -> None:
-    feature = one(tmp_path, values, **options)
-    assert (feature.min, feature.max) == bounds
-
-
-def test_bounds_are_written_as_the_type_reads_them(tmp_path: Path) -> None:
-    frame = pl.DataFrame({"n": [1, 3], "x": [0.1, 0.25], "when": [dt.date(2024, 1, 1), dt.date(2024, 2, 1)]})
-    text, _, _ = inferred(write(frame, tmp_path / "data.parquet"), range_margin=0.1)
-    assert declared(text)["n"] == {"type": "int", "nullable": False, "min": 0, "max": 4}
-    assert declared(text)["x"] == {"type": "float", "nullable": False, "min": 0.085, "max": 0.265}
-    assert declared(text)["when"] == {"type": "date", "nullable": False}  # time moves on: no date range
-
-
-@pytest.mark.parametrize(
-    ("values", "expected"),
-    [
-        ([1.5, math.nan, 2.0], {"min": 1.5, "max": 2.0, "allow_nan": True}),  # NaN is the nan check's, not max's
-        ([1.5, math.inf, 2.0], {"min": 1.5, "allow_inf": True}),
-        ([-math.inf, -1.5, -2.0], {"max": -1.5, "allow_inf": True}),
-        ([-1.5, math.nan], {"min": -1.5, "max": -1.5, "allow_nan": True}),
-        ([-math.inf, 1.5, 2.0], {"allow_inf": True}),  # -inf is a negative value: both signs, no bounds
-    ],
-)
-def test_floats_allow_the_nan_and_infinity_they_hold(
-    tmp_path: Path, values: list[float], expected: dict[str, Any]
-) -> None:
-    data = write(pl.DataFrame({"x": values}), tmp_path / "data.parquet")
-    text, _, schema_path = inferred(data)
-    assert declared(text)["x"] == {"type": "float", "nullable": False, **expected}
-    assert_checks_itself(data, schema_path)
-
-
-def test_bounds_of_huge_ints_hold_after_the_loader_reads_them_as_floats(tmp_path: Path) -> None:
-    # float(2**53 + 3) rounds up and float(2**53 + 5) down: the bounds must step outward instead.
-    feature = one(tmp_path, [2**53 + 3, 2**53 + 5])
-    assert (feature.min, feature.max) == (2.0**53 + 2, 2.0**53 + 6)
-    feature = one(tmp_path, [-(2**53) - 5, -(2**53) - 3])
-    assert (feature.min, feature.max) == (-(2.0**53) - 6, -(2.0**53) - 2)
-    feature = one(tmp_path, [-(2**63), 2**63 - 1], signed_bounds=True)
-    assert (feature.min, feature.max) == (-(2.0**63), 2.0**63)
-
-
 # Serving logs
 
 
 def test_a_serving_log_gives_paths_into_nested_objects(tmp_path: Path) -> None:
     data = tmp_path / "log.jsonl.gz"
-    records = [{"request_id": f"r{i}", "user": {"age": 30 + i % 3}, "features": {"age": 31, "country": "NO"}}
-               for i in range(6)]  # fmt: skip
+    records = [
+        {"request_id": f"r{i}", "user": {"age": 30 + i % 3}, "features": {"age": 31, "country": "NO"}} for i in range(6)
+    ]
     data.write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in records).encode()))
     text, schema, schema_path = inferred(data, serving=True)
     assert [(f.name, f.serving_path, f.training_path) for f in schema.features] == [
@@ -330,62 +169,6 @@ def test_a_serving_log_gives_paths_into_nested_objects(tmp_path: Path) -> None:
     text, schema, _ = inferred(data)
     assert [f.name for f in schema.features] == ["request_id"]
     assert "# Not inferred (no schema type fits): user (Struct({'age': Int64})), features (Struct(" in text
-
-
-# The file
-
-
-def test_header_names_source_rows_date_and_command(tmp_path: Path) -> None:
-    data = write(pl.DataFrame({"x": [1, 2, 3]}), tmp_path / "data.parquet")
-    text = infer_schema(str(data), command="skewcheck infer data.parquet -o schema.yaml")
-    assert text.startswith(
-        f"# Schema inferred by skewcheck from {data} (parquet, 3 rows) on {PINNED_DATE}.\n"
-        "# Command: skewcheck infer data.parquet -o schema.yaml\n"
-    )
-    assert "\nversion: 1\nfeatures:\n  x:\n    type: int\n" in text
-
-
-def test_output_is_byte_identical_run_to_run(tmp_path: Path) -> None:
-    frame = pl.DataFrame({"c": ["b", "a", "c", "d"] * 5, "x": [0.1, 0.2, 0.3, None] * 5})
-    data = write(frame, tmp_path / "data.parquet")
-    first = infer_schema(str(data))
-    write(frame.reverse(), data)  # same values, other order: category ties still sort the same
-    assert infer_schema(str(data)) == first
-
-
-def test_the_date_is_today_in_utc_without_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data = write(pl.DataFrame({"x": [1]}), tmp_path / "data.parquet")
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    before = dt.datetime.now(dt.UTC).date().isoformat()
-    text = infer_schema(str(data))
-    assert f" on {before}." in text or f" on {dt.datetime.now(dt.UTC).date().isoformat()}." in text
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH"):
-        infer_schema(str(data))
-
-
-HOSTILE = ["NO", "yes", "y", "01", "1e3", "0o17", "null", "~", "a: b", "#x", "x #y", "a,b", "[x]", "", " pad ",
-           "line\nbreak", "tab\tx", "\x85", "'q'", '"dq"', "- x", "*a", "ünï", "emoji 😀", "\ufeffbom"]  # fmt: skip
-
-
-def test_yaml_hostile_strings_round_trip(tmp_path: Path) -> None:
-    frame = pl.DataFrame({"value": HOSTILE * 5, **{name: [1] * len(HOSTILE) * 5 for name in HOSTILE if name}})
-    data = write(frame, tmp_path / "data.parquet")
-    text, schema, schema_path = inferred(data)
-    assert schema.features[0].values == tuple(sorted(HOSTILE))
-    assert [f.name for f in schema.features[1:]] == [name for name in HOSTILE if name]
-    for quoted in ("'NO'", "'yes'", "'y'", "'01'", "'1e3'", "'0o17'", "'null'", "'a: b'", "'#x'", '"line\\nbreak"'):
-        assert quoted in text
-    assert "\n  'NO':\n    type: int\n" in text
-    assert_checks_itself(data, schema_path)
-
-
-def test_comment_text_cannot_break_the_yaml(tmp_path: Path) -> None:
-    data = write(pl.DataFrame({"x": [1]}), tmp_path / "data.parquet")
-    text = infer_schema(str(data), command="skewcheck infer 'a\nb: 1' \x00")
-    assert yaml.safe_load(text) == {"version": 1, "features": {"x": {"type": "int", "nullable": False, "min": 1,
-                                                                      "max": 1}}}  # fmt: skip
-    assert "# Command: skewcheck infer 'a\\nb: 1' \\x00\n" in text
 
 
 # Errors

@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 
 from skewcheck.audit import run as runner
-from skewcheck.io.read import read_batches, read_table, resolve_source
+from skewcheck.io.read import read_batches, read_table
+from skewcheck.io.sources import resolve_source
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile
 from skewcheck.profiling.streaming import OUTER_POINTS, stream
 from skewcheck.schema.load import load_schema

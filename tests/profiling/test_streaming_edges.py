@@ -18,7 +18,8 @@ from skewcheck.audit import run as runner
 from skewcheck.drift.features import FeatureResult
 from skewcheck.errors import InputError
 from skewcheck.io import read as readers
-from skewcheck.io.read import read_table, resolve_source
+from skewcheck.io.read import read_table
+from skewcheck.io.sources import resolve_source
 from skewcheck.profiling.streaming import stream
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Dataset

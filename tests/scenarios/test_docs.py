@@ -9,7 +9,7 @@ import typer.main
 
 from skewcheck.cli.app import app
 from skewcheck.errors import ExitCode
-from skewcheck.io.read import InputFormat
+from skewcheck.io.sources import InputFormat
 from skewcheck.schema.model import GATE_METRICS, METRIC_THRESHOLDS, FeatureType
 from skewcheck.stats.metrics import METRICS
 from skewcheck.validation.validate import Check

@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 from skewcheck.errors import SchemaFileError
-from skewcheck.io.read import read_table, resolve_source
+from skewcheck.io.read import read_table
+from skewcheck.io.sources import resolve_source
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Dataset, Rule, Severity
 from skewcheck.validation.validate import Check, Finding, validate

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import polars as pl
 
-from skewcheck.io.read import read_table, resolve_source
+from skewcheck.io.read import read_table
+from skewcheck.io.sources import resolve_source
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Dataset
 from skewcheck.validation.validate import Check, Finding, Severity, Validation, validate

@@ -1,0 +1,183 @@
+"""Where inputs are: the files, globs and directories a user names, in every format we read.
+
+`resolve_source` expands a name into its data files, all of one format, with the key=value
+folders above them (hive partitioning); `partitions_of` splits a source in parts for `--each`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from skewcheck.errors import InputError, UsageError
+
+
+class InputFormat(StrEnum):
+    PARQUET = "parquet"
+    CSV = "csv"
+    TSV = "tsv"
+    JSONL = "jsonl"
+    IPC = "ipc"
+
+    @property
+    def is_text(self) -> bool:
+        return self in (InputFormat.CSV, InputFormat.TSV, InputFormat.JSONL)
+
+
+_SUFFIXES = {
+    ".parquet": InputFormat.PARQUET,
+    ".pq": InputFormat.PARQUET,
+    ".csv": InputFormat.CSV,
+    ".tsv": InputFormat.TSV,
+    ".jsonl": InputFormat.JSONL,
+    ".ndjson": InputFormat.JSONL,
+    ".arrow": InputFormat.IPC,
+    ".feather": InputFormat.IPC,
+    ".ipc": InputFormat.IPC,
+}
+COMPRESSION_SUFFIXES = (".gz", ".zst", ".zstd")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input as the user named it, and the data files it stands for."""
+
+    spec: str
+    format: InputFormat
+    files: tuple[Path, ...]
+    # key=value folders between the input's root and each file (hive partitioning).
+    partitions: dict[Path, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def partition_keys(self) -> set[str]:
+        return {key for values in self.partitions.values() for key in values}
+
+
+def format_of(path: Path) -> InputFormat | None:
+    """The format a file's name says it has, looking through a compression suffix."""
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes and suffixes[-1] in COMPRESSION_SUFFIXES:
+        suffixes.pop()
+        if suffixes and _SUFFIXES.get(suffixes[-1]) in (InputFormat.PARQUET, InputFormat.IPC):
+            return None  # binary formats compress internally; gzip around them is not readable
+    return _SUFFIXES.get(suffixes[-1]) if suffixes else None
+
+
+def resolve_source(spec: str, format: InputFormat | None = None) -> Source:
+    """Expand a file, glob or directory into its data files, all of one format."""
+    path = Path(spec)
+    # A path that exists is taken as it is, even when its name has glob characters: train[1].parquet.
+    if path.is_dir():
+        root = path
+        candidates = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path))
+        if not candidates:
+            raise InputError(f"{spec}: directory has no data files")
+    elif path.exists():
+        root = path.parent
+        candidates = [path]
+    elif glob.has_magic(spec):
+        root = Path(_glob_root(spec))
+        matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))]
+        # Side files (_SUCCESS, _temporary/) are skipped unless the pattern itself names such a folder or file.
+        explicit = any(part.startswith(("_", ".")) for part in Path(spec).parts if part not in (".", ".."))
+        candidates = [p for p in matches if p.is_file() and (explicit or not _is_hidden(p, root))]
+        if not candidates:
+            raise InputError(f"{spec}: no files match this pattern")
+    else:
+        raise InputError(f"{spec}: no such file or directory")
+    files = candidates if format is not None else [p for p in candidates if format_of(p) is not None]
+    if not files:
+        raise InputError(f"{spec}: cannot tell the format from the name{_suffix_hint(candidates)}")
+    chosen = format or _one_format(spec, files)
+    if not os.access(files[0], os.R_OK):
+        raise InputError(f"{files[0]}: permission denied")
+    return Source(spec=spec, format=chosen, files=tuple(files), partitions=_partitions(root, files))
+
+
+def partitions_of(source: Source, each: str) -> list[tuple[str, Source]]:
+    """The source split in parts, in order: one per file (`each="file"`), or one per value of a hive key.
+
+    A part's label names it in reports and histories: the file's path, or `key=value`.
+    """
+    groups: dict[str, list[Path]] = {}
+    if each == "file":
+        groups = {str(path): [path] for path in source.files}
+    else:
+        if each not in source.partition_keys and not any(_folder_value(path, each) for path in source.files):
+            found = ", ".join(sorted(source.partition_keys)) or "none"
+            raise UsageError(f"{source.spec}: no '{each}=' folders to split by (hive keys found: {found})")
+        for path in source.files:
+            value = source.partitions.get(path, {}).get(each) or _folder_value(path, each)
+            if value is None:
+                raise InputError(f"{path}: not under a '{each}=' folder, so it belongs to no partition")
+            groups.setdefault(f"{each}={value}", []).append(path)
+    return [(label, _part(source, label, files, each)) for label, files in sorted(groups.items(), key=_natural)]
+
+
+def _natural(item: tuple[str, list[Path]]) -> list[tuple[int, int | str]]:
+    """hour=9 before hour=10: numbers in a label compare as numbers (dates as ISO text sort right either way)."""
+    return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", item[0])]
+
+
+def _folder_value(path: Path, key: str) -> str | None:
+    """The value of a `key=value` folder anywhere above the file, even above the glob's root."""
+    values = [part.partition("=")[2] for part in path.parent.parts if part.startswith(f"{key}=")]
+    return values[-1] if values else None
+
+
+def _part(source: Source, label: str, files: list[Path], each: str) -> Source:
+    spec = label if each == "file" else f"{source.spec} [{label}]"
+    partitions = {path: source.partitions[path] for path in files if path in source.partitions}
+    return Source(spec, source.format, tuple(files), partitions)
+
+
+def _glob_root(spec: str) -> str:
+    parts = Path(spec).parts
+    fixed = parts[: next(i for i, part in enumerate(parts) if glob.has_magic(part))]
+    return str(Path(*fixed)) if fixed else "."
+
+
+def _is_hidden(path: Path, root: Path) -> bool:
+    # Spark and Hadoop leave _SUCCESS and .crc files beside the data.
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = path.parts
+    return any(part.startswith((".", "_")) for part in parts)
+
+
+def _one_format(spec: str, files: list[Path]) -> InputFormat:
+    formats = {format_of(path) for path in files}
+    if len(formats) > 1:
+        names = ", ".join(sorted(str(f) for f in formats))
+        raise InputError(f"{spec}: mixes file formats ({names}); select one format with a glob")
+    chosen = formats.pop()
+    assert chosen is not None  # files were filtered on format_of
+    return chosen
+
+
+def _partitions(root: Path, files: list[Path]) -> dict[Path, dict[str, str]]:
+    partitions = {}
+    for path in files:
+        try:
+            folders = path.relative_to(root).parts[:-1]
+        except ValueError:
+            continue
+        values = dict(part.split("=", 1) for part in folders if "=" in part)
+        if values:
+            partitions[path] = values
+    return partitions
+
+
+def _suffix_hint(candidates: list[Path]) -> str:
+    if len(candidates) == 1 and _SUFFIXES.get(candidates[0].with_suffix("").suffix.lower()) in (
+        InputFormat.PARQUET,
+        InputFormat.IPC,
+    ):
+        return " (Parquet and Arrow files compress inside; a gzip or zstd around them cannot be read: decompress it)"
+    known = ", ".join(sorted({*_SUFFIXES, *COMPRESSION_SUFFIXES}))
+    return f" (known suffixes: {known}; or pass --train-format / --serving-format)" if candidates else ""
