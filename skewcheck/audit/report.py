@@ -19,7 +19,7 @@ from skewcheck.errors import ExitCode
 from skewcheck.profiling.profiles import EDGE_QUANTILES
 from skewcheck.schema.model import Dataset, Severity
 from skewcheck.stats.metrics import METRICS, PSI_PSEUDOCOUNT
-from skewcheck.validation.validate import Finding
+from skewcheck.validation.findings import Finding
 
 REPORT_VERSION = 1
 

@@ -33,7 +33,8 @@ from skewcheck.schema.document import parse_document
 from skewcheck.schema.load import build_schema, load_schema
 from skewcheck.schema.model import Dataset, Feature, Role, Schema
 from skewcheck.stats import metrics
-from skewcheck.validation.validate import Finding, Validation, validate
+from skewcheck.validation.findings import Finding, Validation
+from skewcheck.validation.tally import validate
 
 
 @dataclass(frozen=True)

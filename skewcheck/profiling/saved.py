@@ -33,7 +33,7 @@ from skewcheck.profiling.profiles import (
 )
 from skewcheck.schema.model import Dataset, Kind, Schema
 from skewcheck.stats.sketch import Sketch
-from skewcheck.validation.validate import Finding, Validation
+from skewcheck.validation.findings import Finding, Validation
 
 SUFFIX = ".skprofile"
 FORMAT = "skprofile"

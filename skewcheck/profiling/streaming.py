@@ -32,7 +32,8 @@ from skewcheck.profiling.saved import merge_feature
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.model import Dataset, Kind, Schema
 from skewcheck.stats.grid import GRID_POINTS, Grid
-from skewcheck.validation.validate import Finding, Tally
+from skewcheck.validation.findings import Finding
+from skewcheck.validation.tally import Tally
 
 BATCH_ROWS = 250_000
 """Rows read at a time: 50 MB for 20 features; a run peaks near 0.7 GB whatever the rows (bench/RESULTS.md)."""

@@ -18,7 +18,8 @@ from skewcheck.profiling.streaming import OUTER_POINTS, stream
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Dataset, Severity
 from skewcheck.stats.grid import GRID_POINTS, Grid
-from skewcheck.validation.validate import Check, Finding, validate
+from skewcheck.validation.findings import Check, Finding
+from skewcheck.validation.tally import validate
 from tests.helpers import assert_one_line_error, invoke, write_schema
 
 ROWS = 120_000

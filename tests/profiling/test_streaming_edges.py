@@ -22,7 +22,7 @@ from skewcheck.io.read import read_table, resolve_source
 from skewcheck.profiling.streaming import stream
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Dataset
-from skewcheck.validation.validate import validate
+from skewcheck.validation.tally import validate
 from tests.helpers import assert_one_line_error, invoke, write_schema
 
 
@@ -190,7 +190,7 @@ def test_tied_categories_keep_the_whole_datas_order(tmp_path: Path) -> None:
 def test_a_type_finding_first_seen_in_a_later_batch_keeps_its_place(tmp_path: Path) -> None:
     """A JSON Lines field mixing numbers and strings, with an unreadable string only after the first batch. The
     whole data lists the type finding first (as for every feature); in batches its evidence's template differs
-    from the first batch's ('stored as string', count 0), so validate.Tally keys it in a new slot, after the
+    from the first batch's ('stored as string', count 0), so tally.Tally keys it in a new slot, after the
     feature's other findings: the report's order depends on where the batches fall."""
     lines = [{"x": 1.5}, {"x": "2.5"}, {"x": 9.0}, {"x": 1.0}, {"x": "oops"}, {"x": 2.0}]
     (tmp_path / "serving.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
