@@ -167,7 +167,7 @@ def test_serving_quantiles_beyond_trainings_range_are_near_the_exact_ones(tmp_pa
 
 
 def test_tied_categories_keep_the_whole_datas_order(tmp_path: Path) -> None:
-    """profiles._distribution orders categories by count, then by value; profile_file.merge_feature (which adds up
+    """profiles._distribution orders categories by count, then by value; merge.merge_feature (which adds up
     the batches) by count, then by first seen. Tied serving categories then give another 'top' in the summary and
     other unseen values in the HTML chart than the same data read whole, and it changes with the batch size."""
     pl.DataFrame({"c": ["a", "b"] * 50}).write_parquet(tmp_path / "train.parquet")
@@ -177,8 +177,9 @@ def test_tied_categories_keep_the_whole_datas_order(tmp_path: Path) -> None:
     schema = write_schema(tmp_path / "schema.yaml", "features:\n  c: {type: category}\n")
     profile = _profile(tmp_path / "train.parquet", schema, tmp_path / "train.skprofile")
     whole = runner.run(str(tmp_path / "train.parquet"), str(tmp_path / "serving.parquet"), str(schema)).features[0]
-    streamed = runner.run(str(profile), str(tmp_path / "serving.parquet"), str(schema),
-                          runner.Options(batch_rows=10)).features[0]  # fmt: skip
+    streamed = runner.run(
+        str(profile), str(tmp_path / "serving.parquet"), str(schema), runner.Options(batch_rows=10)
+    ).features[0]
     assert streamed.summary[Dataset.SERVING]["top"] == whole.summary[Dataset.SERVING]["top"]
     assert streamed.histogram is not None and whole.histogram is not None
     assert streamed.histogram.unseen == whole.histogram.unseen
@@ -229,8 +230,9 @@ def test_a_parquet_file_damaged_after_its_first_batches_is_an_input_error(
     monkeypatch.setattr(readers, "parquet_extent_problem", lambda path: None)
     profile = _profile(tmp_path / "train.parquet", schema, tmp_path / "train.skprofile")
     with pytest.raises(InputError, match=r"serving\.parquet"):
-        report = runner.run(str(profile), str(tmp_path / "serving.parquet"), str(schema),
-                            runner.Options(batch_rows=1_000))  # fmt: skip
+        report = runner.run(
+            str(profile), str(tmp_path / "serving.parquet"), str(schema), runner.Options(batch_rows=1_000)
+        )
         assert report.serving is not None
         pytest.fail(f"a report on {report.serving.rows:,} of 5,000 rows: {report.summary_line()}")
 
