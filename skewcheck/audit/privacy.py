@@ -19,7 +19,7 @@ import polars as pl
 from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.drift.rows import RowSkew
 from skewcheck.schema.model import Dataset, Schema
-from skewcheck.validation.validate import Finding
+from skewcheck.validation.findings import Finding
 
 
 def new_salt() -> bytes:

@@ -16,10 +16,10 @@ import polars as pl
 from skewcheck.drift.features import FeatureResult, Gate, Histogram, Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.errors import ExitCode
-from skewcheck.profiling.profiles import EDGE_QUANTILES
+from skewcheck.profiling.bins import EDGE_QUANTILES
 from skewcheck.schema.model import Dataset, Severity
 from skewcheck.stats.metrics import METRICS, PSI_PSEUDOCOUNT
-from skewcheck.validation.validate import Finding
+from skewcheck.validation.findings import Finding
 
 REPORT_VERSION = 1
 

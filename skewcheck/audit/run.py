@@ -28,14 +28,16 @@ from skewcheck.io.sources import InputFormat, Source, resolve_source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.infer import InferOptions, infer
 from skewcheck.profiling.inferred import render, with_serving_paths, without_constraints
-from skewcheck.profiling.profiles import NumericProfile, Profile, profile_columns
+from skewcheck.profiling.merge import merge_saved
+from skewcheck.profiling.profiles import NumericProfile, Profile, profile_columns, profile_dataset
 from skewcheck.profiling.streaming import BATCH_ROWS, Streamed, stream
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.document import parse_document
 from skewcheck.schema.load import build_schema, load_schema
 from skewcheck.schema.model import Dataset, Feature, Role, Schema
 from skewcheck.stats import metrics
-from skewcheck.validation.validate import Finding, Validation, validate
+from skewcheck.validation.findings import Finding, Validation
+from skewcheck.validation.tally import validate
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,7 @@ def load_baseline(
     with _timed(timings, "compare"):
         progress.stage(f"profiling {table.rows:,} training rows")
         # --rows-only compares rows, not distributions: training's profile would go unused.
-        profiles = {} if options.rows_only else profile_file.profile_dataset(validation, schema)
+        profiles = {} if options.rows_only else profile_dataset(validation, schema)
     keys = join_keys(schema, options)
     kept = validation.typed if keys and all(key in validation.typed.columns for key in keys) else None
     return Baseline(_input_summary(table, options.sample), validation.findings, profiles, table.missing,
@@ -253,7 +255,7 @@ def profile(
     validation = validate(table, schema)
     progress.stage("summarising features")
     features = {name: feature.compacted() if isinstance(feature, NumericProfile) else feature
-                for name, feature in profile_file.profile_dataset(validation, schema).items()}  # fmt: skip
+                for name, feature in profile_dataset(validation, schema).items()}  # fmt: skip
     return profile_file.SavedProfile(
         source=profile_file.Source(
             table.source.spec, str(table.source.format), tuple(str(p) for p in table.source.files), table.rows
@@ -270,8 +272,8 @@ def profile(
 
 
 def merge_profiles(paths: list[str]) -> profile_file.SavedProfile:
-    return profile_file.merge([profile_file.read(path) for path in paths],
-                              created_at=_now(), skewcheck_version=skewcheck_version())  # fmt: skip
+    return merge_saved([profile_file.read(path) for path in paths],
+                       created_at=_now(), skewcheck_version=skewcheck_version())  # fmt: skip
 
 
 def infer_for_audit(train: str, serving: str, options: Options = Options()) -> tuple[str, Schema]:

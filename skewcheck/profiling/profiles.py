@@ -14,23 +14,19 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 
-from skewcheck.schema.model import Feature, FeatureType, Kind
+from skewcheck.profiling.bins import FloatArray, IntArray, bin_counts, numeric_edges, sorted_quantiles
+from skewcheck.schema.model import Feature, FeatureType, Kind, Schema
 from skewcheck.stats.grid import Grid
 from skewcheck.stats.metrics import StepCdf
 from skewcheck.stats.sketch import TAIL, Sketch
+from skewcheck.validation.findings import Validation
 
-# Quantiles that fix the numeric bins: minimum, the nine deciles, maximum.
-EDGE_QUANTILES = np.linspace(0.0, 1.0, 11)
 SUMMARY_QUANTILES = {"p01": 0.01, "p50": 0.5, "p99": 0.99}
 TOP_CATEGORIES = 10
 EXACT_VALUES_LIMIT = 65_536
 """A saved profile keeps a feature's sorted values up to this many (512 KB); beyond, a Sketch."""
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -184,6 +180,12 @@ class CategoricalProfile:
 Profile = NumericProfile | CategoricalProfile
 
 
+def profile_dataset(validation: Validation, schema: Schema) -> dict[str, Profile]:
+    """Every drift-checked feature present in the data, summarised; values kept exactly."""
+    present = [f for f in schema.features if f.skip_reason is None and f.name in validation.typed.columns]
+    return profile_columns(validation.typed, present)
+
+
 def profile_feature(feature: Feature, values: pl.Series, edges: FloatArray | None = None) -> Profile:
     """Summarise one typed column; `edges` are training's bins (None when this is training)."""
     frame = values.rename(feature.name).to_frame()
@@ -264,40 +266,6 @@ def _distribution(frame: pl.DataFrame, feature: Feature) -> pl.LazyFrame:
     # Integers, dates, datetimes: always finite, and the conversion to float keeps their order, so they are
     # sorted as they are stored (integer sorts are faster, a fraction of that on repeated values), then converted.
     return frame.lazy().select(float_expression(column.drop_nulls().sort(), dtype).alias("value"))
-
-
-def numeric_edges(sorted_values: FloatArray) -> FloatArray:
-    """Training's minimum, deciles and maximum, ties merged (numpy's linear quantiles)."""
-    if len(sorted_values) == 0:
-        return np.array([], dtype=np.float64)
-    return np.unique(sorted_quantiles(sorted_values, EDGE_QUANTILES))
-
-
-def sorted_quantiles(sorted_values: FloatArray, quantiles: FloatArray) -> FloatArray:
-    """numpy.quantile(values, q) (linear interpolation) read straight off already sorted values."""
-    position = quantiles * (len(sorted_values) - 1)
-    below = np.floor(position).astype(np.int64)
-    above = np.minimum(below + 1, len(sorted_values) - 1)
-    fraction = position - below
-    low, high = sorted_values[below], sorted_values[above]
-    # numpy's form: exact at both ends, and equal neighbours give exactly that value.
-    return np.where(fraction >= 0.5, high - (high - low) * (1 - fraction), low + (high - low) * fraction)
-
-
-def bin_counts(values: FloatArray, edges: FloatArray) -> IntArray:
-    """Counts in right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf); `values` in any order."""
-    if _ascending(values):
-        # Sorted (a profile's values): the count at or below each edge is one binary search per edge,
-        # instead of one per value (0.2 s on 10M values; checking the order costs a few ms).
-        at_most = np.searchsorted(values, edges, side="right")
-        return np.diff(np.concatenate([[0], at_most, [len(values)]])).astype(np.int64)
-    index = np.searchsorted(edges, values, side="left")
-    return np.bincount(index, minlength=len(edges) + 1).astype(np.int64)
-
-
-def _ascending(values: FloatArray) -> bool:
-    """Sorted ascending with no NaN (a NaN compares false, so it takes the general path, as it always did)."""
-    return bool(np.all(values[1:] >= values[:-1]))
 
 
 def _iso(epoch_seconds: float) -> str:

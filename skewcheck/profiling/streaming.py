@@ -14,33 +14,24 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-import numpy.typing as npt
 import polars as pl
 
 from skewcheck.io.coerce import coerce
 from skewcheck.io.read import Table, TypesChangedError, read_batches
 from skewcheck.io.sources import Source
-from skewcheck.profiling.profiles import (
-    EDGE_QUANTILES,
-    EXACT_VALUES_LIMIT,
-    NumericProfile,
-    Profile,
-    bin_counts,
-    numeric_edges,
-    profile_columns,
-)
-from skewcheck.profiling.saved import merge_feature
+from skewcheck.profiling.bins import EDGE_QUANTILES, FloatArray, IntArray, bin_counts, numeric_edges
+from skewcheck.profiling.merge import merge_feature
+from skewcheck.profiling.profiles import EXACT_VALUES_LIMIT, NumericProfile, Profile, profile_columns
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.model import Dataset, Kind, Schema
 from skewcheck.stats.grid import GRID_POINTS, Grid
-from skewcheck.validation.validate import Finding, Tally
+from skewcheck.validation.findings import Finding
+from skewcheck.validation.tally import Tally
 
 BATCH_ROWS = 250_000
 """Rows read at a time: 50 MB for 20 features; a run peaks near 0.7 GB whatever the rows (bench/RESULTS.md)."""
 POINTS_PER_BATCH = 4_096
 """Under --approx, each training batch offers its values at this many evenly spaced ranks as grid points."""
-
-FloatArray = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -150,7 +141,7 @@ class _Total:
     values: list[FloatArray] | None = field(default_factory=list)
     """The batches' sorted values, until there are more than EXACT_VALUES_LIMIT."""
     grid: Grid | None = None
-    bins: npt.NDArray[np.int64] | None = None
+    bins: IntArray | None = None
     pool: list[FloatArray] = field(default_factory=list)
     """Training under --approx: candidate points, each batch's values at evenly spaced ranks."""
     bins_from_grid: bool = False
@@ -158,8 +149,9 @@ class _Total:
 
     def add(self, part: NumericProfile) -> None:
         assert part.values is not None  # a batch's own profile keeps its values
-        self.rows, self.nulls, self.nonfinite = (self.rows + part.rows, self.nulls + part.nulls,
-                                                 self.nonfinite + part.nonfinite)  # fmt: skip
+        self.rows += part.rows
+        self.nulls += part.nulls
+        self.nonfinite += part.nonfinite
         if self.edges is not None:
             self.bins = part.bin_counts if self.bins is None else self.bins + part.bin_counts
         if len(part.values):

@@ -17,7 +17,7 @@ from skewcheck.reporters import charts, row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import STATUS_ORDER, gate_value, ranked
 from skewcheck.stats.metrics import METRICS
-from skewcheck.validation.validate import Check, Finding
+from skewcheck.validation.findings import Check, Finding
 
 _MAX_PATHS = 5
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:"

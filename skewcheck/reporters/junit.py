@@ -17,7 +17,7 @@ from skewcheck.drift.rows import FeatureRows
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number
 from skewcheck.schema.model import Severity
-from skewcheck.validation.validate import Finding
+from skewcheck.validation.findings import Finding
 
 # XML 1.0 forbids these characters outright; ElementTree would write them and produce a file no parser reads.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

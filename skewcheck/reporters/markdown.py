@@ -15,7 +15,7 @@ from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import PROBLEMS, ranked
 from skewcheck.schema.model import Severity
-from skewcheck.validation.validate import Check, Finding
+from skewcheck.validation.findings import Check, Finding
 
 _MAX_PATHS = 3
 

@@ -15,7 +15,7 @@ from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import ranked
-from skewcheck.validation.validate import Check, Finding
+from skewcheck.validation.findings import Check, Finding
 
 STYLES = {
     "pass": "green",

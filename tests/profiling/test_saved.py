@@ -13,58 +13,10 @@ from scipy import stats
 
 from skewcheck.audit import run as runner
 from skewcheck.profiling import saved as profile_file
-from skewcheck.profiling.profiles import EXACT_VALUES_LIMIT, CategoricalProfile, NumericProfile, sorted_quantiles
+from skewcheck.profiling.bins import sorted_quantiles
+from skewcheck.profiling.profiles import EXACT_VALUES_LIMIT, NumericProfile
 from tests.helpers import FIXTURES, assert_one_line_error, invoke, write_schema
-
-DEMO_SCHEMA = FIXTURES / "schema.yaml"
-ROWS = 150_000  # beyond EXACT_VALUES_LIMIT: the profile keeps a sketch
-
-
-@pytest.fixture(scope="module")
-def big(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Training and serving data too large for exact values in a profile, in two training halves too."""
-    folder = tmp_path_factory.mktemp("big")
-    rng = np.random.default_rng(7)
-    train = pl.DataFrame(
-        {
-            "amount": rng.lognormal(3, 1, ROWS),  # a heavy right tail
-            "score": rng.normal(0, 1, ROWS),
-            "level": rng.integers(0, 6, ROWS).astype(float),  # heavy ties
-            "colour": rng.choice(["red", "green", "blue"], ROWS, p=[0.5, 0.3, 0.2]),
-        }
-    ).with_columns(pl.when(pl.int_range(ROWS) % 50 == 0).then(None).otherwise(pl.col("score")).alias("score"))
-    train.write_parquet(folder / "train.parquet")
-    train.head(ROWS // 3).write_parquet(folder / "part1.parquet")
-    train.tail(ROWS - ROWS // 3).write_parquet(folder / "part2.parquet")
-    serving = pl.DataFrame(
-        {
-            "amount": rng.lognormal(3.1, 1, ROWS // 2),
-            "score": rng.normal(0.05, 1, ROWS // 2),
-            "level": rng.integers(0, 7, ROWS // 2).astype(float),
-            "colour": rng.choice(["red", "green", "blue"], ROWS // 2, p=[0.45, 0.35, 0.2]),
-        }
-    )
-    serving.write_parquet(folder / "serving.parquet")
-    write_schema(
-        folder / "schema.yaml",
-        """
-        features:
-          amount: {type: float, drift: {metric: wasserstein}}
-          score: {type: float, drift: {metric: ks_statistic}}
-          level: {type: float}
-          colour: {type: category}
-        """,
-    )
-    return folder
-
-
-def save(data: str | Path, schema: Path, output: Path) -> Path:
-    invoke(["profile", data, "--schema", schema, "-o", output], 0)
-    return output
-
-
-def features(report_path: Path) -> dict[str, dict[str, object]]:
-    return {f["name"]: f for f in json.loads(report_path.read_text())["features"]}
+from tests.profiling.helpers import DEMO_SCHEMA, ROWS, features, save
 
 
 def test_a_profile_baseline_gives_the_same_report_as_the_data(tmp_path: Path) -> None:
@@ -136,76 +88,13 @@ def test_metrics_from_a_sketch_agree_with_the_exact_ones(big: Path, tmp_path: Pa
     assert [approx[n]["status"] for n in approx] == [exact[n]["status"] for n in exact]
 
 
-def test_merged_halves_equal_the_whole(big: Path, tmp_path: Path) -> None:
-    schema = big / "schema.yaml"
-    whole = profile_file.read(save(big / "train.parquet", schema, tmp_path / "whole.skprofile"))
-    parts = [save(big / f"part{i}.parquet", schema, tmp_path / f"part{i}.skprofile") for i in (1, 2)]
-    invoke(["profile", "--merge", *parts, "-o", tmp_path / "merged.skprofile"], 0)
-    merged = profile_file.read(tmp_path / "merged.skprofile")
-    assert merged.source.rows == whole.source.rows == ROWS and merged.parts == 2
-    colour_whole, colour_merged = whole.features["colour"], merged.features["colour"]
-    assert isinstance(colour_whole, CategoricalProfile) and isinstance(colour_merged, CategoricalProfile)
-    assert colour_merged.counts == colour_whole.counts  # exact
-    values = np.sort(pl.read_parquet(big / "train.parquet").get_column("score").drop_nulls().to_numpy())
-    for name in ("amount", "score", "level"):
-        w, m = whole.features[name], merged.features[name]
-        assert isinstance(w, NumericProfile) and isinstance(m, NumericProfile) and m.sketch is not None
-        assert (m.rows, m.nulls, m.count, m.minimum, m.maximum) == (w.rows, w.nulls, w.count, w.minimum, w.maximum)
-        assert m.mean == pytest.approx(w.mean, rel=1e-9) and m.std == pytest.approx(w.std, rel=1e-9)
-        assert m.bin_counts.sum() == m.count
-        if name == "level":  # six values: both halves had the same edges, so their counts add up exactly
-            assert m.bins_exact and m.bin_counts.tolist() == w.bin_counts.tolist()
-        else:  # each half had its own deciles: the whole's bins are estimated from the sketch, and say so
-            assert not m.bins_exact
-    # Quantiles of the merged sketch: within the stated rank error of the truth.
-    score = merged.features["score"]
-    assert isinstance(score, NumericProfile) and score.sketch is not None
-    deciles = np.array([0.1, 0.25, 0.5, 0.75, 0.9])
-    for q, value in zip(deciles, score.sketch.quantiles(deciles), strict=True):
-        rank = np.searchsorted(values, value, side="right") / len(values)
-        assert abs(rank - q) <= 1.5 * score.sketch.rank_error, (q, rank)
-
-
-def test_merged_estimated_bins_keep_psi_within_tolerance(big: Path, tmp_path: Path) -> None:
-    schema = big / "schema.yaml"
-    parts = [save(big / f"part{i}.parquet", schema, tmp_path / f"part{i}.skprofile") for i in (1, 2)]
-    invoke(["profile", "--merge", *parts, "-o", tmp_path / "merged.skprofile"], 0)
-    serving = big / "serving.parquet"
-    invoke(["check", big / "train.parquet", serving, "-s", schema, "--json", tmp_path / "a.json"], 1)
-    invoke(["check", tmp_path / "merged.skprofile", serving, "-s", schema, "--json", tmp_path / "b.json"], 1)
-    exact, merged = features(tmp_path / "a.json"), features(tmp_path / "b.json")
-    for name in ("amount", "score"):
-        # Different (sketch-derived) edges, estimated counts: the issue's tolerance, 0.005.
-        assert abs(merged[name]["metrics"]["psi"] - exact[name]["metrics"]["psi"]) <= 0.005  # type: ignore[index]
-        assert abs(merged[name]["metrics"]["jensen_shannon"] - exact[name]["metrics"]["jensen_shannon"]) <= 0.005  # type: ignore[index]
-
-
-def test_small_parts_merge_exactly(tmp_path: Path) -> None:
-    frame = pl.read_parquet(FIXTURES / "train.parquet")
-    frame.head(5_000).write_parquet(tmp_path / "a.parquet")
-    frame.tail(9_000).write_parquet(tmp_path / "b.parquet")
-    parts = [save(tmp_path / f"{n}.parquet", DEMO_SCHEMA, tmp_path / f"{n}.skprofile") for n in "ab"]
-    invoke(["profile", "--merge", *parts, "-o", tmp_path / "ab.skprofile"], 0)
-    merged = profile_file.read(tmp_path / "ab.skprofile")
-    whole = profile_file.read(save(FIXTURES / "train.parquet", DEMO_SCHEMA, tmp_path / "w.skprofile"))
-    for name, profile in whole.features.items():
-        other = merged.features[name]
-        if isinstance(profile, NumericProfile):
-            assert isinstance(other, NumericProfile) and other.values is not None and profile.values is not None
-            # Every value kept: the merge recomputes the whole's deciles and counts.
-            np.testing.assert_array_equal(other.values, profile.values)
-            np.testing.assert_array_equal(other.edges, profile.edges)
-            np.testing.assert_array_equal(other.bin_counts, profile.bin_counts)
-        else:
-            assert other == profile
-
-
 def test_profile_errors_are_one_line(tmp_path: Path, big: Path) -> None:
     train = str(FIXTURES / "train.parquet")
     assert_one_line_error(invoke(["profile", train, "-o", tmp_path / "x.skprofile"], 2), "--schema")
     assert_one_line_error(invoke(["profile", train, "-s", DEMO_SCHEMA, "-o", tmp_path / "x.parquet"], 2), ".skprofile")
-    assert_one_line_error(invoke(["profile", "--merge", tmp_path / "a.skprofile", "-o", tmp_path / "m.skprofile"], 2),
-                          "two or more")  # fmt: skip
+    assert_one_line_error(
+        invoke(["profile", "--merge", tmp_path / "a.skprofile", "-o", tmp_path / "m.skprofile"], 2), "two or more"
+    )
     # A Parquet file that is not a profile, and a damaged one.
     pl.DataFrame({"a": [1]}).write_parquet(tmp_path / "fake.skprofile")
     outcome = invoke(["check", tmp_path / "fake.skprofile", train, "-s", DEMO_SCHEMA], 2)
@@ -215,8 +104,17 @@ def test_profile_errors_are_one_line(tmp_path: Path, big: Path) -> None:
     outcome = invoke(["check", tmp_path / "cut.skprofile", FIXTURES / "serving.jsonl.gz", "-s", DEMO_SCHEMA], 2)
     assert_one_line_error(outcome, "cut.skprofile")
     # Never written over an input.
-    outcome = invoke(["profile", "--merge", tmp_path / "good.skprofile", tmp_path / "good.skprofile",
-                      "-o", tmp_path / "good.skprofile"], 2)  # fmt: skip
+    outcome = invoke(
+        [
+            "profile",
+            "--merge",
+            tmp_path / "good.skprofile",
+            tmp_path / "good.skprofile",
+            "-o",
+            tmp_path / "good.skprofile",
+        ],
+        2,
+    )
     assert_one_line_error(outcome, "refusing to write")
     assert (tmp_path / "good.skprofile").read_bytes() == good
 
@@ -226,11 +124,6 @@ def test_a_baseline_made_with_another_schema_is_refused(tmp_path: Path, big: Pat
     other = write_schema(tmp_path / "other.yaml", "features:\n  colour: {type: float}\n  amount: {type: float}\n")
     outcome = invoke(["check", baseline, big / "serving.parquet", "-s", other], 2)
     assert_one_line_error(outcome, "t.skprofile", "'colour'", "profiled as categorical")
-    parts = [save(big / "part1.parquet", big / "schema.yaml", tmp_path / "p1.skprofile"),
-             save(big / "part1.parquet", write_schema(tmp_path / "s2.yaml", "features:\n  amount: {type: float}\n"),
-                  tmp_path / "p2.skprofile")]  # fmt: skip
-    outcome = invoke(["profile", "--merge", *parts, "-o", tmp_path / "m.skprofile"], 2)
-    assert_one_line_error(outcome, "different schemas")
 
 
 def test_a_profile_keeps_few_values_exactly_and_many_as_a_sketch() -> None:
@@ -286,8 +179,10 @@ def test_a_feature_the_profile_never_held_asks_for_a_new_profile(tmp_path: Path,
 def test_personal_examples_are_hashed_in_the_profile(tmp_path: Path) -> None:
     frame = pl.DataFrame({"email": ["a@x.org", "not-an-email", "b@x.org"] * 50, "n": list(range(150))})
     frame.write_parquet(tmp_path / "t.parquet")
-    schema = write_schema(tmp_path / "s.yaml", "features:\n  email: {type: string, pii: true, pattern: '^[^@]+@[^@]+$'}"
-                                               "\n  n: {type: int}\n")  # fmt: skip
+    schema = write_schema(
+        tmp_path / "s.yaml",
+        "features:\n  email: {type: string, pii: true, pattern: '^[^@]+@[^@]+$'}\n  n: {type: int}\n",
+    )
     baseline = save(tmp_path / "t.parquet", schema, tmp_path / "t.skprofile")
     metadata = pq.read_schema(baseline).metadata[b"skewcheck"].decode()
     assert "not-an-email" not in metadata and "hash:" in metadata

@@ -19,7 +19,8 @@ from skewcheck.profiling.streaming import OUTER_POINTS, stream
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Dataset, Severity
 from skewcheck.stats.grid import GRID_POINTS, Grid
-from skewcheck.validation.validate import Check, Finding, validate
+from skewcheck.validation.findings import Check, Finding
+from skewcheck.validation.tally import validate
 from tests.helpers import assert_one_line_error, invoke, write_schema
 
 ROWS = 120_000
@@ -131,8 +132,10 @@ def test_streamed_profiles_count_exactly_and_stay_small(data: Path) -> None:
 
 def test_the_same_data_gives_the_same_summary_every_time(data: Path) -> None:
     schema = load_schema(data / "schema.yaml")
-    runs = [stream(resolve_source(str(data / "train.parquet")), schema, Dataset.TRAIN, batch_rows=10_000).profiles
-            for _ in range(2)]  # fmt: skip
+    runs = [
+        stream(resolve_source(str(data / "train.parquet")), schema, Dataset.TRAIN, batch_rows=10_000).profiles
+        for _ in range(2)
+    ]
     for name in ("amount", "score"):
         first, second = runs[0][name], runs[1][name]
         assert isinstance(first, NumericProfile) and isinstance(second, NumericProfile)
@@ -145,8 +148,9 @@ def test_serving_streamed_on_trainings_edges_counts_bins_exactly(data: Path) -> 
     schema = load_schema(data / "schema.yaml")
     baseline = runner.load_baseline(str(data / "train.parquet"), schema).profiles
     edges = {n: p.edges for n, p in baseline.items() if isinstance(p, NumericProfile)}
-    streamed = stream(resolve_source(str(data / "serving.parquet")), schema, Dataset.SERVING, baseline=baseline,
-                      batch_rows=9_000).profiles  # fmt: skip
+    streamed = stream(
+        resolve_source(str(data / "serving.parquet")), schema, Dataset.SERVING, baseline=baseline, batch_rows=9_000
+    ).profiles
     serving = pl.read_parquet(data / "serving.parquet")
     for name in ("amount", "level"):
         profile = streamed[name]
@@ -204,8 +208,12 @@ def test_a_json_lines_field_changing_type_late_is_read_again(tmp_path: Path) -> 
     (tmp_path / "serving.jsonl").write_text("\n".join(lines) + "\n")
     pl.DataFrame({"x": [float(i % 7) for i in range(300)]}).write_parquet(tmp_path / "train.parquet")
     schema = write_schema(tmp_path / "schema.yaml", "features:\n  x: {type: float}\n")
-    report = runner.run(str(tmp_path / "train.parquet"), str(tmp_path / "serving.jsonl"), schema,
-                        runner.Options(approx=True, batch_rows=50))  # fmt: skip
+    report = runner.run(
+        str(tmp_path / "train.parquet"),
+        str(tmp_path / "serving.jsonl"),
+        schema,
+        runner.Options(approx=True, batch_rows=50),
+    )
     assert report.serving is not None and report.serving.rows == 301
     assert report.features[0].summary[Dataset.SERVING]["max"] == 6.0
 

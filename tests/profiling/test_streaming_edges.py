@@ -23,7 +23,7 @@ from skewcheck.io.sources import resolve_source
 from skewcheck.profiling.streaming import stream
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Dataset
-from skewcheck.validation.validate import validate
+from skewcheck.validation.tally import validate
 from tests.helpers import assert_one_line_error, invoke, write_schema
 
 
@@ -168,7 +168,7 @@ def test_serving_quantiles_beyond_trainings_range_are_near_the_exact_ones(tmp_pa
 
 
 def test_tied_categories_keep_the_whole_datas_order(tmp_path: Path) -> None:
-    """profiles._distribution orders categories by count, then by value; profile_file.merge_feature (which adds up
+    """profiles._distribution orders categories by count, then by value; merge.merge_feature (which adds up
     the batches) by count, then by first seen. Tied serving categories then give another 'top' in the summary and
     other unseen values in the HTML chart than the same data read whole, and it changes with the batch size."""
     pl.DataFrame({"c": ["a", "b"] * 50}).write_parquet(tmp_path / "train.parquet")
@@ -178,8 +178,9 @@ def test_tied_categories_keep_the_whole_datas_order(tmp_path: Path) -> None:
     schema = write_schema(tmp_path / "schema.yaml", "features:\n  c: {type: category}\n")
     profile = _profile(tmp_path / "train.parquet", schema, tmp_path / "train.skprofile")
     whole = runner.run(str(tmp_path / "train.parquet"), str(tmp_path / "serving.parquet"), str(schema)).features[0]
-    streamed = runner.run(str(profile), str(tmp_path / "serving.parquet"), str(schema),
-                          runner.Options(batch_rows=10)).features[0]  # fmt: skip
+    streamed = runner.run(
+        str(profile), str(tmp_path / "serving.parquet"), str(schema), runner.Options(batch_rows=10)
+    ).features[0]
     assert streamed.summary[Dataset.SERVING]["top"] == whole.summary[Dataset.SERVING]["top"]
     assert streamed.histogram is not None and whole.histogram is not None
     assert streamed.histogram.unseen == whole.histogram.unseen
@@ -191,7 +192,7 @@ def test_tied_categories_keep_the_whole_datas_order(tmp_path: Path) -> None:
 def test_a_type_finding_first_seen_in_a_later_batch_keeps_its_place(tmp_path: Path) -> None:
     """A JSON Lines field mixing numbers and strings, with an unreadable string only after the first batch. The
     whole data lists the type finding first (as for every feature); in batches its evidence's template differs
-    from the first batch's ('stored as string', count 0), so validate.Tally keys it in a new slot, after the
+    from the first batch's ('stored as string', count 0), so tally.Tally keys it in a new slot, after the
     feature's other findings: the report's order depends on where the batches fall."""
     lines = [{"x": 1.5}, {"x": "2.5"}, {"x": 9.0}, {"x": 1.0}, {"x": "oops"}, {"x": 2.0}]
     (tmp_path / "serving.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
@@ -230,8 +231,9 @@ def test_a_parquet_file_damaged_after_its_first_batches_is_an_input_error(
     monkeypatch.setattr(readers, "parquet_extent_problem", lambda path: None)
     profile = _profile(tmp_path / "train.parquet", schema, tmp_path / "train.skprofile")
     with pytest.raises(InputError, match=r"serving\.parquet"):
-        report = runner.run(str(profile), str(tmp_path / "serving.parquet"), str(schema),
-                            runner.Options(batch_rows=1_000))  # fmt: skip
+        report = runner.run(
+            str(profile), str(tmp_path / "serving.parquet"), str(schema), runner.Options(batch_rows=1_000)
+        )
         assert report.serving is not None
         pytest.fail(f"a report on {report.serving.rows:,} of 5,000 rows: {report.summary_line()}")
 

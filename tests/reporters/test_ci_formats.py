@@ -13,7 +13,7 @@ from skewcheck.audit.report import InputSummary, Report
 from skewcheck.drift.features import FeatureResult, Gate, Status
 from skewcheck.reporters import github, junit, markdown
 from skewcheck.schema.model import Dataset, FeatureType, Severity
-from skewcheck.validation.validate import Check, Finding
+from skewcheck.validation.findings import Check, Finding
 from tests.helpers import FIXTURES
 
 NASTY = 'a|b\nc `d` <e> & "f" \\'

@@ -21,7 +21,7 @@ from skewcheck.audit.report import InputSummary, Report
 from skewcheck.drift.features import FeatureResult, Gate, Status, errored
 from skewcheck.reporters import junit
 from skewcheck.schema.model import Dataset, Feature, FeatureType, Severity
-from skewcheck.validation.validate import Check, Finding
+from skewcheck.validation.findings import Check, Finding
 from tests.helpers import FIXTURES, invoke, write_schema
 
 XSD = Path(__file__).parent / "data" / "junit-10.xsd"

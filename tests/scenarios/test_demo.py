@@ -11,7 +11,8 @@ from polars.testing import assert_frame_equal
 from fixtures import generate
 from skewcheck import ExitCode, Report, run
 from skewcheck.drift.features import Status
-from skewcheck.validation.validate import Check, Severity
+from skewcheck.schema.model import Severity
+from skewcheck.validation.findings import Check
 from tests.helpers import FIXTURES
 
 

@@ -12,7 +12,7 @@ from skewcheck.errors import ExitCode
 from skewcheck.io.sources import InputFormat
 from skewcheck.schema.model import GATE_METRICS, METRIC_THRESHOLDS, FeatureType
 from skewcheck.stats.metrics import METRICS
-from skewcheck.validation.validate import Check
+from skewcheck.validation.findings import Check
 from tests.helpers import REPO
 
 README = (REPO / "README.md").read_text(encoding="utf-8")

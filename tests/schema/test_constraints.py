@@ -12,7 +12,8 @@ from skewcheck.io.read import read_table
 from skewcheck.io.sources import resolve_source
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Dataset, Rule, Severity
-from skewcheck.validation.validate import Check, Finding, validate
+from skewcheck.validation.findings import Check, Finding
+from skewcheck.validation.tally import validate
 from tests.helpers import write_schema
 
 

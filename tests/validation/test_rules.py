@@ -1,63 +1,21 @@
-"""Schema validation of one dataset: every problem collected as a Finding, none raised."""
+"""The schema's rules on data: each feature check's findings, and the dataset's own (missing, unexpected columns)."""
 
 from __future__ import annotations
 
-import json
+import math
 from pathlib import Path
 
 import polars as pl
 
+from skewcheck.io.coerce import coerce
 from skewcheck.io.read import read_table
 from skewcheck.io.sources import resolve_source
 from skewcheck.schema.load import load_schema
-from skewcheck.schema.model import Dataset
-from skewcheck.validation.validate import Check, Finding, Severity, Validation, validate
+from skewcheck.schema.model import Dataset, Severity
+from skewcheck.validation.findings import Check
+from skewcheck.validation.rules import CHECK_ORDER, FEATURE_RULES, Evidence, FeatureCheck
 from tests.helpers import write_schema
-
-SCHEMA = """
-version: 1
-features:
-  age: {type: int, nullable: false, min: 0, max: 120}
-  score: {type: float}
-  country: {type: category, values: [US, DE, NO]}
-  label: {type: int, environments: [training]}
-  ts: {type: datetime}
-"""
-
-
-def run_validation(
-    tmp_path: Path, name: str, rows: list[dict[str, object]] | pl.DataFrame, dataset: Dataset
-) -> Validation:
-    schema = load_schema(write_schema(tmp_path / "schema.yaml", SCHEMA))
-    path = tmp_path / name
-    if name.endswith(".jsonl"):
-        assert isinstance(rows, list)
-        path.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    elif name.endswith(".csv"):
-        assert isinstance(rows, pl.DataFrame)
-        rows.write_csv(path)
-    else:
-        assert isinstance(rows, pl.DataFrame)
-        rows.write_parquet(path)
-    return validate(read_table(resolve_source(str(path)), schema, dataset), schema)
-
-
-def only(validation: Validation, check: Check, feature: str) -> Finding:
-    found = [f for f in validation.findings if f.check is check and f.feature == feature]
-    assert len(found) == 1, validation.findings
-    return found[0]
-
-
-def checks_of(validation: Validation) -> set[tuple[str, str]]:
-    return {(f.feature, str(f.check)) for f in validation.findings}
-
-
-class TestCleanData:
-    def test_clean_data_has_no_findings(self, tmp_path: Path) -> None:
-        rows = [{"age": 30, "score": 0.5, "country": "US", "ts": "2026-01-01T00:00:00Z", "label": 1}] * 3
-        validation = run_validation(tmp_path, "train.jsonl", rows, Dataset.TRAIN)
-        assert validation.findings == ()
-        assert validation.typed.columns == ["age", "score", "country", "label", "ts"]
+from tests.validation.helpers import checks_of, only, run_validation
 
 
 class TestFindings:
@@ -165,3 +123,47 @@ def test_a_json_field_mixing_numbers_and_strings_counts_only_the_strings(tmp_pat
     finding = only(validation, Check.TYPE, "score")
     assert (finding.severity, finding.count, finding.examples) == (Severity.WARN, 1, ("41.5",))
     assert finding.message == "1 value stored as string: each reads as float, but the model saw strings"
+
+
+class TestCheckOrder:
+    def test_each_rule_names_only_the_checks_it_declares(self, tmp_path: Path) -> None:
+        """FEATURE_RULES pairs each check with the Checks of its evidence: CHECK_ORDER is read off those pairs."""
+        schema = load_schema(write_schema(tmp_path / "schema.yaml", EVERY_RULE))
+        frame = pl.DataFrame(
+            {"x": [1.5, None, math.nan, math.inf], "y": [1, None, None, 2], "s": ["a", "bb", "a", None]}
+        )
+        frame.write_parquet(tmp_path / "serving.parquet")
+        table = read_table(resolve_source(str(tmp_path / "serving.parquet")), schema, Dataset.SERVING)
+        seen = set()
+        for feature in schema.features:
+            column = table.frame.get_column(feature.name)
+            check = FeatureCheck(table, feature, column, coerce(column, feature.type).values)
+            for rule, checks in FEATURE_RULES:
+                named = {evidence.check for evidence in rule(check)}
+                assert named <= set(checks), rule
+                seen |= named
+        assert seen == set(CHECK_ORDER) - {Check.TYPE}
+        assert len(CHECK_ORDER) == len(set(CHECK_ORDER))
+
+
+EVERY_RULE = """
+version: 1
+features:
+  x: {type: float, nullable: false, min: 0, max: 1}
+  y: {type: int, max_null_rate: 0.1}
+  s: {type: string, values: [a, bb], pattern: "^a", min_length: 1, max_length: 1, unique: true}
+"""
+
+
+class TestEvidenceMessage:
+    def evidence(self, template: str) -> Evidence:
+        return Evidence("x", Check.PATTERN, "pattern", template, 0, ())
+
+    def test_count_and_rate_filled_in_and_one_is_singular(self) -> None:
+        assert self.evidence("{count} values below min 0").message(1, 4) == "1 value below min 0"
+        assert self.evidence("{count} nulls: a null rate of {rate}").message(1, 4) == "1 null: a null rate of 25.00%"
+        assert self.evidence("{count} NaN values").message(1_234, 5_000) == "1,234 NaN values"
+
+    def test_braces_of_a_pattern_are_kept(self) -> None:
+        template = "{count} values do not match pattern '^[a-z]{2}$'"
+        assert self.evidence(template).message(3, 9) == "3 values do not match pattern '^[a-z]{2}$'"
