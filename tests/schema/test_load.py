@@ -10,15 +10,8 @@ import pytest
 
 from skewcheck.errors import SchemaFileError
 from skewcheck.schema.load import load_schema
-from skewcheck.schema.model import (
-    METRIC_THRESHOLDS,
-    Dataset,
-    DriftGate,
-    FeatureType,
-    Kind,
-    Role,
-    Thresholds,
-)
+from skewcheck.schema.model import Dataset, DriftGate, FeatureType, Kind, Role, Thresholds
+from skewcheck.schema.registry import METRIC_THRESHOLDS
 from tests.helpers import FIXTURES, write_schema
 
 
