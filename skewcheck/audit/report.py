@@ -18,7 +18,7 @@ from skewcheck.drift.rows import RowSkew
 from skewcheck.errors import ExitCode
 from skewcheck.profiling.bins import EDGE_QUANTILES
 from skewcheck.schema.model import Dataset, Severity
-from skewcheck.stats.metrics import METRICS, PSI_PSEUDOCOUNT
+from skewcheck.schema.registry import DEFINITIONS, PSI_PSEUDOCOUNT
 from skewcheck.validation.findings import Finding
 
 REPORT_VERSION = 1
@@ -234,7 +234,7 @@ def _histogram_record(histogram: Histogram | None) -> dict[str, Any] | None:
 def _definitions() -> dict[str, str]:
     deciles = ", ".join(f"{q:g}" for q in EDGE_QUANTILES)
     return {
-        **{name: metric.definition for name, metric in METRICS.items()},
+        **DEFINITIONS,
         "numeric_bins": f"edges at the training quantiles {deciles} (numpy linear interpolation), ties merged; "
         "right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf) so serving values beyond the training range "
         "land in the outer bins",

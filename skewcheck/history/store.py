@@ -37,21 +37,11 @@ import polars as pl
 
 from skewcheck.errors import InputError, UsageError
 from skewcheck.io.atomic import write_atomic
+from skewcheck.schema.registry import HISTORY_COLUMNS
 
 FOLDER_PREFIX = "partition="
 SUFFIX = ".parquet"
-METRIC_COLUMNS = (
-    "null_rate_train",
-    "null_rate_serving",
-    "psi",
-    "jensen_shannon",
-    "ks_statistic",
-    "ks_pvalue",
-    "wasserstein",
-    "linf",
-    "chi2_pvalue",
-    "unseen_rate",
-)
+METRIC_COLUMNS = HISTORY_COLUMNS  # one per registry metric, in the order of the files already written
 _TEXT, _NUMBER = pl.String(), pl.Float64()
 SCHEMA = pl.Schema(
     {

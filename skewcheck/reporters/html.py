@@ -16,7 +16,7 @@ from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import charts, row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import STATUS_ORDER, gate_value, ranked
-from skewcheck.stats.metrics import METRICS
+from skewcheck.schema.registry import METRICS
 from skewcheck.validation.findings import Check, Finding
 
 _MAX_PATHS = 5

@@ -17,9 +17,18 @@ from skewcheck.schema.document import KeyPath, Reader, describe, key_name
 from skewcheck.schema.model import ENVIRONMENTS, Bound, FeatureType, Kind, RowCount, Rule, Severity, bound_text
 
 CONSTRAINT_KEYS = (
-    "nullable", "min", "max", "values", "pattern", "min_length", "max_length",
-    "unique", "max_null_rate", "allow_nan", "allow_inf",
-)  # fmt: skip
+    "nullable",
+    "min",
+    "max",
+    "values",
+    "pattern",
+    "min_length",
+    "max_length",
+    "unique",
+    "max_null_rate",
+    "allow_nan",
+    "allow_inf",
+)
 RULE_KEYS = {"value", "severity", "mostly"}
 VALUES_TYPES = {FeatureType.INT, FeatureType.STRING, FeatureType.CATEGORY}
 TEXT_TYPES = {FeatureType.STRING, FeatureType.CATEGORY}

@@ -2,8 +2,8 @@
 
 Built from the loader's own key sets (`FEATURE_KEYS`, `DEFAULT_KEYS`, `CONSTRAINT_KEYS`, the rule keys)
 and the model's enums and dataclasses, so a key the loader accepts is always here and an enum cannot drift:
-the keys come from the code, only their descriptions come from the table below (a key with no description
-gets `UNDESCRIBED`, which `tests/test_schema_json.py` refuses). What JSON Schema cannot say (warn <= fail,
+the keys come from the code, only their descriptions come from `json_descriptions` (a key with no description
+gets `UNDESCRIBED`, which `tests/schema/test_json_schema.py` refuses). What JSON Schema cannot say (warn <= fail,
 min <= max, a regex Rust accepts, `max_null_rate` with `nullable: false`) is left to the loader: a file this
 schema accepts may still be refused by skewcheck, while a file skewcheck accepts should pass here.
 """
@@ -14,10 +14,10 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from skewcheck.schema.constraints import CONSTRAINT_KEYS, RULE_KEYS, TEXT_TYPES, VALUES_TYPES
+from skewcheck.schema.json_descriptions import DEFAULT_DOCS, FEATURE_DOCS, RULE_DOCS, TREND_DOCS
 from skewcheck.schema.load import DEFAULT_KEYS, FEATURE_KEYS, TOP_LEVEL_KEYS, TREND_KEYS
 from skewcheck.schema.model import (
     ENVIRONMENTS,
-    GATE_METRICS,
     Defaults,
     DriftGate,
     Feature,
@@ -28,6 +28,7 @@ from skewcheck.schema.model import (
     Severity,
     Thresholds,
 )
+from skewcheck.schema.registry import GATE_METRICS, gate_metrics_for
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 UNDESCRIBED = "(accepted by skewcheck; not described yet)"
@@ -46,57 +47,6 @@ _APPLIES_TO: dict[str, list[str]] = {
     "max_length": [t.value for t in FeatureType if t in TEXT_TYPES],
     "allow_nan": [FeatureType.FLOAT.value],
     "allow_inf": [FeatureType.FLOAT.value],
-}
-
-_FEATURE_DOCS = {
-    "type": "The declared type (required). int, float, datetime, date are numeric; bool, string, category categorical.",
-    "description": "Free text; skewcheck ignores it.",
-    "pii": "Personal data: no report shows its raw values (examples and top categories are hashed).",
-    "nullable": "false: any null is a `null` finding.",
-    "min": "Inclusive lower bound: a number, or an ISO-8601 date / datetime for date and datetime features.",
-    "max": "Inclusive upper bound: a number, or an ISO-8601 date / datetime for date and datetime features.",
-    "values": "The declared domain (category, string, int); values stay text, so NO is Norway.",
-    "pattern": "A regular expression (Rust regex syntax) every non-null value must contain a match for; "
-    "anchor it (^...$) to match whole values.",
-    "min_length": "Shortest allowed value, in characters.",
-    "max_length": "Longest allowed value, in characters.",
-    "unique": "true: no non-null value may occur twice.",
-    "max_null_rate": "Largest share of null rows (0 to 1) a nullable feature may have.",
-    "allow_nan": "Whether NaN is an acceptable value (float only).",
-    "allow_inf": "Whether +/-infinity is an acceptable value (float only).",
-    "drift": "false: validated, not drift-checked; true: the kind's default gate; or {metric, warn, fail}, "
-    "omitted keys from defaults.",
-    "role": "key: validated, never drift-checked.",
-    "environments": "Where the feature must be present; a feature missing from the other dataset is fine.",
-    "serving_path": "Dotted path in the serving dataset (features.age); default: the feature's name.",
-    "training_path": "Dotted path in the training dataset; default: the feature's name.",
-    "min_rows": "Fewer non-null values than this on either side: the drift verdict is at most warn.",
-    "max_null_rate_increase": "Gate on the null rate of serving minus that of training.",
-    "max_unseen_rate": "Gate on the share of serving values outside the declared (or training) values.",
-    "trend": "Trend gates over the history of audits (--history): {rising: N, rolling: K}, or false.",
-    "max_mismatch_rate": "Row-level skew (--key): gate on the share of joined rows whose value differs.",
-    "tolerance": "Row-level skew: |serving - training| <= abs + rel * |training| counts as the same value "
-    "(default for float: abs 1e-9, rel 1e-6; exact otherwise).",
-}
-_DEFAULT_DOCS = {
-    "numeric": "Drift gate of numeric features (int, float, datetime, date).",
-    "categorical": "Drift gate of categorical features (bool, string, category).",
-    "max_null_rate_increase": "Gate on the null rate of serving minus that of training, for every feature.",
-    "max_unseen_rate": "Gate on the share of serving values outside the domain, for every feature.",
-    "min_rows": "Fewer non-null values than this: the drift verdict is at most warn.",
-    "trend": "Trend gates every feature inherits, judged when a run keeps a history (--history).",
-    "max_mismatch_rate": "Row-level skew (--key): gate on the share of joined rows whose value differs.",
-    "min_join_rate": "Row-level skew: the join warns (fails) when fewer than this share of the smaller side's keys "
-    "are found on the other side.",
-}
-_TREND_DOCS = {
-    "rising": "Fail when the gate metric rose on this many consecutive partitions.",
-    "rolling": "Warn (fail) when its median over this many latest partitions is above warn (fail).",
-}
-_RULE_DOCS = {
-    "value": "The constraint itself.",
-    "severity": "fail (the default) or warn.",
-    "mostly": "Share of values that must satisfy the constraint, in (0, 1]; default 1.",
 }
 
 
@@ -153,14 +103,10 @@ def _gate(metrics: list[str], default: DriftGate | None = None) -> Spec:
     return spec
 
 
-def _metrics_for(kind: Kind) -> list[str]:
-    return [metric for metric, kinds in GATE_METRICS.items() if kind in kinds]
-
-
 def _defaults() -> Spec:
     specs: dict[str, Spec] = {
-        "numeric": _gate(_metrics_for(Kind.NUMERIC), _BUILTIN.numeric),
-        "categorical": _gate(_metrics_for(Kind.CATEGORICAL), _BUILTIN.categorical),
+        "numeric": _gate(gate_metrics_for(Kind.NUMERIC), _BUILTIN.numeric),
+        "categorical": _gate(gate_metrics_for(Kind.CATEGORICAL), _BUILTIN.categorical),
         "max_null_rate_increase": _thresholds(_BUILTIN.max_null_rate_increase),
         "max_unseen_rate": _thresholds(_BUILTIN.max_unseen_rate),
         "min_rows": {"type": "integer", "minimum": 1, "default": _BUILTIN.min_rows},
@@ -176,7 +122,7 @@ def _defaults() -> Spec:
             "default": asdict(_BUILTIN.min_join_rate),
         },
     }
-    properties = _described(DEFAULT_KEYS, _DEFAULT_DOCS, specs)
+    properties = _described(DEFAULT_KEYS, DEFAULT_DOCS, specs)
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 
@@ -184,7 +130,7 @@ def _trend() -> Spec:
     count: Spec = {"type": "integer", "minimum": 1}
     return {
         "type": "object",
-        "properties": _described(TREND_KEYS, _TREND_DOCS, {"rising": count, "rolling": count}),
+        "properties": _described(TREND_KEYS, TREND_DOCS, {"rising": count, "rolling": count}),
         "minProperties": 1,
         "additionalProperties": False,
     }
@@ -201,7 +147,7 @@ def _constraint(plain: Spec, *, mostly: bool = True) -> Spec:
     keys = RULE_KEYS if mostly else RULE_KEYS - {"mostly"}
     rule = {
         "type": "object",
-        "properties": _described(keys, _RULE_DOCS, specs),
+        "properties": _described(keys, RULE_DOCS, specs),
         "required": ["value"],
         "additionalProperties": False,
     }
@@ -265,7 +211,7 @@ def _feature() -> Spec:
     }
     return {
         "type": "object",
-        "properties": _described(FEATURE_KEYS, _FEATURE_DOCS, specs),
+        "properties": _described(FEATURE_KEYS, FEATURE_DOCS, specs),
         "required": ["type"],
         "additionalProperties": False,
         "allOf": [*_by_type(), *_drift_by_kind()],
@@ -297,7 +243,7 @@ def _drift_by_kind() -> list[Spec]:
     rules = []
     for kind in Kind:
         types = [t.value for t in FeatureType if t.kind is kind]
-        gate = {"type": "object", "properties": {"metric": {"enum": _metrics_for(kind)}}}
+        gate = {"type": "object", "properties": {"metric": {"enum": gate_metrics_for(kind)}}}
         rules.append(_when_type(types, {"properties": {"drift": {"anyOf": [{"type": "boolean"}, gate]}}}))
     return rules
 

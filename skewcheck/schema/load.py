@@ -16,8 +16,6 @@ from skewcheck.schema.constraints import CONSTRAINT_KEYS, read_constraints, read
 from skewcheck.schema.document import Document, KeyPath, Reader, describe, read_document
 from skewcheck.schema.model import (
     ENVIRONMENTS,
-    GATE_METRICS,
-    METRIC_THRESHOLDS,
     Dataset,
     Defaults,
     DriftGate,
@@ -30,6 +28,7 @@ from skewcheck.schema.model import (
     Tolerance,
     TrendSettings,
 )
+from skewcheck.schema.registry import GATE_METRICS, METRIC_THRESHOLDS, gate_metrics_for
 
 
 def load_schema(path: str | Path) -> Schema:
@@ -37,6 +36,11 @@ def load_schema(path: str | Path) -> Schema:
     document = read_document(path)
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
     return build_schema(document, digest)
+
+
+def as_schema(schema_or_path: Schema | str | Path) -> Schema:
+    """A Schema as given, or loaded from its file: for callers that take either."""
+    return schema_or_path if isinstance(schema_or_path, Schema) else load_schema(schema_or_path)
 
 
 def build_schema(document: Document, sha256: str = "") -> Schema:
@@ -58,14 +62,32 @@ def build_schema(document: Document, sha256: str = "") -> Schema:
 
 TOP_LEVEL_KEYS = {"version", "defaults", "features", "datasets"}
 FEATURE_KEYS = {
-    "type", "drift", "role", "environments", "serving_path", "training_path", "min_rows",
-    "max_null_rate_increase", "max_unseen_rate", "description", "pii", "trend", "max_mismatch_rate", "tolerance",
+    "type",
+    "drift",
+    "role",
+    "environments",
+    "serving_path",
+    "training_path",
+    "min_rows",
+    "max_null_rate_increase",
+    "max_unseen_rate",
+    "description",
+    "pii",
+    "trend",
+    "max_mismatch_rate",
+    "tolerance",
     *CONSTRAINT_KEYS,
-}  # fmt: skip
+}
 DEFAULT_KEYS = {
-    "numeric", "categorical", "max_null_rate_increase", "max_unseen_rate", "min_rows", "trend",
-    "max_mismatch_rate", "min_join_rate",
-}  # fmt: skip
+    "numeric",
+    "categorical",
+    "max_null_rate_increase",
+    "max_unseen_rate",
+    "min_rows",
+    "trend",
+    "max_mismatch_rate",
+    "min_join_rate",
+}
 TREND_KEYS = {"rising", "rolling"}
 
 
@@ -110,7 +132,7 @@ class _Builder(Reader):
             hint = f" (did you mean '{close[0]}'?)" if close else f" (one of: {', '.join(GATE_METRICS)})"
             self.fail((*key_path, "metric"), f"unknown drift metric '{metric}'{hint}")
         if kind not in GATE_METRICS[metric]:
-            allowed = ", ".join(m for m, kinds in GATE_METRICS.items() if kind in kinds)
+            allowed = ", ".join(gate_metrics_for(kind))
             self.fail((*key_path, "metric"), f"metric '{metric}' does not apply to {kind} features (use {allowed})")
         # A metric named without thresholds brings its own: psi's 0.25 means nothing for KS.
         base = inherited.thresholds if metric == inherited.metric else METRIC_THRESHOLDS[metric]

@@ -12,12 +12,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-
-class Kind(StrEnum):
-    """How a feature's distribution is compared."""
-
-    NUMERIC = "numeric"
-    CATEGORICAL = "categorical"
+# Kind and Thresholds belong to the metric vocabulary (registry); the model's users import them from here too.
+from skewcheck.schema.registry import METRIC_THRESHOLDS
+from skewcheck.schema.registry import Kind as Kind
+from skewcheck.schema.registry import Thresholds as Thresholds
 
 
 class FeatureType(StrEnum):
@@ -80,34 +78,6 @@ class Role(StrEnum):
 
 # The schema file says `environments: [training, serving]`; reports say train / serving.
 ENVIRONMENTS = {"training": Dataset.TRAIN, "serving": Dataset.SERVING}
-
-# Gate metrics: which kinds each applies to, and its thresholds when the schema names
-# the metric without giving any. L-infinity on numeric bins is refused on purpose:
-# TFDV silently reports 0 there (tensorflow/data-validation#147).
-GATE_METRICS: dict[str, frozenset[Kind]] = {
-    "psi": frozenset({Kind.NUMERIC, Kind.CATEGORICAL}),
-    "jensen_shannon": frozenset({Kind.NUMERIC, Kind.CATEGORICAL}),
-    "wasserstein": frozenset({Kind.NUMERIC}),
-    "ks_statistic": frozenset({Kind.NUMERIC}),
-    "linf": frozenset({Kind.CATEGORICAL}),
-}
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """A value strictly above `warn` warns; strictly above `fail` fails."""
-
-    warn: float
-    fail: float
-
-
-METRIC_THRESHOLDS: dict[str, Thresholds] = {
-    "psi": Thresholds(0.1, 0.25),
-    "jensen_shannon": Thresholds(0.1, 0.2),
-    "wasserstein": Thresholds(0.1, 0.2),
-    "ks_statistic": Thresholds(0.1, 0.2),
-    "linf": Thresholds(0.1, 0.2),
-}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 from datasketches import kll_doubles_sketch
 
-from skewcheck.stats.metrics import StepCdf
+from skewcheck.stats.ecdf import StepCdf
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from skewcheck.io import atomic
-from skewcheck.stats.metrics import METRICS
+from skewcheck.schema.registry import METRICS
 from tests.helpers import FIXTURES, invoke
 
 DEMO = [

@@ -10,8 +10,8 @@ import typer.main
 from skewcheck.cli.app import app
 from skewcheck.errors import ExitCode
 from skewcheck.io.sources import InputFormat
-from skewcheck.schema.model import GATE_METRICS, METRIC_THRESHOLDS, FeatureType
-from skewcheck.stats.metrics import METRICS
+from skewcheck.schema.model import FeatureType
+from skewcheck.schema.registry import GATE_METRICS, METRIC_THRESHOLDS, METRICS
 from skewcheck.validation.findings import Check
 from tests.helpers import REPO
 

@@ -9,16 +9,9 @@ from pathlib import Path
 import pytest
 
 from skewcheck.errors import SchemaFileError
-from skewcheck.schema.load import load_schema
-from skewcheck.schema.model import (
-    METRIC_THRESHOLDS,
-    Dataset,
-    DriftGate,
-    FeatureType,
-    Kind,
-    Role,
-    Thresholds,
-)
+from skewcheck.schema.load import as_schema, load_schema
+from skewcheck.schema.model import Dataset, DriftGate, FeatureType, Kind, Role, Thresholds
+from skewcheck.schema.registry import METRIC_THRESHOLDS
 from tests.helpers import FIXTURES, write_schema
 
 
@@ -159,6 +152,11 @@ class TestLoading:
     def test_the_shipped_fixture_schema_loads(self) -> None:
         schema = load_schema(FIXTURES / "schema.yaml")
         assert len(schema.features) >= 12
+
+    def test_a_schema_or_its_path(self) -> None:
+        schema = load_schema(FIXTURES / "schema.yaml")
+        assert as_schema(schema) is schema
+        assert as_schema(FIXTURES / "schema.yaml") == as_schema(str(FIXTURES / "schema.yaml")) == schema
 
 
 class TestErrors:

@@ -7,8 +7,8 @@ import pytest
 from scipy import stats
 
 from skewcheck.stats import grid
+from skewcheck.stats.ecdf import StepCdf
 from skewcheck.stats.grid import Grid
-from skewcheck.stats.metrics import StepCdf
 
 
 def step_cdf(sorted_values: np.ndarray) -> StepCdf:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from scipy import stats
 
 from skewcheck.drift.features import Status, compare_feature
 from skewcheck.profiling.profiles import profile_categorical, profile_numeric
+from skewcheck.schema import registry
 from skewcheck.schema.model import DriftGate, Feature, FeatureType, Thresholds
-from skewcheck.stats import metrics
+from skewcheck.stats import metrics, noise
 
 RUNS = 400
 CATEGORIES = np.array(list("abcdef"))
@@ -147,3 +149,23 @@ class TestRunLevel:
         shared = metrics.noise_level("psi", 100, 100, 12, metrics.RUN_FALSE_ALARM_RATE / 30)
         assert one is not None and shared is not None
         assert shared > one
+
+
+@pytest.mark.parametrize("categories", [2, 11, 40])
+def test_noise_levels_are_scipys_quantiles(categories: int) -> None:
+    """Written with scipy.special (scipy.stats costs half a second to import): the same quantiles as scipy.stats."""
+    alpha, inverse_n = 0.01 / 20, 1 / 50_000 + 1 / 20_000
+    chi2 = float(stats.chi2.isf(alpha, categories - 1))
+    assert metrics.noise_level("psi", 50_000, 20_000, categories, alpha) == pytest.approx(chi2 * inverse_n, rel=1e-12)
+    js = metrics.noise_level("jensen_shannon", 50_000, 20_000, categories, alpha)
+    assert js == pytest.approx(np.sqrt(chi2 * inverse_n / (8 * np.log(2))), rel=1e-12)
+    z = float(stats.norm.isf(alpha / (2 * categories)))
+    linf = metrics.noise_level("linf", 50_000, 20_000, categories, alpha)
+    assert linf == pytest.approx(z * 0.5 * np.sqrt(inverse_n), rel=1e-12)
+
+
+@pytest.mark.parametrize("name", list(registry.METRICS))
+def test_a_noise_level_for_exactly_the_metrics_whose_record_names_a_model(name: str) -> None:
+    level = noise.noise_level(name, 1_000, 800, 10)
+    assert (level is not None) == (registry.METRICS[name].noise is not None)
+    assert level is None or 0 < level < 1
