@@ -6,7 +6,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from skewcheck.drift.features import Status, compare_feature
+from skewcheck.drift.features import compare_feature
+from skewcheck.drift.gates import Status
 from skewcheck.profiling.profiles import profile_categorical, profile_numeric
 from skewcheck.schema.model import DriftGate, Feature, FeatureType, Thresholds
 from skewcheck.stats import metrics
