@@ -2,11 +2,13 @@
 
 Every threshold in skewcheck is graded by `grade`: the drift metric, the null-rate rise, the unseen rate,
 the row mismatch rate, the join rate (a floor: it must stay above its thresholds) and the trend's rolling
-median. So every reason names the threshold a value crossed the same way: "> fail 0.25".
+median. So every reason names the threshold a value crossed the same way, in the unit the reason writes the value
+in: "psi 0.31 > fail 0.25", "join rate 42.0%: … (< fail 50.0%)".
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -63,13 +65,19 @@ def grade(value: float, warn: float | None, fail: float | None, *, floor: bool =
 
     A threshold is a ceiling (the value must stay at or below it) unless `floor`: then the value must stay
     at or above it, as a join rate must. A missing threshold is never crossed. With `percent` the threshold
-    is written as a percentage, for values the reason writes as one.
+    is written as a percentage: a rate's reason writes the rate as one, and a threshold reads best in its value's unit.
     """
     for status, threshold in ((Status.FAIL, fail), (Status.WARN, warn)):
         if threshold is not None and (value < threshold if floor else value > threshold):
-            written = f"{threshold:.1%}" if percent else f"{threshold:g}"
+            written = _percent(threshold) if percent else f"{threshold:g}"
             return Grade(status, f"{'<' if floor else '>'} {status} {written}")
     return Grade(Status.PASS, "")
+
+
+def _percent(threshold: float) -> str:
+    """One decimal (5.0%), or as many digits as the threshold has (0.05%, 1.25%): never rounded to another."""
+    share = threshold * 100
+    return f"{threshold:.1%}" if math.isclose(round(share, 1), share, rel_tol=1e-9, abs_tol=1e-12) else f"{share:.4g}%"
 
 
 def number(value: float) -> str:

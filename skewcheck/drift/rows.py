@@ -128,7 +128,7 @@ def _join_gates(coverage: Coverage, thresholds: Thresholds, keep: KeepDuplicates
 def _join_rate_gate(coverage: Coverage, thresholds: Thresholds) -> Gate:
     """A floor: warn below warn, fail below fail."""
     rate = coverage.join_rate
-    graded = grade(rate, thresholds.warn, thresholds.fail, floor=True)
+    graded = grade(rate, thresholds.warn, thresholds.fail, floor=True, percent=True)
     reason = ""
     if graded.status is not Status.PASS:
         smaller = min(coverage.train.keys, coverage.serving.keys)
@@ -195,7 +195,7 @@ def _mismatch_gate(result: FeatureRows, thresholds: Thresholds) -> Gate:
     rate = result.mismatch_rate
     if rate is None:
         return Gate("mismatch_rate", None, thresholds.warn, thresholds.fail, Status.SKIPPED, "no joined rows")
-    graded = grade(rate, thresholds.warn, thresholds.fail)
+    graded = grade(rate, thresholds.warn, thresholds.fail, percent=True)
     reason = (
         f"{rate:.2%} of {result.joined:,} joined rows differ ({graded.crossed})"
         if graded.status is not Status.PASS

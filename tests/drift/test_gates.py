@@ -51,6 +51,12 @@ class TestCeiling:
     def test_a_percentage(self) -> None:
         assert grade(0.12, 0.02, 0.05, percent=True) == Grade(Status.FAIL, "> fail 5.0%")
         assert grade(0.03, 0.02, 0.05, percent=True) == Grade(Status.WARN, "> warn 2.0%")
+        assert grade(0.002, 0.001, 0.01, percent=True) == Grade(Status.WARN, "> warn 0.1%")
+        assert grade(0.07, 0.01, 0.07, percent=True) == Grade(Status.WARN, "> warn 1.0%")
+
+    @pytest.mark.parametrize(("threshold", "text"), [(0.0125, "1.25%"), (0.0005, "0.05%"), (0.00001, "0.001%")])
+    def test_a_percentage_is_never_rounded_to_another_threshold(self, threshold: float, text: str) -> None:
+        assert grade(1.0, None, threshold, percent=True) == Grade(Status.FAIL, f"> fail {text}")
 
     def test_a_missing_threshold_is_never_crossed(self) -> None:
         assert grade(0.5, None, 0.25).status is Status.FAIL
@@ -75,6 +81,9 @@ class TestFloor:
     )
     def test_strictly_below_each_threshold(self, value: float, expected: Grade) -> None:
         assert grade(value, 0.9, 0.5, floor=True) == expected
+
+    def test_a_percentage(self) -> None:
+        assert grade(0.42, 0.9, 0.5, floor=True, percent=True) == Grade(Status.FAIL, "< fail 50.0%")
 
 
 class TestNumber:

@@ -170,6 +170,17 @@ def test_join_rate_gate_is_a_lower_bound() -> None:
     assert _join_rate_gate(coverage(49), thresholds).status is Status.FAIL
 
 
+def test_row_gate_reasons_write_a_rate_and_its_threshold_in_one_unit() -> None:
+    from skewcheck.drift.rows import _join_rate_gate, _mismatch_gate
+    from skewcheck.schema.model import FeatureType, Thresholds
+
+    join_rate = _join_rate_gate(Coverage(Side(100, 100, 0, 0), Side(200, 200, 0, 0), 42), Thresholds(0.9, 0.5))
+    assert join_rate.reason == "join rate 42.0%: 42 of 100 keys found on both sides (< fail 50.0%)"
+    differing = rows.FeatureRows("x", FeatureType.FLOAT, 1_000, matches=998, mismatches=2)
+    mismatch = _mismatch_gate(differing, Thresholds(0.001, 0.01))
+    assert mismatch.reason == "0.20% of 1,000 joined rows differ (> warn 0.1%)"
+
+
 def test_tolerances_from_the_schema(tmp_path: Path) -> None:
     frame = pl.DataFrame({"id": ["a", "b", "c", "d"], "x": [100.0, 100.0, 100.0, 0.0], "n": [1, 2, 3, 4]})
     frame.write_parquet(tmp_path / "train.parquet")
