@@ -9,7 +9,8 @@ import polars as pl
 
 from skewcheck.audit import history_rows
 from skewcheck.audit.report import InputSummary, Report
-from skewcheck.drift.features import FeatureResult, Gate, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Gate, Status
 from skewcheck.history import store as history
 from skewcheck.schema.model import FeatureType
 

@@ -18,7 +18,8 @@ import polars as pl
 from skewcheck.audit import history_rows
 from skewcheck.audit import run as runner
 from skewcheck.audit.report import Report
-from skewcheck.drift.features import FeatureResult, Gate, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Gate, Status
 from skewcheck.errors import SkewcheckError
 from skewcheck.history import store as history
 from skewcheck.history import trend

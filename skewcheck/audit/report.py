@@ -13,7 +13,8 @@ from typing import Any
 
 import polars as pl
 
-from skewcheck.drift.features import FeatureResult, Gate, Histogram, Status
+from skewcheck.drift.features import FeatureResult, Histogram
+from skewcheck.drift.gates import Gate, Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.errors import ExitCode
 from skewcheck.profiling.bins import EDGE_QUANTILES

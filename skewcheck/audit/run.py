@@ -21,7 +21,8 @@ import polars as pl
 from skewcheck.audit.privacy import new_salt, redact, redact_row_skew, redact_rows
 from skewcheck.audit.report import FailOn, InputSummary, Report
 from skewcheck.drift.features import FeatureResult, compare_feature, errored, skipped
-from skewcheck.drift.rows import KeepDuplicates, RowSkew, compare_rows
+from skewcheck.drift.join import KeepDuplicates
+from skewcheck.drift.rows import RowSkew, compare_rows
 from skewcheck.errors import InputError, UsageError
 from skewcheck.io.read import Table, read_table
 from skewcheck.io.sources import InputFormat, Source, resolve_source

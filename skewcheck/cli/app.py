@@ -24,7 +24,7 @@ from skewcheck.audit import partitions as partitioned
 from skewcheck.audit import run as runner
 from skewcheck.audit.report import FailOn
 from skewcheck.cli import outputs, terminal
-from skewcheck.drift.rows import KeepDuplicates
+from skewcheck.drift.join import KeepDuplicates
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 from skewcheck.history import store
 from skewcheck.io.sources import InputFormat, resolve_source

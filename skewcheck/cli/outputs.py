@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
 
+import polars as pl
+
 from skewcheck.audit import partitions as partitioned
 from skewcheck.audit.report import Report
 from skewcheck.cli import terminal
-from skewcheck.drift.rows import parquet_bytes
 from skewcheck.errors import UsageError
 from skewcheck.io.atomic import write_atomic
 from skewcheck.reporters import OutputFormat, partitions, render, table
@@ -126,4 +128,10 @@ def write_mismatches(report: Report, path: str | None) -> None:
         raise UsageError("--mismatches writes the rows a join found different: give --key COLUMN (or --rows)")
     if path == "-":
         raise UsageError("--mismatches needs a file: Parquet is not for stdout")
-    write(path, parquet_bytes(report.differing_rows), _input_files(report), what="the mismatching rows")
+    write(path, _parquet_bytes(report.differing_rows), _input_files(report), what="the mismatching rows")
+
+
+def _parquet_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer)
+    return buffer.getvalue()

@@ -8,45 +8,16 @@ sample can neither pass nor fail a feature with confidence.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 
+from skewcheck.drift.gates import Gate, Grade, Status, grade, number, worst
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Feature, FeatureType, Thresholds
 from skewcheck.stats import grid, metrics
 from skewcheck.stats.grid import Grid
-
-
-class Status(StrEnum):
-    PASS = "pass"
-    WARN = "warn"
-    FAIL = "fail"
-    SKIPPED = "skipped"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        # error counts as fail for the run, but a failing gate explains more than "cannot compare".
-        return _RANKS[self]
-
-
-_RANKS = {Status.SKIPPED: 0, Status.PASS: 1, Status.WARN: 2, Status.ERROR: 3, Status.FAIL: 4}
-
-
-@dataclass(frozen=True)
-class Gate:
-    metric: str
-    value: float | None
-    warn: float
-    fail: float
-    status: Status
-    reason: str
-    noise: float | None = None
-    """What two samples of one distribution reach 1% of the time at these sample sizes (drift gate only)."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +63,7 @@ class FeatureResult:
 
     def add_gate(self, gate: Gate) -> None:
         self.gates.append(gate)
-        if gate.status.rank > self.status.rank:
-            self.status = gate.status
+        self.status = worst((self.status, gate.status))
         if gate.status is not Status.PASS:
             self.reasons.append(gate.reason)
 
@@ -254,66 +224,57 @@ def _drift_gate(
     metric, thresholds = feature.drift.metric, feature.drift.thresholds
     if train_count == 0 or serving_count == 0:
         side = "training" if train_count == 0 else "serving"
-        return Gate(metric, None, thresholds.warn, thresholds.fail, Status.ERROR,
-                    f"cannot compare: no non-null {side} values")  # fmt: skip
+        reason = f"cannot compare: no non-null {side} values"
+        return Gate(metric, None, thresholds.warn, thresholds.fail, Status.ERROR, reason)
     value = values[metric]
     assert value is not None
-    status = _grade(value, thresholds)
-    reason = f"{metric} {_number(value)} > {_threshold(status, thresholds)}" if status is not Status.PASS else ""
+    graded = grade(value, thresholds.warn, thresholds.fail)
+    status = graded.status
+    reason = f"{metric} {number(value)} {graded.crossed}" if status is not Status.PASS else ""
     noise = metrics.noise_level(metric, train_count, serving_count, categories, false_alarm_rate)
     smallest = min(train_count, serving_count)
     if smallest < feature.min_rows:
         # Too few values to judge: never a confident pass, never a confident fail.
         status = Status.WARN
-        reason = (f"insufficient data: {metric} {_number(value)} on {smallest:,} non-null values "
-                  f"(min_rows {feature.min_rows:,})")  # fmt: skip
+        reason = (
+            f"insufficient data: {metric} {number(value)} on {smallest:,} non-null values "
+            f"(min_rows {feature.min_rows:,})"
+        )
     elif status is not Status.PASS and noise is not None and value <= noise:
         # Small samples of one distribution differ by chance; a fail must stand out from that.
         status = Status.WARN
-        reason += (f", but within sampling noise: two samples of one distribution of these sizes exceed "
-                   f"{_number(noise)} with probability {false_alarm_rate:.2g}")  # fmt: skip
+        reason += (
+            f", but within sampling noise: two samples of one distribution of these sizes exceed "
+            f"{number(noise)} with probability {false_alarm_rate:.2g}"
+        )
     return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason, noise)
 
 
 def _null_gate(feature: Feature, train: Profile, serving: Profile) -> Gate:
     increase = serving.null_rate - train.null_rate
     thresholds = feature.max_null_rate_increase
-    reason = (f"null rate rose from {train.null_rate:.1%} to {serving.null_rate:.1%} "
-              f"(+{increase:.1%} > {_threshold(_grade(increase, thresholds), thresholds, percent=True)})")  # fmt: skip
-    return _rate_gate("null_rate_increase", increase, thresholds, min(train.rows, serving.rows), feature, reason)
+    graded = grade(increase, thresholds.warn, thresholds.fail, percent=True)
+    reason = f"null rate rose from {train.null_rate:.1%} to {serving.null_rate:.1%} (+{increase:.1%} {graded.crossed})"
+    return _rate_gate(
+        "null_rate_increase", increase, thresholds, graded, min(train.rows, serving.rows), feature, reason
+    )
 
 
 def _unseen_gate(feature: Feature, rate: float | None, serving_count: int) -> Gate:
     thresholds = feature.max_unseen_rate
     if rate is None:
         return Gate("unseen_rate", None, thresholds.warn, thresholds.fail, Status.PASS, "")
+    graded = grade(rate, thresholds.warn, thresholds.fail, percent=True)
     domain = "the declared values" if feature.values is not None else "the training values"
-    reason = (f"{rate:.1%} of serving values are outside {domain} "
-              f"(> {_threshold(_grade(rate, thresholds), thresholds, percent=True)})")  # fmt: skip
-    return _rate_gate("unseen_rate", rate, thresholds, serving_count, feature, reason)
+    reason = f"{rate:.1%} of serving values are outside {domain} ({graded.crossed})"
+    return _rate_gate("unseen_rate", rate, thresholds, graded, serving_count, feature, reason)
 
 
-def _rate_gate(metric: str, value: float, thresholds: Thresholds, sample: int, feature: Feature, reason: str) -> Gate:
-    status = _grade(value, thresholds)
+def _rate_gate(
+    metric: str, value: float, thresholds: Thresholds, graded: Grade, sample: int, feature: Feature, reason: str
+) -> Gate:
+    status = graded.status
     if status is Status.FAIL and sample < feature.min_rows:
         status = Status.WARN
         reason += f"; insufficient data to fail: {sample:,} values (min_rows {feature.min_rows:,})"
     return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason if status is not Status.PASS else "")
-
-
-def _grade(value: float, thresholds: Thresholds) -> Status:
-    """Fail strictly above the fail threshold, warn strictly above the warn threshold."""
-    if value > thresholds.fail:
-        return Status.FAIL
-    if value > thresholds.warn:
-        return Status.WARN
-    return Status.PASS
-
-
-def _threshold(status: Status, thresholds: Thresholds, *, percent: bool = False) -> str:
-    level, value = ("fail", thresholds.fail) if status is Status.FAIL else ("warn", thresholds.warn)
-    return f"{level} {value:.1%}" if percent else f"{level} {value:g}"
-
-
-def _number(value: float) -> str:
-    return f"{value:.4g}" if math.isfinite(value) else str(value)

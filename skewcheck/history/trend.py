@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from skewcheck.drift.features import Status
+from skewcheck.drift.gates import Status, grade, number, worst
 from skewcheck.history import store
 from skewcheck.schema.model import TrendSettings
 
@@ -66,8 +66,7 @@ def evaluate(
     judged = [(status, reason) for status, reason in verdicts if reason]
     failing = [reason for status, reason in judged if status is not Status.PASS]
     if failing:
-        worst = max((status for status, _ in judged), key=lambda s: s.rank)
-        return TrendResult(worst, "; ".join(failing), shown)
+        return TrendResult(worst(status for status, _ in judged), "; ".join(failing), shown)
     return TrendResult(Status.PASS, "; ".join(reason for _, reason in judged), shown)
 
 
@@ -104,7 +103,7 @@ def _rising(series: _Series, steps: int | None) -> tuple[Status, str]:
         # A metric rising within sampling noise is noise; on a wide schema some feature always rises.
         return Status.PASS, ""
     if all(later > earlier for earlier, later in itertools.pairwise(values)):
-        path = " → ".join(_number(v) for v in values)
+        path = " → ".join(number(v) for v in values)
         first, last = series.partitions[-(steps + 1)], series.partitions[-1]
         return Status.FAIL, f"{series.metric} rose on {steps} consecutive partitions ({first} to {last}): {path}"
     return Status.PASS, ""
@@ -119,13 +118,7 @@ def _rolling(series: _Series, size: int | None) -> tuple[Status, str]:
     # The median, not the mean: one broken day moves a mean for K days, and that is what the absolute
     # gate is for; the median passes a threshold only when most of the last K partitions did.
     middle = statistics.median(values)
-    what = f"median {series.metric} over the last {size} partitions {_number(middle)}"
-    if series.fail is not None and middle > series.fail:
-        return Status.FAIL, f"{what} > fail {series.fail:g}"
-    if series.warn is not None and middle > series.warn:
-        return Status.WARN, f"{what} > warn {series.warn:g}"
-    return Status.PASS, ""
-
-
-def _number(value: float) -> str:
-    return f"{value:.4g}"
+    graded = grade(middle, series.warn, series.fail)
+    if graded.status is Status.PASS:
+        return Status.PASS, ""
+    return graded.status, f"median {series.metric} over the last {size} partitions {number(middle)} {graded.crossed}"

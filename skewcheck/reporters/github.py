@@ -7,7 +7,7 @@ in a feature name or a message would otherwise end the command early or change i
 from __future__ import annotations
 
 from skewcheck.audit.report import Report
-from skewcheck.drift.features import Status
+from skewcheck.drift.gates import Status
 from skewcheck.reporters import row_text
 from skewcheck.schema.model import Severity
 

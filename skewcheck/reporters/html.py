@@ -11,11 +11,12 @@ import html
 from collections.abc import Iterable, Sequence
 
 from skewcheck.audit.report import InputSummary, Report
-from skewcheck.drift.features import FeatureResult, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import charts, row_text
 from skewcheck.reporters.numbers import number, percent
-from skewcheck.reporters.order import STATUS_ORDER, gate_value, ranked
+from skewcheck.reporters.order import gate_value, ranked
 from skewcheck.schema.registry import METRICS
 from skewcheck.validation.findings import Check, Finding
 
@@ -145,7 +146,7 @@ def _features_table(features: Sequence[FeatureResult], anchors: dict[int, str]) 
             [
                 f'<td><a href="#{anchors[id(feature)]}">{_e(feature.name)}</a></td>',
                 f"<td>{_e(feature.type)}</td>",
-                _sorted_cell(_badge(str(feature.status)), STATUS_ORDER[feature.status]),
+                _sorted_cell(_badge(str(feature.status)), feature.status.order),
                 f"<td>{_e(gate.metric) if gate else ''}</td>",
                 _number_cell(number(gate.value) if gate else "", value if value > float("-inf") else None),
                 f'<td class="nowrap">{f"{gate.warn:g} / {gate.fail:g}" if gate else ""}</td>',
@@ -168,7 +169,7 @@ def _rows_section(rows: RowSkew | None) -> str:
     table_rows = [
         [
             f"<td>{_e(f.name)}</td>",
-            _sorted_cell(_badge(str(f.status)), STATUS_ORDER[f.status]),
+            _sorted_cell(_badge(str(f.status)), f.status.order),
             _number_cell(percent(f.mismatch_rate), f.mismatch_rate),
             _number_cell(f"{f.joined:,}", f.joined),
             _number_cell(f"{f.mismatches:,}", f.mismatches),
@@ -178,7 +179,7 @@ def _rows_section(rows: RowSkew | None) -> str:
             f'<td class="text">{_e(row_text.pattern(f))}</td>',
             f"<td><code>{_e(row_text.example(f, rows.keys))}</code></td>" if f.examples else "<td></td>",
         ]
-        for f in sorted(rows.features, key=lambda f: (STATUS_ORDER[f.status], -(f.mismatch_rate or 0)))
+        for f in sorted(rows.features, key=lambda f: (f.status.order, -(f.mismatch_rate or 0)))
     ]
     gates = "".join(f'<p class="reason">{_badge(str(g.status))} {_e(g.reason)}</p>' for g in rows.gates
                     if g.status is not Status.PASS)  # fmt: skip

@@ -12,7 +12,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 
 from skewcheck.audit.report import Report
-from skewcheck.drift.features import FeatureResult, Gate, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Gate, Status
 from skewcheck.drift.rows import FeatureRows
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from skewcheck.audit.report import InputSummary, Report
-from skewcheck.drift.features import FeatureResult, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import math
+from skewcheck.drift import gates
 
 
 def number(value: float | None) -> str:
     """Four significant digits; a dash when there is no value."""
     if value is None:
         return "–"
-    return f"{value:.4g}" if math.isfinite(value) else str(value)
+    return gates.number(value)
 
 
 def percent(value: float | None) -> str:

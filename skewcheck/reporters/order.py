@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from skewcheck.drift.features import FeatureResult, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Status
 
-STATUS_ORDER = {Status.FAIL: 0, Status.ERROR: 1, Status.WARN: 2, Status.PASS: 3, Status.SKIPPED: 4}
 PROBLEMS = (Status.FAIL, Status.ERROR, Status.WARN)
 
 
 def ranked(features: Iterable[FeatureResult]) -> list[FeatureResult]:
-    return sorted(features, key=lambda f: (STATUS_ORDER[f.status], -gate_value(f)))
+    return sorted(features, key=lambda f: (f.status.order, -gate_value(f)))
 
 
 def gate_value(feature: FeatureResult) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skewcheck.drift.features import Status
+from skewcheck.drift.gates import Status
 from skewcheck.drift.rows import FeatureRows, RowSkew
 from skewcheck.reporters.numbers import number, percent
 

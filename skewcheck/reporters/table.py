@@ -10,7 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from skewcheck.audit.report import InputSummary, Report
-from skewcheck.drift.features import FeatureResult, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from skewcheck import ExitCode, InputError, Options, run
-from skewcheck.drift.features import Status
+from skewcheck.drift.gates import Status
 from skewcheck.profiling.profiles import profile_numeric
 from tests.helpers import write_schema
 

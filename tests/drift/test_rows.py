@@ -12,8 +12,10 @@ import pytest
 
 from skewcheck import run
 from skewcheck.audit.run import Options
-from skewcheck.drift.features import Status
-from skewcheck.drift.rows import Coverage, Side
+from skewcheck.drift import rows
+from skewcheck.drift.gates import Status
+from skewcheck.drift.join import Coverage, Side
+from tests.drift.frames import by_name, compare
 from tests.helpers import FIXTURES, assert_one_line_error, invoke, write_schema
 
 ROWS = 4_000
@@ -69,8 +71,12 @@ def bugs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def audit(folder: Path, key: str = "request_id", **options: object) -> dict[str, object]:
-    report = run(str(folder / "train.parquet"), str(folder / "serving.parquet"), folder / "schema.yaml",
-                 Options(keys=(key,), **options))  # type: ignore[arg-type]  # fmt: skip
+    report = run(
+        str(folder / "train.parquet"),
+        str(folder / "serving.parquet"),
+        folder / "schema.yaml",
+        Options(keys=(key,), **options),
+    )  # type: ignore[arg-type]
     return report.to_records()
 
 
@@ -83,8 +89,12 @@ def test_row_bugs_are_caught_while_distributions_pass(bugs: Path) -> None:
     assert isinstance(rows, dict)
     features = {f["name"]: f for f in rows["features"]}
     assert {name: f["status"] for name, f in features.items()} == {
-        "amount": "fail", "items": "pass", "placed_at": "fail", "segment": "fail", "price": "fail",
-    }  # fmt: skip
+        "amount": "fail",
+        "items": "pass",
+        "placed_at": "fail",
+        "segment": "fail",
+        "price": "fail",
+    }
     assert report["exit_code"] == 1
 
 
@@ -120,13 +130,16 @@ def test_each_bug_has_its_signature(bugs: Path) -> None:
 def test_join_coverage_counts_missing_null_and_duplicate_keys(tmp_path: Path) -> None:
     rng = np.random.default_rng(5)
     train = training(rng)
-    serving = pl.concat([
-        train.slice(0, 3_000),  # 1,000 training keys never served
-        train.slice(0, 10),  # 10 keys logged twice
-        train.slice(0, 5).with_columns(pl.lit(None, dtype=pl.String).alias("request_id")),  # 5 null keys
-        training(np.random.default_rng(6)).slice(0, 200).with_columns(
-            (pl.lit("new-") + pl.col("request_id")).alias("request_id")),  # 200 keys only in serving
-    ])  # fmt: skip
+    serving = pl.concat(
+        [
+            train.slice(0, 3_000),  # 1,000 training keys never served
+            train.slice(0, 10),  # 10 keys logged twice
+            train.slice(0, 5).with_columns(pl.lit(None, dtype=pl.String).alias("request_id")),  # 5 null keys
+            training(np.random.default_rng(6))
+            .slice(0, 200)
+            .with_columns((pl.lit("new-") + pl.col("request_id")).alias("request_id")),  # 200 keys only in serving
+        ]
+    )
     train.write_parquet(tmp_path / "train.parquet")
     serving.write_parquet(tmp_path / "serving.parquet")
     write_schema(tmp_path / "schema.yaml", SCHEMA)
@@ -157,13 +170,26 @@ def test_join_rate_gate_is_a_lower_bound() -> None:
     assert _join_rate_gate(coverage(49), thresholds).status is Status.FAIL
 
 
+def test_row_gate_reasons_write_a_rate_and_its_threshold_in_one_unit() -> None:
+    from skewcheck.drift.rows import _join_rate_gate, _mismatch_gate
+    from skewcheck.schema.model import FeatureType, Thresholds
+
+    join_rate = _join_rate_gate(Coverage(Side(100, 100, 0, 0), Side(200, 200, 0, 0), 42), Thresholds(0.9, 0.5))
+    assert join_rate.reason == "join rate 42.0%: 42 of 100 keys found on both sides (< fail 50.0%)"
+    differing = rows.FeatureRows("x", FeatureType.FLOAT, 1_000, matches=998, mismatches=2)
+    mismatch = _mismatch_gate(differing, Thresholds(0.001, 0.01))
+    assert mismatch.reason == "0.20% of 1,000 joined rows differ (> warn 0.1%)"
+
+
 def test_tolerances_from_the_schema(tmp_path: Path) -> None:
     frame = pl.DataFrame({"id": ["a", "b", "c", "d"], "x": [100.0, 100.0, 100.0, 0.0], "n": [1, 2, 3, 4]})
     frame.write_parquet(tmp_path / "train.parquet")
     frame.with_columns(pl.Series("x", [100.0, 100.0005, 100.02, 0.5]), pl.Series("n", [1, 2, 3, 5])).write_parquet(
         tmp_path / "serving.parquet"
     )
-    write_schema(tmp_path / "schema.yaml", """
+    write_schema(
+        tmp_path / "schema.yaml",
+        """
         defaults:
           max_mismatch_rate: {warn: 0.3, fail: 0.6}
           min_rows: 1
@@ -171,7 +197,8 @@ def test_tolerances_from_the_schema(tmp_path: Path) -> None:
           id: {type: string, role: key}
           x: {type: float, tolerance: {abs: 0.001, rel: 0.0001}}
           n: {type: int}
-        """)  # fmt: skip
+        """,
+    )
     rows = audit(tmp_path, key="id")["row_skew"]
     features = {f["name"]: f for f in rows["features"]}  # type: ignore[index]
     # |d| <= 0.001 + 0.0001 * 100 = 0.011: 0.0005 matches, 0.02 and 0.5 do not.
@@ -185,9 +212,21 @@ def test_the_demo_shows_row_skew_in_every_format(tmp_path: Path) -> None:
     tests/scenarios/golden/key/. What this test adds is the --mismatches file, which no golden case holds: one row
     per difference that the JSON report counts."""
     files = {name: tmp_path / f"r.{name}" for name in ("json", "markdown", "junit", "html")}
-    outcome = invoke(["check", FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", "-s",
-                      FIXTURES / "schema.yaml", "--key", "request_id", "--mismatches", tmp_path / "m.parquet",
-                      *(f"--{name}={path}" for name, path in files.items())], 3)  # fmt: skip
+    outcome = invoke(
+        [
+            "check",
+            FIXTURES / "train.parquet",
+            FIXTURES / "serving.jsonl.gz",
+            "-s",
+            FIXTURES / "schema.yaml",
+            "--key",
+            "request_id",
+            "--mismatches",
+            tmp_path / "m.parquet",
+            *(f"--{name}={path}" for name, path in files.items()),
+        ],
+        3,
+    )
     assert "Row-level skew" in outcome.stdout and "× 0.6214" in outcome.stdout and "(a default?)" in outcome.stdout
     report = json.loads(files["json"].read_text())
     distance = next(f for f in report["row_skew"]["features"] if f["name"] == "distance_km")
@@ -196,8 +235,11 @@ def test_the_demo_shows_row_skew_in_every_format(tmp_path: Path) -> None:
     assert 'classname="row_skew" name="distance_km"' in files["junit"].read_text()
     mismatches = pl.read_parquet(tmp_path / "m.parquet")
     counts = dict(mismatches.group_by("feature").len().iter_rows())
-    assert counts == {f["name"]: f["mismatches"] + f["only_train"] + f["only_serving"]
-                      for f in report["row_skew"]["features"] if f["status"] != "pass"}  # fmt: skip
+    assert counts == {
+        f["name"]: f["mismatches"] + f["only_train"] + f["only_serving"]
+        for f in report["row_skew"]["features"]
+        if f["status"] != "pass"
+    }
 
 
 def test_rows_only_skips_the_distributions(bugs: Path) -> None:
@@ -209,8 +251,9 @@ def test_rows_only_skips_the_distributions(bugs: Path) -> None:
 def test_the_words_name_the_right_bug(bugs: Path) -> None:
     from skewcheck.reporters import row_text
 
-    report = run(str(bugs / "train.parquet"), str(bugs / "serving.parquet"), bugs / "schema.yaml",
-                 Options(keys=("request_id",)))  # fmt: skip
+    report = run(
+        str(bugs / "train.parquet"), str(bugs / "serving.parquet"), bugs / "schema.yaml", Options(keys=("request_id",))
+    )
     assert report.rows is not None
     words = {feature.name: row_text.pattern(feature) for feature in report.rows.features}
     assert words["placed_at"] == "serving = training + 3600 in 100.0% (an offset?)"  # a timezone, not a unit
@@ -224,6 +267,32 @@ def test_row_options_fail_with_one_line(bugs: Path, tmp_path: Path) -> None:
     assert_one_line_error(invoke([*base, "--rows-only"], 2), "--key")
     assert_one_line_error(invoke([*base, "--mismatches", tmp_path / "m.parquet"], 2), "--key")
     invoke(["profile", bugs / "train.parquet", "-s", bugs / "schema.yaml", "-o", tmp_path / "b.skprofile"], 0)
-    outcome = invoke(["check", tmp_path / "b.skprofile", bugs / "serving.parquet", "-s", bugs / "schema.yaml",
-                      "--rows"], 2)  # fmt: skip
+    outcome = invoke(
+        ["check", tmp_path / "b.skprofile", bugs / "serving.parquet", "-s", bugs / "schema.yaml", "--rows"], 2
+    )
     assert_one_line_error(outcome, "b.skprofile", "no rows to join")
+
+
+def test_features_compared_a_group_at_a_time_keep_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rows, "FEATURES_AT_ONCE", 2)
+    text = "features:\n  id: {type: string, role: key}\n" + "".join(f"  f{i}: {{type: int}}\n" for i in range(1, 6))
+    train = pl.DataFrame({"id": ["a", "b", "c"], **{f"f{i}": [0, 0, 0] for i in range(1, 6)}})
+    # Served in another order; f2, f3, f4 differ on 1, 2, 3 rows, f5 is missing on one.
+    serving = pl.DataFrame(
+        {"id": ["c", "b", "a"], "f1": [0, 0, 0], "f2": [0, 0, 1], "f3": [1, 1, 0], "f4": [1, 1, 1], "f5": [0, None, 0]}
+    )
+    skew, differing = compare(train, serving, text, with_rows=True)
+    features = by_name(skew)
+    assert [f.name for f in skew.features] == ["f1", "f2", "f3", "f4", "f5"]
+    assert [features[f"f{i}"].differing for i in range(1, 6)] == [0, 1, 2, 3, 1]
+    assert features["f5"].only_train == 1 and features["f2"].examples == [{"id": "a", "train": "0", "serving": "1"}]
+    assert differing is not None
+    assert differing.select("feature", "id").rows() == [
+        ("f2", "a"),
+        ("f3", "c"),
+        ("f3", "b"),
+        ("f4", "c"),
+        ("f4", "b"),
+        ("f4", "a"),
+        ("f5", "b"),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from skewcheck.drift.features import Status
+from skewcheck.drift.gates import Status
 from skewcheck.history.trend import TrendResult, TrendSettings, evaluate
 from tests.history_data import FAIL, WARN, day, frame, rows
 

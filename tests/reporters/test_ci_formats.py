@@ -10,7 +10,8 @@ import pytest
 
 import skewcheck
 from skewcheck.audit.report import InputSummary, Report
-from skewcheck.drift.features import FeatureResult, Gate, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Gate, Status
 from skewcheck.reporters import github, junit, markdown
 from skewcheck.schema.model import Dataset, FeatureType, Severity
 from skewcheck.validation.findings import Check, Finding

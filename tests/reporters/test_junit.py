@@ -18,7 +18,8 @@ import pytest
 import xmlschema
 
 from skewcheck.audit.report import InputSummary, Report
-from skewcheck.drift.features import FeatureResult, Gate, Status, errored
+from skewcheck.drift.features import FeatureResult, errored
+from skewcheck.drift.gates import Gate, Status
 from skewcheck.reporters import junit
 from skewcheck.schema.model import Dataset, Feature, FeatureType, Severity
 from skewcheck.validation.findings import Check, Finding

@@ -10,7 +10,7 @@ from polars.testing import assert_frame_equal
 
 from fixtures import generate
 from skewcheck import ExitCode, Report, run
-from skewcheck.drift.features import Status
+from skewcheck.drift.gates import Status
 from skewcheck.schema.model import Severity
 from skewcheck.validation.findings import Check
 from tests.helpers import FIXTURES

@@ -15,7 +15,8 @@ import pytest
 from skewcheck import run
 from skewcheck.audit import history_rows
 from skewcheck.audit.report import InputSummary, Report
-from skewcheck.drift.features import FeatureResult, Gate, Histogram, Status
+from skewcheck.drift.features import FeatureResult, Histogram
+from skewcheck.drift.gates import Gate, Status
 from skewcheck.reporters import charts, history_charts, history_view, html, table
 from skewcheck.schema.model import FeatureType
 from tests.helpers import invoke, write_schema

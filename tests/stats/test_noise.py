@@ -7,7 +7,8 @@ import polars as pl
 import pytest
 from scipy import stats
 
-from skewcheck.drift.features import Status, compare_feature
+from skewcheck.drift.features import compare_feature
+from skewcheck.drift.gates import Status
 from skewcheck.profiling.profiles import profile_categorical, profile_numeric
 from skewcheck.schema import registry
 from skewcheck.schema.model import DriftGate, Feature, FeatureType, Thresholds

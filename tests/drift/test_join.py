@@ -1,37 +1,15 @@
-"""The row join itself: hashed keys that collide, the order examples come in, composite and float keys, groups."""
+"""The row join itself: hashed keys that collide, the order examples come in, composite and float keys, gathering."""
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 import polars as pl
 import pytest
 
-from skewcheck.drift import rows
-from skewcheck.drift.rows import FeatureRows, KeepDuplicates, RowSkew, Side, compare_rows
-from skewcheck.schema.document import parse_document
-from skewcheck.schema.load import build_schema
-from skewcheck.schema.model import Schema
-
-X_SCHEMA = """
-features:
-  id: {type: string, role: key}
-  x: {type: float}
-"""
-
-
-def schema(text: str) -> Schema:
-    return build_schema(parse_document(textwrap.dedent(text), "test.yaml"))
-
-
-def compare(train: pl.DataFrame, serving: pl.DataFrame, text: str = X_SCHEMA, keys: Sequence[str] = ("id",),
-            **options: object) -> tuple[RowSkew, pl.DataFrame | None]:  # fmt: skip
-    return compare_rows(train, serving, schema(text), list(keys), **options)  # type: ignore[arg-type]
-
-
-def by_name(skew: RowSkew) -> dict[str, FeatureRows]:
-    return {feature.name: feature for feature in skew.features}
+from skewcheck.drift import join
+from skewcheck.drift.join import KeepDuplicates, Side
+from tests.drift.frames import by_name, compare
 
 
 def length_hash(monkeypatch: pytest.MonkeyPatch) -> list[Sequence[str]]:
@@ -42,7 +20,7 @@ def length_hash(monkeypatch: pytest.MonkeyPatch) -> list[Sequence[str]]:
         calls.append(keys)
         return pl.col(keys[0]).str.len_bytes().cast(pl.UInt64)
 
-    monkeypatch.setattr(rows, "_hash", by_length)
+    monkeypatch.setattr(join, "_hash", by_length)
     return calls
 
 
@@ -124,36 +102,8 @@ def test_a_float_key_joins_on_its_values() -> None:
     assert (n.matches, n.mismatches) == (1, 1) and n.examples == [{"id": "3.0", "train": "30", "serving": "31"}]
 
 
-def test_booleans_are_compared_as_values() -> None:
-    text = "features:\n  id: {type: string, role: key}\n  b: {type: bool}\n"
-    train = pl.DataFrame({"id": ["p", "q", "r", "s"], "b": [True, False, None, True]})
-    serving = pl.DataFrame({"id": ["p", "q", "r", "s"], "b": [True, True, None, None]})
-    b = by_name(compare(train, serving, text)[0])["b"]
-    # p equal, r null on both sides: matches; q false -> true; s has no serving value.
-    assert (b.matches, b.mismatches, b.only_train, b.only_serving) == (2, 1, 1, 0)
-    assert b.pairs == [("false", "true", 1)]
-
-
-def test_features_compared_a_group_at_a_time_keep_their_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rows, "FEATURES_AT_ONCE", 2)
-    text = "features:\n  id: {type: string, role: key}\n" + "".join(f"  f{i}: {{type: int}}\n" for i in range(1, 6))
-    train = pl.DataFrame({"id": ["a", "b", "c"], **{f"f{i}": [0, 0, 0] for i in range(1, 6)}})
-    # Served in another order; f2, f3, f4 differ on 1, 2, 3 rows, f5 is missing on one.
-    serving = pl.DataFrame({"id": ["c", "b", "a"], "f1": [0, 0, 0], "f2": [0, 0, 1], "f3": [1, 1, 0],
-                            "f4": [1, 1, 1], "f5": [0, None, 0]})  # fmt: skip
-    skew, differing = compare(train, serving, text, with_rows=True)
-    features = by_name(skew)
-    assert [f.name for f in skew.features] == ["f1", "f2", "f3", "f4", "f5"]
-    assert [features[f"f{i}"].differing for i in range(1, 6)] == [0, 1, 2, 3, 1]
-    assert features["f5"].only_train == 1 and features["f2"].examples == [{"id": "a", "train": "0", "serving": "1"}]
-    assert differing is not None
-    assert differing.select("feature", "id").rows() == [
-        ("f2", "a"), ("f3", "c"), ("f3", "b"), ("f4", "c"), ("f4", "b"), ("f4", "a"), ("f5", "b"),
-    ]  # fmt: skip
-
-
 def test_rows_in_order_are_not_copied_and_others_are_gathered() -> None:
     frame = pl.concat([pl.DataFrame({"v": [10, 11]}), pl.DataFrame({"v": [12]})], rechunk=False)  # two chunks
-    assert rows._take(frame, pl.Series([0, 1, 2], dtype=pl.UInt32)) is frame
-    assert rows._take(frame, pl.Series([2, 0], dtype=pl.UInt32)).get_column("v").to_list() == [12, 10]
-    assert rows._take(frame, pl.Series([0, 1], dtype=pl.UInt32)).get_column("v").to_list() == [10, 11]
+    assert join._take(frame, pl.Series([0, 1, 2], dtype=pl.UInt32)) is frame
+    assert join._take(frame, pl.Series([2, 0], dtype=pl.UInt32)).get_column("v").to_list() == [12, 10]
+    assert join._take(frame, pl.Series([0, 1], dtype=pl.UInt32)).get_column("v").to_list() == [10, 11]
