@@ -11,9 +11,9 @@ from rich.text import Text
 from skewcheck.audit.partitions import PartitionResult
 from skewcheck.audit.report import REPORT_VERSION
 from skewcheck.errors import ExitCode
+from skewcheck.reporters.table import STYLES
 
 _RANK = {ExitCode.PASS: 0, ExitCode.DRIFT_FAILED: 1, ExitCode.SCHEMA_FAILED: 2, ExitCode.COULD_NOT_RUN: 3}
-_STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold red", "skipped": "dim"}
 
 
 def _code(result: PartitionResult) -> ExitCode:
@@ -70,13 +70,13 @@ def table(results: Sequence[PartitionResult]) -> Table:
         if report is None:
             word = "error" if result.error else "skipped"
             grid.add_row(
-                Text(result.partition), "", Text(word, style=_STYLES[word]), Text(result.error or result.skipped)
+                Text(result.partition), "", Text(word, style=STYLES[word]), Text(result.error or result.skipped)
             )
             continue
         word = str(report.status)
         rows = f"{report.serving.rows:,}" if report.serving is not None else ""
         # Text, not str: rich would read a [bracketed] path as markup.
-        grid.add_row(Text(result.partition), rows, Text(word, style=_STYLES[word]), Text(report.summary_line()))
+        grid.add_row(Text(result.partition), rows, Text(word, style=STYLES[word]), Text(report.summary_line()))
     return grid
 
 

@@ -15,6 +15,7 @@ from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import ranked
+from skewcheck.reporters.sparkline import sparkline
 from skewcheck.validation.validate import Check, Finding
 
 STYLES = {
@@ -151,19 +152,13 @@ def _features_table(report: Report, compact: bool = False) -> Table:
     return table
 
 
-_BLOCKS = "▁▂▃▄▅▆▇█"
-
-
 def sparklines(feature: FeatureResult) -> str:
     """Both histograms on one scale, for a drifted or warned feature: the skew at a glance."""
     if feature.status not in (Status.FAIL, Status.WARN) or feature.histogram is None:
         return ""
     sides = [feature.histogram.train, feature.histogram.serving]
     top = max(max(side, default=0.0) for side in sides) or 1.0
-    drawn = [
-        "".join(_BLOCKS[min(int(share / top * len(_BLOCKS)), len(_BLOCKS) - 1)] for share in side) for side in sides
-    ]
-    return " → ".join(drawn)
+    return " → ".join(sparkline(side, top) for side in sides)
 
 
 def _feature_cells(feature: FeatureResult) -> list[str | Text]:
