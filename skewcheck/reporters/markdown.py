@@ -50,8 +50,8 @@ def render(report: Report) -> str:
 
 def _rows_section(rows: RowSkew) -> str:
     header = ["feature", "status", "mismatch rate", "rows", "what differs", "example"]
-    table = [["(join)", f"**{gate.status}**", "", "", gate.reason, ""] for gate in rows.gates
-             if gate.status is not Status.PASS]  # fmt: skip
+    failing = [gate for gate in rows.gates if gate.status is not Status.PASS]
+    table = [["(join)", f"**{gate.status}**", "", "", gate.reason, ""] for gate in failing]
     table += [
         [
             f.name,
@@ -66,13 +66,13 @@ def _rows_section(rows: RowSkew) -> str:
     matching = len(rows.features) - len(row_text.problems(rows))
     body = _table(header, table, right={"mismatch rate"}, raw={"status"}) if table else ""
     note = f"{matching} other features match on every joined row." if matching else ""
-    return "\n\n".join(part for part in (f"### Row-level skew\n\n{_inline(row_text.heading(rows))}", body, note)
-                       if part)  # fmt: skip
+    heading = f"### Row-level skew\n\n{_inline(row_text.heading(rows))}"
+    return "\n\n".join(part for part in (heading, body, note) if part)
 
 
 def _inputs(report: Report) -> str:
-    lines = [f"- {name}: {_input(summary)}" for name, summary in (("train", report.train), ("serving", report.serving))
-             if summary is not None]  # fmt: skip
+    sides = (("train", report.train), ("serving", report.serving))
+    lines = [f"- {name}: {_input(summary)}" for name, summary in sides if summary is not None]
     lines.append(f"- schema: {_inline(report.schema_path)} (sha256 `{report.schema_sha256[:12]}`)")
     elapsed = sum(report.timings.values())
     footer = [f"skewcheck {_inline(report.skewcheck_version or 'unknown')}", _inline(report.created_at)]

@@ -94,13 +94,13 @@ def _rows_section(rows: RowSkew, compact: bool) -> RenderResult:
     cells: list[str | Text]
     for gate in rows.gates:
         if gate.status is not Status.PASS:
-            cells = ["(join)", Text(str(gate.status), style=STYLES[str(gate.status)]), "", "",
-                                       Text(gate.reason), ""]  # fmt: skip
+            status = Text(str(gate.status), style=STYLES[str(gate.status)])
+            cells = ["(join)", status, "", "", Text(gate.reason), ""]
             table.add_row(*cells[: len(columns)])
     for feature in row_text.problems(rows):
         status = Text(str(feature.status), style=STYLES[str(feature.status)])
-        cells = [Text(feature.name), status, percent(feature.mismatch_rate), row_text.counts(feature),
-                 Text(row_text.pattern(feature)), Text(row_text.example(feature, rows.keys))]  # fmt: skip
+        what = [Text(row_text.pattern(feature)), Text(row_text.example(feature, rows.keys))]
+        cells = [Text(feature.name), status, percent(feature.mismatch_rate), row_text.counts(feature), *what]
         table.add_row(*cells[: len(columns)])
     yield table
     matching = len(rows.features) - len(row_text.problems(rows))
