@@ -11,6 +11,7 @@ from rich.text import Text
 from skewcheck.audit.partitions import PartitionResult
 from skewcheck.audit.report import REPORT_VERSION
 from skewcheck.errors import ExitCode
+from skewcheck.reporters.markdown import cell, inline
 from skewcheck.reporters.table import STYLES
 
 _RANK = {ExitCode.PASS: 0, ExitCode.DRIFT_FAILED: 1, ExitCode.SCHEMA_FAILED: 2, ExitCode.COULD_NOT_RUN: 3}
@@ -81,10 +82,13 @@ def table(results: Sequence[PartitionResult]) -> Table:
 
 
 def markdown(results: Sequence[PartitionResult], *, latest: bool = False) -> str:
-    """The partition table for $GITHUB_STEP_SUMMARY: one row per partition, its verdict and summary."""
+    """The partition table for $GITHUB_STEP_SUMMARY: one row per partition, its verdict and summary.
+
+    Labels, errors and summaries are data: escaped as the report's Markdown escapes its cells (`markdown.cell`).
+    """
     status_word, _, rest = summary(results, latest=latest).partition(": ")
     lines = [
-        f"**{status_word}** · {rest}",
+        f"**{status_word}** · {inline(rest)}",
         "",
         "| partition | serving rows | status | summary |",
         "| --- | ---: | --- | --- |",
@@ -96,14 +100,8 @@ def markdown(results: Sequence[PartitionResult], *, latest: bool = False) -> str
         else:
             word, note = str(report.status), report.summary_line()
             rows = f"{report.serving.rows:,}" if report.serving is not None else ""
-        lines.append(f"| {_cell(result.partition)} | {rows} | {word} | {_cell(note)} |")
+        lines.append(f"| {cell(result.partition)} | {rows} | {word} | {cell(note)} |")
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), ("`", "\\`"), ("\n", " ")):
-        text = text.replace(char, escaped)
-    return text
 
 
 def to_json(results: Sequence[PartitionResult], *, latest: bool = False) -> str:
