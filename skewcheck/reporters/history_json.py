@@ -2,7 +2,8 @@
 
 Version 1: {"version": 1, "features": [...]}, each feature with the fields in FEATURE_FIELDS and its
 "partitions", each with the fields in PARTITION_FIELDS. Numbers that are not finite, and values that do
-not exist, are null; dates are ISO 8601, times UTC. Features no drift gate ever judged are kept.
+not exist, are null; dates are ISO 8601, times UTC. Features no drift gate ever judged are kept. Which
+partitions a feature lists is `skewcheck.history.series`' rule, the one the trend gates judge by.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from skewcheck.history.series import Overview, finite
 JSON_VERSION = 1
 FEATURE_FIELDS = {
     "feature": "the feature's name",
-    "gate_metric": "the metric its drift gate judges, in the newest partition",
-    "warn": "the gate's warn threshold, in the newest partition",
-    "fail": "the gate's fail threshold, in the newest partition",
+    "gate_metric": "the metric its drift gate judges, in the newest partition with a value",
+    "warn": "the gate's warn threshold, in the newest partition with a value",
+    "fail": "the gate's fail threshold, in the newest partition with a value",
     "latest": "the gate metric in the newest partition that has one",
     "min": "the smallest gate metric over the partitions",
     "max": "the largest gate metric over the partitions",
