@@ -26,7 +26,7 @@ from skewcheck.audit.report import FailOn
 from skewcheck.cli import outputs, terminal
 from skewcheck.drift.join import KeepDuplicates
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
-from skewcheck.history import store
+from skewcheck.history import series, store
 from skewcheck.io.sources import InputFormat, resolve_source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.infer import InferOptions, infer_schema
@@ -336,24 +336,24 @@ def history_command(
 
     Exit codes: 0 shown, 2 the history could not be read (or holds nothing that matches), 4 internal error.
     """
-    # Imported here: its charting library is a fifth of a second of start-up every other command would pay.
-    from skewcheck.reporters import history_view
+    # Imported here: their charting library is a fifth of a second of start-up every other command would pay.
+    from skewcheck.reporters import history_html, history_json, history_table
 
     with _errors_to_exit_codes(debug):
         outputs.check_path(html_path)
         if not directory.is_dir():
             raise UsageError(f"{directory}: no such history directory (check --history {directory} creates it)")
-        rows = store.read(directory, feature=feature, since=since.date() if since else None)
-        if rows.is_empty():
+        view = series.overview(store.read(directory, feature=feature, since=since.date() if since else None))
+        if not view.features:
             raise UsageError(
                 f"{directory}: no history{f' of {feature}' if feature else ''}{' since then' if since else ''}"
             )
         if html_path is not None:
-            outputs.write(html_path, history_view.html(rows), [])
+            outputs.write(html_path, history_html.html(view), [])
         if as_json:
-            sys.stdout.write(history_view.to_json(rows))
+            sys.stdout.write(history_json.to_json(view))
         else:
-            terminal.stdout().print(history_view.renderable(rows))
+            terminal.stdout().print(history_table.renderable(view))
 
 
 @app.command(name="profile")

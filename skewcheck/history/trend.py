@@ -10,10 +10,10 @@ catch it earlier, computed from the history (`skewcheck.history.store`) of one f
   above the feature's warn (fail) threshold: one bad day does not fail, however bad (the absolute gate
   fails that day), a bad week does.
 
-Partitions are ordered by their date (the run's date when the label has none), then by label. A
-partition audited more than once counts once, with its latest run. Left out: a partition with no
-gate value (the feature was skipped or could not be compared there), and one whose gate metric is
-not the newest partition's (a schema changed it). Thresholds are the newest partition's.
+Partitions are ordered by their date (the run's date when the label has none), then by label. Which
+partitions count is `skewcheck.history.series`' rule, the one the history view shows: one baseline, the
+latest run per partition, the newest partition's gate metric; a partition with no gate value (the feature
+was skipped or could not be compared there) is left out. Thresholds are the newest judged partition's.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from skewcheck.drift.gates import Status, grade, number, worst
-from skewcheck.history import store
+from skewcheck.history import series
 from skewcheck.schema.model import TrendSettings
 
 
@@ -71,25 +71,16 @@ def evaluate(
 
 
 def _series(history: pl.DataFrame, feature: str, baseline_id: str | None) -> _Series | None:
-    rows = history.filter(pl.col("feature") == feature)
-    if rows.is_empty():
+    one = series.feature_series(history, feature, baseline_id)
+    if one is None or not one.present:
         return None
-    if baseline_id is None:
-        baseline_id = rows.sort("run_at", "run_id").get_column("baseline_id")[-1]
-    rows = store.latest(rows.filter(pl.col("baseline_id") == baseline_id))
-    rows = rows.filter(pl.col("gate_value").is_not_null() & pl.col("gate_value").is_not_nan())
-    if rows.is_empty():
-        return None
-    # A schema may change a feature's gate metric; values of another metric are not comparable.
-    newest = rows.row(-1, named=True)
-    rows = rows.filter(pl.col("gate_metric") == newest["gate_metric"])
     return _Series(
-        metric=str(newest["gate_metric"]),
-        partitions=rows.get_column("partition").to_list(),
-        values=[float(v) for v in rows.get_column("gate_value")],
-        warn=newest["warn"],
-        fail=newest["fail"],
-        noise=newest["noise"],
+        metric=one.metric,
+        partitions=[str(row["partition"]) for row in one.judged],
+        values=one.present,
+        warn=one.warn,
+        fail=one.fail,
+        noise=one.noise,
     )
 
 

@@ -43,8 +43,8 @@ def render(report: Report) -> str:
     if timestamp:
         attributes["timestamp"] = timestamp
     suite.attrib.update(attributes)
-    root = ET.Element("testsuites", {"name": "skewcheck", "tests": attributes["tests"],
-                                      "failures": attributes["failures"], "errors": "0", "time": elapsed})  # fmt: skip
+    totals = {"tests": attributes["tests"], "failures": attributes["failures"], "errors": "0", "time": elapsed}
+    root = ET.Element("testsuites", {"name": "skewcheck", **totals})
     root.append(suite)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
@@ -74,8 +74,8 @@ def _feature_case(suite: ET.Element, feature: FeatureResult, counts: dict[str, i
 
 def _row_case(suite: ET.Element, feature: FeatureRows, keys: tuple[str, ...], counts: dict[str, int]) -> None:
     case = _case(suite, "row_skew", feature.name, counts)
-    details = "\n".join(part for part in (row_text.counts(feature), row_text.pattern(feature),
-                                           row_text.example(feature, keys)) if part)  # fmt: skip
+    parts = (row_text.counts(feature), row_text.pattern(feature), row_text.example(feature, keys))
+    details = "\n".join(part for part in parts if part)
     reason = feature.gate.reason if feature.gate is not None else ""
     if feature.status is Status.FAIL:
         failure = ET.SubElement(case, "failure", {"message": _text(f"mismatch_rate: {reason}"), "type": "row_skew"})

@@ -23,7 +23,7 @@ _MAX_PATHS = 3
 
 def render(report: Report) -> str:
     status, _, rest = report.summary_line().partition(": ")
-    parts = [f"**{status}** · {_inline(rest)}", _inputs(report)]
+    parts = [f"**{status}** · {inline(rest)}", _inputs(report)]
     problems = ranked(f for f in report.features if f.status in PROBLEMS)
     if problems:
         parts.append("### Drifted features\n\n" + _features_table(problems, with_thresholds=True))
@@ -51,8 +51,8 @@ def render(report: Report) -> str:
 
 def _rows_section(rows: RowSkew) -> str:
     header = ["feature", "status", "mismatch rate", "rows", "what differs", "example"]
-    table = [["(join)", f"**{gate.status}**", "", "", gate.reason, ""] for gate in rows.gates
-             if gate.status is not Status.PASS]  # fmt: skip
+    failing = [gate for gate in rows.gates if gate.status is not Status.PASS]
+    table = [["(join)", f"**{gate.status}**", "", "", gate.reason, ""] for gate in failing]
     table += [
         [
             f.name,
@@ -67,16 +67,16 @@ def _rows_section(rows: RowSkew) -> str:
     matching = len(rows.features) - len(row_text.problems(rows))
     body = _table(header, table, right={"mismatch rate"}, raw={"status"}) if table else ""
     note = f"{matching} other features match on every joined row." if matching else ""
-    return "\n\n".join(part for part in (f"### Row-level skew\n\n{_inline(row_text.heading(rows))}", body, note)
-                       if part)  # fmt: skip
+    heading = f"### Row-level skew\n\n{inline(row_text.heading(rows))}"
+    return "\n\n".join(part for part in (heading, body, note) if part)
 
 
 def _inputs(report: Report) -> str:
-    lines = [f"- {name}: {_input(summary)}" for name, summary in (("train", report.train), ("serving", report.serving))
-             if summary is not None]  # fmt: skip
-    lines.append(f"- schema: {_inline(report.schema_path)} (sha256 `{report.schema_sha256[:12]}`)")
+    sides = (("train", report.train), ("serving", report.serving))
+    lines = [f"- {name}: {_input(summary)}" for name, summary in sides if summary is not None]
+    lines.append(f"- schema: {inline(report.schema_path)} (sha256 `{report.schema_sha256[:12]}`)")
     elapsed = sum(report.timings.values())
-    footer = [f"skewcheck {_inline(report.skewcheck_version or 'unknown')}", _inline(report.created_at)]
+    footer = [f"skewcheck {inline(report.skewcheck_version or 'unknown')}", inline(report.created_at)]
     if report.timings:
         footer.append(f"{elapsed:.2f} s")
     lines.append("- " + " · ".join(part for part in footer if part))
@@ -85,10 +85,10 @@ def _inputs(report: Report) -> str:
 
 def _input(summary: InputSummary) -> str:
     sampled = f", sampled {summary.sampled_rows:,}" if summary.sampled_rows is not None else ""
-    text = f"{_inline(summary.spec)} ({summary.format}, {summary.rows:,} rows{sampled})"
+    text = f"{inline(summary.spec)} ({summary.format}, {summary.rows:,} rows{sampled})"
     if summary.paths and tuple(summary.paths) != (summary.spec,):
         # A glob or folder: name the files it found, but never a wall of them.
-        shown = ", ".join(_inline(p) for p in summary.paths[:_MAX_PATHS])
+        shown = ", ".join(inline(p) for p in summary.paths[:_MAX_PATHS])
         more = f", … ({len(summary.paths) - _MAX_PATHS} more)" if len(summary.paths) > _MAX_PATHS else ""
         text += f": {shown}{more}"
     return text
@@ -137,7 +137,7 @@ def _unexpected_columns(report: Report) -> list[str]:
     for dataset in ("train", "serving"):
         columns = [f.feature for f in report.findings if f.check is Check.UNEXPECTED_COLUMN and f.dataset == dataset]
         if columns:
-            shown = ", ".join(_inline(c) for c in columns[:12]) + (
+            shown = ", ".join(inline(c) for c in columns[:12]) + (
                 f", … ({len(columns) - 12} more)" if len(columns) > 12 else ""
             )
             lines.append(f"_info: {dataset} has columns the schema does not mention: {shown}_")
@@ -149,12 +149,12 @@ def _table(header: list[str], rows: list[list[str]], *, right: set[str], raw: se
     align = ["---:" if column in right else "---" for column in header]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
     for row in rows:
-        cells = [cell if column in raw else _cell(cell) for column, cell in zip(header, row, strict=True)]
+        cells = [value if column in raw else cell(value) for column, value in zip(header, row, strict=True)]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
+def cell(text: str) -> str:
     """Data made inert in a table cell: it can neither end the cell, nor the row, nor open code or HTML."""
     # Backslashes first, so a value ending in `\` cannot escape the pipe we add after it.
     for char, escaped in (("\\", "\\\\"), ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|"), ("`", "\\`")):
@@ -163,6 +163,6 @@ def _cell(text: str) -> str:
     return text.replace("\r\n", "<br>").replace("\r", "<br>").replace("\n", "<br>")
 
 
-def _inline(text: str) -> str:
+def inline(text: str) -> str:
     """Data outside a table: one line, no code spans or HTML."""
-    return " ".join(_cell(text).replace("<br>", " ").split())
+    return " ".join(cell(text).replace("<br>", " ").split())

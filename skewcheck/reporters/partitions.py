@@ -11,9 +11,10 @@ from rich.text import Text
 from skewcheck.audit.partitions import PartitionResult
 from skewcheck.audit.report import REPORT_VERSION
 from skewcheck.errors import ExitCode
+from skewcheck.reporters.markdown import cell, inline
+from skewcheck.reporters.table import STYLES
 
 _RANK = {ExitCode.PASS: 0, ExitCode.DRIFT_FAILED: 1, ExitCode.SCHEMA_FAILED: 2, ExitCode.COULD_NOT_RUN: 3}
-_STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red", "error": "bold red", "skipped": "dim"}
 
 
 def _code(result: PartitionResult) -> ExitCode:
@@ -70,21 +71,24 @@ def table(results: Sequence[PartitionResult]) -> Table:
         if report is None:
             word = "error" if result.error else "skipped"
             grid.add_row(
-                Text(result.partition), "", Text(word, style=_STYLES[word]), Text(result.error or result.skipped)
+                Text(result.partition), "", Text(word, style=STYLES[word]), Text(result.error or result.skipped)
             )
             continue
         word = str(report.status)
         rows = f"{report.serving.rows:,}" if report.serving is not None else ""
         # Text, not str: rich would read a [bracketed] path as markup.
-        grid.add_row(Text(result.partition), rows, Text(word, style=_STYLES[word]), Text(report.summary_line()))
+        grid.add_row(Text(result.partition), rows, Text(word, style=STYLES[word]), Text(report.summary_line()))
     return grid
 
 
 def markdown(results: Sequence[PartitionResult], *, latest: bool = False) -> str:
-    """The partition table for $GITHUB_STEP_SUMMARY: one row per partition, its verdict and summary."""
+    """The partition table for $GITHUB_STEP_SUMMARY: one row per partition, its verdict and summary.
+
+    Labels, errors and summaries are data: escaped as the report's Markdown escapes its cells (`markdown.cell`).
+    """
     status_word, _, rest = summary(results, latest=latest).partition(": ")
     lines = [
-        f"**{status_word}** · {rest}",
+        f"**{status_word}** · {inline(rest)}",
         "",
         "| partition | serving rows | status | summary |",
         "| --- | ---: | --- | --- |",
@@ -96,14 +100,8 @@ def markdown(results: Sequence[PartitionResult], *, latest: bool = False) -> str
         else:
             word, note = str(report.status), report.summary_line()
             rows = f"{report.serving.rows:,}" if report.serving is not None else ""
-        lines.append(f"| {_cell(result.partition)} | {rows} | {word} | {_cell(note)} |")
+        lines.append(f"| {cell(result.partition)} | {rows} | {word} | {cell(note)} |")
     return "\n".join(lines) + "\n"
-
-
-def _cell(text: str) -> str:
-    for char, escaped in (("\\", "\\\\"), ("|", "\\|"), ("<", "&lt;"), ("`", "\\`"), ("\n", " ")):
-        text = text.replace(char, escaped)
-    return text
 
 
 def to_json(results: Sequence[PartitionResult], *, latest: bool = False) -> str:

@@ -16,6 +16,7 @@ from skewcheck.drift.rows import RowSkew
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import ranked
+from skewcheck.reporters.sparkline import sparkline
 from skewcheck.validation.findings import Check, Finding
 
 STYLES = {
@@ -94,13 +95,13 @@ def _rows_section(rows: RowSkew, compact: bool) -> RenderResult:
     cells: list[str | Text]
     for gate in rows.gates:
         if gate.status is not Status.PASS:
-            cells = ["(join)", Text(str(gate.status), style=STYLES[str(gate.status)]), "", "",
-                                       Text(gate.reason), ""]  # fmt: skip
+            status = Text(str(gate.status), style=STYLES[str(gate.status)])
+            cells = ["(join)", status, "", "", Text(gate.reason), ""]
             table.add_row(*cells[: len(columns)])
     for feature in row_text.problems(rows):
         status = Text(str(feature.status), style=STYLES[str(feature.status)])
-        cells = [Text(feature.name), status, percent(feature.mismatch_rate), row_text.counts(feature),
-                 Text(row_text.pattern(feature)), Text(row_text.example(feature, rows.keys))]  # fmt: skip
+        what = [Text(row_text.pattern(feature)), Text(row_text.example(feature, rows.keys))]
+        cells = [Text(feature.name), status, percent(feature.mismatch_rate), row_text.counts(feature), *what]
         table.add_row(*cells[: len(columns)])
     yield table
     matching = len(rows.features) - len(row_text.problems(rows))
@@ -152,19 +153,13 @@ def _features_table(report: Report, compact: bool = False) -> Table:
     return table
 
 
-_BLOCKS = "▁▂▃▄▅▆▇█"
-
-
 def sparklines(feature: FeatureResult) -> str:
     """Both histograms on one scale, for a drifted or warned feature: the skew at a glance."""
     if feature.status not in (Status.FAIL, Status.WARN) or feature.histogram is None:
         return ""
     sides = [feature.histogram.train, feature.histogram.serving]
     top = max(max(side, default=0.0) for side in sides) or 1.0
-    drawn = [
-        "".join(_BLOCKS[min(int(share / top * len(_BLOCKS)), len(_BLOCKS) - 1)] for share in side) for side in sides
-    ]
-    return " → ".join(drawn)
+    return " → ".join(sparkline(side, top) for side in sides)
 
 
 def _feature_cells(feature: FeatureResult) -> list[str | Text]:

@@ -126,11 +126,11 @@ def test_clicking_a_heading_sorts_the_feature_table(
 def test_the_page_loads_nothing_from_the_network(browser: object, tmp_path: Path) -> None:
     # The page's Content-Security-Policy blocks any fetch, and the browser says so: proof that the
     # first test's empty console means nothing was fetched, and that a report stays readable offline.
-    from skewcheck.reporters.html import _CSP
+    from skewcheck.reporters.page import policy
 
     page = tmp_path / "probe.html"
     page.write_text(
-        f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{_CSP}"></head>'
+        f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{policy(script=True)}"></head>'
         '<body><img src="https://example.invalid/x.png"></body></html>'
     )
     log = open_page(browser, page)

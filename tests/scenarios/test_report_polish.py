@@ -17,7 +17,8 @@ from skewcheck.audit import history_rows
 from skewcheck.audit.report import InputSummary, Report
 from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.drift.gates import Gate, Status
-from skewcheck.reporters import charts, history_charts, history_view, html, table
+from skewcheck.history.series import overview
+from skewcheck.reporters import charts, history_charts, history_html, history_table, history_text, html, table
 from skewcheck.schema.model import FeatureType
 from tests.helpers import invoke, write_schema
 
@@ -255,12 +256,12 @@ def days() -> pl.DataFrame:
 
 
 def test_features_never_drift_checked_are_left_out_of_the_charts_and_the_count(days: pl.DataFrame) -> None:
-    page = history_view.html(days)
+    page = history_html.html(overview(days))
     assert "2 drift-checked features, 16 partitions" in page
     assert len(svgs(page)) == 2 and "No data" not in page
     assert page.count("Never drift-checked, so not charted: ") == 1
     assert "Never drift-checked, so not charted: delivered, order_ts, request_id" in page
-    text = history_view.table(days, width=160)
+    text = history_table.table(overview(days), width=160)
     rows = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")]
     assert sorted(rows) == ["basket", "drifting"]
     assert "Never drift-checked, so not charted: delivered, order_ts, request_id" in text
@@ -273,7 +274,7 @@ def test_one_huge_value_does_not_squash_the_thresholds(days: pl.DataFrame) -> No
     assert history_charts.scale_top([0.1, 0.2, 0.3], fail[:3]) is None  # everything in view: no cut
     assert history_charts.scale_top([0.1, 0.2, 1.2], fail[:3]) is None  # less than twice the top: no cut
     assert history_charts.scale_top([0.1] * 30 + [1.0, 1.2, 9.0], [0.25] * 33) == 1.0  # the 95th percentile
-    page = history_view.html(days)
+    page = history_html.html(overview(days))
     chart = next(svg for svg in svgs(page) if svg.findtext("title") == "drifting: psi per partition")
     axis = [float(t.text) for t in chart.iter("text") if t.text and re.fullmatch(r"[0-9.]+", t.text)]
     assert max(axis) <= 0.8  # the scale stops near 0.75, not at 9.5
@@ -283,7 +284,7 @@ def test_one_huge_value_does_not_squash_the_thresholds(days: pl.DataFrame) -> No
     assert legend == [history_charts.ABOVE]
     assert "The scale stops at 0.75; 1 partition above it (up to 9.5) is drawn on the top edge in red." in page
     assert ".pygal-chart .color-3" in page  # the shared stylesheet colours those points too
-    spark = history_view.table(days, width=160).splitlines()
+    spark = history_table.table(overview(days), width=160).splitlines()
     (row,) = [line for line in spark if line.startswith("│ drifting")]
     assert "▂▂▂" in row  # the sparkline is on the same scale: the ordinary partitions are not all flat
     flat = next(svg for svg in svgs(page) if svg.findtext("title") == "basket: psi per partition")
@@ -291,13 +292,14 @@ def test_one_huge_value_does_not_squash_the_thresholds(days: pl.DataFrame) -> No
 
 
 def test_partitions_failing_on_another_gate_say_which(days: pl.DataFrame) -> None:
-    page = history_view.html(days)
+    page = history_html.html(overview(days))
     assert "failed on null rate in 2 partitions: date=2026-11-05 (0.5% → 12.5%), date=2026-11-12 (0.5% → 12.5%)" in page
     assert '2 <span class="other">(2 on null rate)</span>' in page
-    (row,) = [line for line in history_view.table(days, width=160).splitlines() if line.startswith("│ basket")]
+    text = history_table.table(overview(days), width=160)
+    (row,) = [line for line in text.splitlines() if line.startswith("│ basket")]
     assert "2 (2 on null rate)" in row
-    drifting = next(one for one in history_view.series(days) if one.feature == "drifting")
-    assert drifting.other_failures == []  # its failures are drift
+    drifting = next(one for one in overview(days).features if one.feature == "drifting")
+    assert history_text.other_failures(drifting) == []  # its failures are drift
 
 
 @pytest.mark.parametrize(
@@ -322,13 +324,13 @@ def test_the_gate_a_partition_failed_on(
 ) -> None:
     row = {"status": status, "gate_value": value, "warn": 0.1, "fail": 0.25, "noise": noise,
            "null_rate_train": nulls[0], "null_rate_serving": nulls[1], "unseen_rate": unseen}  # fmt: skip
-    assert history_view.other_gate(row) == gate
+    assert history_text.other_gate(row) == gate
 
 
 def test_a_feature_that_never_compared_gets_a_note_instead_of_an_empty_chart() -> None:
     from tests.history_data import frame
 
-    page = history_view.html(frame({"broken": [None, None, None], "fine": [0.01, 0.02, 0.03]}))
+    page = history_html.html(overview(frame({"broken": [None, None, None], "fine": [0.01, 0.02, 0.03]})))
     assert "2 drift-checked features" in page and "Never drift-checked" not in page
     assert [svg.findtext("title") for svg in svgs(page)] == ["fine: psi per partition"]
     assert "No value to draw: the drift gate could not compare in any partition. 3 failing" in page
