@@ -42,9 +42,16 @@ def synthetic(features: list[FeatureResult], findings: list[Finding], *, validat
     train = InputSummary("train.csv", "csv", ("train.csv",), 100)
     serving = InputSummary("logs/*.jsonl", "jsonl", ("logs/a.jsonl", "logs/b.jsonl"), 100, sampled_rows=50)
     return Report(
-        None if validate else train, serving, "schema.yaml", "ab" * 32, findings, features,
-        skewcheck_version="9.9.9", created_at="2025-01-02T03:04:05+02:00", timings={"read": 1.0, "compare": 0.5},
-    )  # fmt: skip
+        None if validate else train,
+        serving,
+        "schema.yaml",
+        "ab" * 32,
+        findings,
+        features,
+        skewcheck_version="9.9.9",
+        created_at="2025-01-02T03:04:05+02:00",
+        timings={"read": 1.0, "compare": 0.5},
+    )
 
 
 MIXED = synthetic(
@@ -251,13 +258,16 @@ def test_junit_values_round_trip_through_the_xml() -> None:
 
 
 def test_junit_of_a_validate_report_has_only_schema_cases() -> None:
-    report = synthetic([], [finding("a", Severity.FAIL), finding("b", Severity.WARN), finding("c", Severity.INFO)],
-                       validate=True)  # fmt: skip
+    report = synthetic(
+        [], [finding("a", Severity.FAIL), finding("b", Severity.WARN), finding("c", Severity.INFO)], validate=True
+    )
     suite = parse(report).find("testsuite")
     assert suite is not None
     assert suite.get("name") == "skewcheck: logs/*.jsonl"
-    assert [(c.get("classname"), c.get("name")) for c in suite] == [("schema.serving", "a: domain"),
-                                                                   ("schema.serving", "b: domain")]  # fmt: skip
+    assert [(c.get("classname"), c.get("name")) for c in suite] == [
+        ("schema.serving", "a: domain"),
+        ("schema.serving", "b: domain"),
+    ]
     assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("2", "1", "0")
 
 

@@ -34,9 +34,14 @@ def test_json_round_trip(days: pl.DataFrame, view: Overview) -> None:
         pl.col("value").cast(pl.Float64),
     )
     stored = history.latest(days).select(
-        "feature", "partition", pl.col("partition_date").alias("date"), "run_at", "run_id", "status",
+        "feature",
+        "partition",
+        pl.col("partition_date").alias("date"),
+        "run_at",
+        "run_id",
+        "status",
         pl.col("gate_value").alias("value"),
-    )  # fmt: skip
+    )
     assert rebuilt.sort("feature", "partition").equals(stored.sort("feature", "partition"))
     assert features["break"]["partitions"][14]["value"] is None
     assert features["slide"]["slope"] == pytest.approx(0.01)

@@ -19,16 +19,34 @@ from tests.normalise import normalise_html
 @pytest.fixture(scope="module")
 def demo_page(tmp_path_factory: pytest.TempPathFactory) -> str:
     page = tmp_path_factory.mktemp("html") / "report.html"
-    invoke(["check", FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", "--schema", FIXTURES / "schema.yaml",
-            "--html", page], 3)  # fmt: skip
+    invoke(
+        [
+            "check",
+            FIXTURES / "train.parquet",
+            FIXTURES / "serving.jsonl.gz",
+            "--schema",
+            FIXTURES / "schema.yaml",
+            "--html",
+            page,
+        ],
+        3,
+    )
     return page.read_text(encoding="utf-8")
 
 
 def test_one_plot_per_compared_feature_and_the_inputs_named(demo_page: str) -> None:
     assert demo_page.count("<figure") == 11  # 14 features, 3 skipped
     assert demo_page.count("<svg") == 11
-    for text in ("fixtures/train.parquet", "fixtures/serving.jsonl.gz", "14,000 rows", "20,000 rows", "schema.yaml",
-                 "sha256", "skewcheck 0.", "exit code 3"):  # fmt: skip
+    for text in (
+        "fixtures/train.parquet",
+        "fixtures/serving.jsonl.gz",
+        "14,000 rows",
+        "20,000 rows",
+        "schema.yaml",
+        "sha256",
+        "skewcheck 0.",
+        "exit code 3",
+    ):
         assert text in demo_page, text
     # The unseen city is named in its plot, and the null jump is in the traffic card's caption.
     assert "Leipzig (unseen)" in demo_page
@@ -106,7 +124,17 @@ def test_dates_label_their_bins_as_dates(tmp_path: Path) -> None:
 
 
 def test_html_goes_to_stdout_with_a_dash(tmp_path: Path) -> None:
-    outcome = invoke(["check", FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz",
-                      "--schema", FIXTURES / "schema.yaml", "--html", "-"], 3)  # fmt: skip
+    outcome = invoke(
+        [
+            "check",
+            FIXTURES / "train.parquet",
+            FIXTURES / "serving.jsonl.gz",
+            "--schema",
+            FIXTURES / "schema.yaml",
+            "--html",
+            "-",
+        ],
+        3,
+    )
     assert outcome.stdout.startswith("<!DOCTYPE html>") and outcome.stdout.rstrip().endswith("</html>")
     assert "FAIL: 4 of 11 features drifted" in outcome.stderr

@@ -32,8 +32,20 @@ pytestmark = pytest.mark.skipif(
 def demo_report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
     folder = tmp_path_factory.mktemp("html")
     page, data = folder / "report.html", folder / "report.json"
-    invoke(["check", FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", "--schema", FIXTURES / "schema.yaml",
-            "--html", page, "--json", data], 3)  # fmt: skip
+    invoke(
+        [
+            "check",
+            FIXTURES / "train.parquet",
+            FIXTURES / "serving.jsonl.gz",
+            "--schema",
+            FIXTURES / "schema.yaml",
+            "--html",
+            page,
+            "--json",
+            data,
+        ],
+        3,
+    )
     return page, json.loads(data.read_text())
 
 
@@ -44,8 +56,13 @@ def browser() -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                     "--window-size=1280,1600"):  # fmt: skip
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--window-size=1280,1600",
+    ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
@@ -195,8 +212,18 @@ def test_axis_labels_do_not_overlap(browser: object, tmp_path: Path) -> None:
     large = tmp_path / "large.html"
     invoke(["check", tmp_path / "train.parquet", tmp_path / "serving.parquet", "-s", schema, "--html", large], 1)
     demo = tmp_path / "demo.html"
-    invoke(["check", FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", "--schema", FIXTURES / "schema.yaml",
-            "--html", demo], 3)  # fmt: skip
+    invoke(
+        [
+            "check",
+            FIXTURES / "train.parquet",
+            FIXTURES / "serving.jsonl.gz",
+            "--schema",
+            FIXTURES / "schema.yaml",
+            "--html",
+            demo,
+        ],
+        3,
+    )
     for page in (large, demo):
         open_page(browser, page)
         charts = browser.execute_script(  # type: ignore[attr-defined]

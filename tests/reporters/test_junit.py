@@ -93,8 +93,9 @@ def test_a_passing_run_validates(tmp_path: Path) -> None:
     for name in ("train", "serving"):
         frame = pl.DataFrame({"amount": rng.gamma(2.0, 10.0, 2000), "channel": rng.choice(["web", "app"], 2000)})
         frame.write_parquet(tmp_path / f"{name}.parquet")
-    schema = write_schema(tmp_path / "schema.yaml", "version: 1\nfeatures:\n  amount: {type: float}\n"
-                                                    "  channel: {type: category}\n")  # fmt: skip
+    schema = write_schema(
+        tmp_path / "schema.yaml", "version: 1\nfeatures:\n  amount: {type: float}\n  channel: {type: category}\n"
+    )
     target = tmp_path / "pass.xml"
     train, serving = (str(tmp_path / f"{name}.parquet") for name in ("train", "serving"))
     invoke(["check", train, serving, "-s", str(schema), "--junit", str(target)], 0)
@@ -134,15 +135,25 @@ def awkward_report(text: str, *, validate: bool = False, seconds: float = 1.5, c
     hot.add_gate(Gate(text or "psi", float("nan"), 0.1, 0.25, Status.FAIL, f"fail {text}"))
     quiet = FeatureResult(f"skipped {text}", FeatureType.CATEGORY, Status.SKIPPED, reasons=[f"skipped {text}"])
     broken = errored(Feature(name=f"error {text}", type=FeatureType.INT), f"cannot compare: {text}")
-    findings = [Finding(Dataset.SERVING, f"{severity} {text}", Check.PATTERN, severity, 3, 0.03, (text, text * 2),
-                        f"message {text}") for severity in Severity]  # fmt: skip
+    findings = [
+        Finding(
+            Dataset.SERVING, f"{severity} {text}", Check.PATTERN, severity, 3, 0.03, (text, text * 2), f"message {text}"
+        )
+        for severity in Severity
+    ]
     findings.append(Finding(Dataset.TRAIN, "", Check.ROW_COUNT, Severity.FAIL, None, None, (), text))
     source = InputSummary(f"logs/{text}*.jsonl", "jsonl", (f"logs/{text}.jsonl",), 100)
     return Report(
-        None if validate else source, source, f"{text}.yaml", "ab" * 32, findings,
+        None if validate else source,
+        source,
+        f"{text}.yaml",
+        "ab" * 32,
+        findings,
         [] if validate else [passing, warm, hot, quiet, broken],
-        skewcheck_version="9.9.9", created_at=created_at, timings={"read": seconds},
-    )  # fmt: skip
+        skewcheck_version="9.9.9",
+        created_at=created_at,
+        timings={"read": seconds},
+    )
 
 
 @pytest.mark.parametrize("text", AWKWARD, ids=range(len(AWKWARD)))

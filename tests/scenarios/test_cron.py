@@ -67,8 +67,21 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def cron(setup: Path, exports: Path, store: Path, code: int | None = None) -> tuple[int, dict[str, object]]:
     """The README's cron command: every new day audited, older days skipped, the exit code the newest day's."""
-    args = ["check", setup / "baseline.skprofile", exports, "-s", setup / "schema.yaml", "--each", "date",
-            "--history", store, "--skip-done", "--latest", "--json", "-"]  # fmt: skip
+    args = [
+        "check",
+        setup / "baseline.skprofile",
+        exports,
+        "-s",
+        setup / "schema.yaml",
+        "--each",
+        "date",
+        "--history",
+        store,
+        "--skip-done",
+        "--latest",
+        "--json",
+        "-",
+    ]
     from typer.testing import CliRunner
 
     from skewcheck.cli.app import app
@@ -128,8 +141,16 @@ def test_reauditing_replaces_and_two_writers_lose_nothing(setup: Path, tmp_path:
     first, second, store = tmp_path / "first", tmp_path / "second", tmp_path / "store"
     write_exports(first, range(1, 11))
     write_exports(second, range(11, 21))
-    args = [str(setup / "baseline.skprofile"), "-s", str(setup / "schema.yaml"), "--each", "date",
-            "--history", str(store), "-q"]  # fmt: skip
+    args = [
+        str(setup / "baseline.skprofile"),
+        "-s",
+        str(setup / "schema.yaml"),
+        "--each",
+        "date",
+        "--history",
+        str(store),
+        "-q",
+    ]
     writers = [
         subprocess.Popen([sys.executable, "-m", "skewcheck", "check", args[0], str(exports), *args[1:]], cwd=REPO)
         for exports in (first, second)
@@ -147,8 +168,12 @@ def test_reauditing_replaces_and_two_writers_lose_nothing(setup: Path, tmp_path:
 def test_options_that_need_a_history_or_partitions(setup: Path, tmp_path: Path) -> None:
     write_exports(tmp_path / "exports", range(1, 3))
     base = ["check", setup / "baseline.skprofile", tmp_path / "exports", "-s", setup / "schema.yaml"]
-    for extra, words in ((["--skip-done"], "--history"), (["--retain", "3"], "--history"), (["--latest"], "--each"),
-                         (["--each", "date", "--html", tmp_path / "r.html"], "--json")):  # fmt: skip
+    for extra, words in (
+        (["--skip-done"], "--history"),
+        (["--retain", "3"], "--history"),
+        (["--latest"], "--each"),
+        (["--each", "date", "--html", tmp_path / "r.html"], "--json"),
+    ):
         outcome = invoke([*base, *extra], 2)
         assert words in outcome.stderr, outcome.stderr
     outcome = invoke([*base, "--each", "region"], 2)
@@ -158,13 +183,39 @@ def test_options_that_need_a_history_or_partitions(setup: Path, tmp_path: Path) 
 def test_retain_prunes_old_partitions(setup: Path, tmp_path: Path) -> None:
     exports, store = tmp_path / "exports", tmp_path / "store"
     write_exports(exports, range(1, 6))
-    invoke(["check", setup / "baseline.skprofile", exports, "-s", setup / "schema.yaml", "--each", "date",
-            "--history", store, "-q"], 1)  # fmt: skip
+    invoke(
+        [
+            "check",
+            setup / "baseline.skprofile",
+            exports,
+            "-s",
+            setup / "schema.yaml",
+            "--each",
+            "date",
+            "--history",
+            store,
+            "-q",
+        ],
+        1,
+    )
     assert history.read(store).get_column("partition").n_unique() == 5
     # Everything is older than a day: --retain 1 keeps nothing of November 2026's first days.
     days_since = (dt.datetime.now(dt.UTC).date() - START).days
-    invoke(["check", setup / "baseline.skprofile", exports / day_label(5), "-s", setup / "schema.yaml",
-            "--history", store, "--retain", str(days_since - 2), "-q"], 1)  # fmt: skip
+    invoke(
+        [
+            "check",
+            setup / "baseline.skprofile",
+            exports / day_label(5),
+            "-s",
+            setup / "schema.yaml",
+            "--history",
+            store,
+            "--retain",
+            str(days_since - 2),
+            "-q",
+        ],
+        1,
+    )
     # Removed: partitions dated more than that many days ago (days 1 and 2). Kept: the rest, day 5 re-audited.
     kept = set(history.read(store).get_column("partition"))
     assert kept == {day_label(3), day_label(4), day_label(5)}
@@ -173,8 +224,21 @@ def test_retain_prunes_old_partitions(setup: Path, tmp_path: Path) -> None:
 def test_the_history_command_shows_what_the_runs_stored(setup: Path, tmp_path: Path) -> None:
     exports, store = tmp_path / "exports", tmp_path / "store"
     write_exports(exports, range(1, 7))
-    invoke(["check", setup / "baseline.skprofile", exports, "-s", setup / "schema.yaml", "--each", "date",
-            "--history", store, "-q"], 1)  # fmt: skip
+    invoke(
+        [
+            "check",
+            setup / "baseline.skprofile",
+            exports,
+            "-s",
+            setup / "schema.yaml",
+            "--each",
+            "date",
+            "--history",
+            store,
+            "-q",
+        ],
+        1,
+    )
     shown = invoke(["history", store], 0).stdout
     assert "Drift over 6 partitions" in shown
     # Worst trend first: the slide, then the others.
@@ -198,8 +262,9 @@ def test_a_bad_partition_does_not_stop_the_others(setup: Path, tmp_path: Path) -
     exports, store = tmp_path / "exports", tmp_path / "store"
     write_exports(exports, range(1, 4))
     empty = exports / day_label(2) / "part-0.parquet"
-    pl.DataFrame({"slide": [], "spiky": [], "steady": []}, schema=dict.fromkeys(("slide", "spiky", "steady"),
-                 pl.Float64)).write_parquet(empty)  # fmt: skip
+    pl.DataFrame(
+        {"slide": [], "spiky": [], "steady": []}, schema=dict.fromkeys(("slide", "spiky", "steady"), pl.Float64)
+    ).write_parquet(empty)
     code, document = cron(setup, exports, store)
     assert code == 2  # could not run on one partition: the worst code, and the newest is fine
     by_label = {p["partition"]: p for p in document["partitions"]}  # type: ignore[union-attr]
@@ -216,8 +281,22 @@ def test_retain_does_not_reaudit_what_it_prunes(setup: Path, tmp_path: Path) -> 
     exports, store = tmp_path / "exports", tmp_path / "store"
     write_exports(exports, range(1, 4))
     days_since = (dt.datetime.now(dt.UTC).date() - START).days
-    args = ["check", setup / "baseline.skprofile", exports, "-s", setup / "schema.yaml", "--each", "date",
-            "--history", store, "--skip-done", "--retain", str(days_since - 1), "--json", "-"]  # fmt: skip
+    args = [
+        "check",
+        setup / "baseline.skprofile",
+        exports,
+        "-s",
+        setup / "schema.yaml",
+        "--each",
+        "date",
+        "--history",
+        store,
+        "--skip-done",
+        "--retain",
+        str(days_since - 1),
+        "--json",
+        "-",
+    ]
     for _ in range(2):
         document = json.loads(invoke(args, 0).stdout)
         skipped = {p["partition"]: p["skipped"] for p in document["partitions"]}
@@ -234,10 +313,40 @@ def test_a_copied_baseline_is_the_same_baseline(setup: Path, tmp_path: Path) -> 
     copy = tmp_path / "copy" / "baseline.skprofile"
     copy.parent.mkdir()
     shutil.copy(setup / "baseline.skprofile", copy)  # a fresh checkout: new times, same bytes
-    invoke(["check", setup / "baseline.skprofile", exports, "-s", setup / "schema.yaml", "--each", "date",
-            "--history", store, "-q"], 0)  # fmt: skip
-    document = json.loads(invoke(["check", copy, exports, "-s", setup / "schema.yaml", "--each", "date",
-                                  "--history", store, "--skip-done", "--json", "-"], 0).stdout)  # fmt: skip
+    invoke(
+        [
+            "check",
+            setup / "baseline.skprofile",
+            exports,
+            "-s",
+            setup / "schema.yaml",
+            "--each",
+            "date",
+            "--history",
+            store,
+            "-q",
+        ],
+        0,
+    )
+    document = json.loads(
+        invoke(
+            [
+                "check",
+                copy,
+                exports,
+                "-s",
+                setup / "schema.yaml",
+                "--each",
+                "date",
+                "--history",
+                store,
+                "--skip-done",
+                "--json",
+                "-",
+            ],
+            0,
+        ).stdout
+    )
     assert all(p["skipped"] == "already in the history" for p in document["partitions"])
 
 
@@ -249,8 +358,22 @@ def test_partitions_come_in_natural_order(setup: Path, tmp_path: Path) -> None:
         pl.DataFrame({name: rng.normal(50, 10, 500) for name in ("slide", "spiky", "steady")}).write_parquet(
             folder / "p.parquet"
         )
-    document = json.loads(invoke(["check", setup / "baseline.skprofile", tmp_path / "exports", "-s",
-                                  setup / "schema.yaml", "--each", "hour", "--json", "-"], 0).stdout)  # fmt: skip
+    document = json.loads(
+        invoke(
+            [
+                "check",
+                setup / "baseline.skprofile",
+                tmp_path / "exports",
+                "-s",
+                setup / "schema.yaml",
+                "--each",
+                "hour",
+                "--json",
+                "-",
+            ],
+            0,
+        ).stdout
+    )
     assert [p["partition"] for p in document["partitions"]] == ["hour=8", "hour=9", "hour=10", "hour=11"]
 
 
@@ -260,8 +383,19 @@ def test_each_appends_the_partition_table_to_the_github_step_summary(
     write_exports(tmp_path / "exports", range(14, 17))
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    invoke(["check", setup / "baseline.skprofile", tmp_path / "exports", "-s", setup / "schema.yaml", "--each",
-            "date", "-q"], 1)  # fmt: skip
+    invoke(
+        [
+            "check",
+            setup / "baseline.skprofile",
+            tmp_path / "exports",
+            "-s",
+            setup / "schema.yaml",
+            "--each",
+            "date",
+            "-q",
+        ],
+        1,
+    )
     text = summary.read_text()
     assert text.startswith("**FAIL**") and "| partition | serving rows | status | summary |" in text
     assert f"| {day_label(BREAK_DAY)} | 3,000 | fail |" in text and f"| {day_label(14)} | 3,000 |" in text

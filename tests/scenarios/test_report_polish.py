@@ -234,8 +234,11 @@ def _audit(index: int, psi: float, *, null_serving: float = 0.01) -> pl.DataFram
     rise = null_serving - 0.005
     basket.add_gate(Gate("null_rate_increase", rise, 0.02, 0.05, _grade(rise, 0.02, 0.05), f"null rate +{rise:.1%}"))
     features += [drifting, basket]
-    for name, kind in (("request_id", FeatureType.STRING), ("order_ts", FeatureType.DATETIME),
-                       ("delivered", FeatureType.BOOL)):  # fmt: skip
+    for name, kind in (
+        ("request_id", FeatureType.STRING),
+        ("order_ts", FeatureType.DATETIME),
+        ("delivered", FeatureType.BOOL),
+    ):
         features.append(FeatureResult(name, kind, Status.SKIPPED, reasons=["never drift-checked"]))
     day = START + dt.timedelta(days=index)
     report = _report(features)
@@ -322,8 +325,16 @@ def test_the_gate_a_partition_failed_on(
     unseen: float | None,
     gate: tuple[str, str] | None,
 ) -> None:
-    row = {"status": status, "gate_value": value, "warn": 0.1, "fail": 0.25, "noise": noise,
-           "null_rate_train": nulls[0], "null_rate_serving": nulls[1], "unseen_rate": unseen}  # fmt: skip
+    row = {
+        "status": status,
+        "gate_value": value,
+        "warn": 0.1,
+        "fail": 0.25,
+        "noise": noise,
+        "null_rate_train": nulls[0],
+        "null_rate_serving": nulls[1],
+        "unseen_rate": unseen,
+    }
     assert history_text.other_gate(row) == gate
 
 
