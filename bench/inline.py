@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import Any
 
 from skewcheck.__main__ import entry
-from skewcheck.audit import run as runner
+from skewcheck.audit import compare
 
 
 class InlineExecutor:
@@ -35,5 +35,5 @@ class InlineExecutor:
 
 
 if __name__ == "__main__":
-    setattr(runner, "ThreadPoolExecutor", InlineExecutor)  # noqa: B010 (a private name of runner's, replaced)
+    setattr(compare, "ThreadPoolExecutor", InlineExecutor)  # noqa: B010 (a private name of compare's, replaced)
     entry()

@@ -5,9 +5,12 @@ report = run("train.parquet", "serving.jsonl", "schema.yaml")
 report.exit_code, report.status, report.to_records()
 """
 
-from skewcheck.audit.partitions import HistoryOptions, PartitionResult, run_each
+from skewcheck.audit.options import HistoryOptions, Options
+from skewcheck.audit.partitions import PartitionResult, run_each
+from skewcheck.audit.profile import profile
 from skewcheck.audit.report import FailOn, Report
-from skewcheck.audit.run import Options, profile, run, validate_dataset
+from skewcheck.audit.run import run
+from skewcheck.audit.validate import validate_dataset
 from skewcheck.errors import ExitCode, InputError, SchemaFileError, SkewcheckError
 from skewcheck.io.read import read_table
 from skewcheck.io.sources import resolve_source

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from skewcheck.audit import run as runner
+from skewcheck.audit.stamps import skewcheck_version
 from tests.helpers import REPO
 
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)?")
@@ -26,7 +26,7 @@ def normalise(text: str) -> str:
     text = text.replace(str(REPO), "<repo>")
     text = RUN_ID.sub("<run id>", text)
     text = TIMESTAMP.sub("<time>", text)
-    text = re.sub(rf"(?<![\w.]){re.escape(runner.skewcheck_version())}(?![\w.])", "<version>", text)
+    text = re.sub(rf"(?<![\w.]){re.escape(skewcheck_version())}(?![\w.])", "<version>", text)
     return SALTED.sub("hash:<salted>", text)
 
 

@@ -17,6 +17,8 @@ import polars as pl
 
 from skewcheck.audit import history_rows
 from skewcheck.audit import run as runner
+from skewcheck.audit.baseline import load_baseline
+from skewcheck.audit.options import HistoryOptions, Options
 from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
@@ -25,18 +27,9 @@ from skewcheck.history import store as history
 from skewcheck.history import trend
 from skewcheck.io.sources import partitions_of, resolve_source
 from skewcheck.progress import SILENT, Progress
-from skewcheck.schema.load import load_schema
+from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Schema
 from skewcheck.stats import metrics
-
-
-@dataclass(frozen=True)
-class HistoryOptions:
-    directory: Path
-    skip_done: bool = False
-    """Leave out partitions the history already holds for this baseline and schema (a catch-up run)."""
-    retain_days: int | None = None
-    """Remove history older than this many days after the run."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +48,7 @@ def run_each(
     serving: str,
     schema: str | Path | Schema,
     each: str | None,
-    options: runner.Options | None = None,
+    options: Options | None = None,
     *,
     keep: HistoryOptions | None = None,
     progress: Progress = SILENT,
@@ -64,12 +57,12 @@ def run_each(
 
     Without `each`, SERVING is one partition, labelled by its name (a date in it dates the partition).
     """
-    options = options or runner.Options()
+    options = options or Options()
     metrics.preload()
-    schema = schema if isinstance(schema, Schema) else load_schema(schema)
+    schema = as_schema(schema)
     source = resolve_source(serving, options.serving_format)
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
-    baseline = runner.load_baseline(train, schema, options, progress=progress)
+    baseline = load_baseline(train, schema, options, progress=progress)
     run_id = history.new_run_id()
     cutoff = _retain_cutoff(keep)
     stored = None  # the history, read once when the first partition's trend gates need it

@@ -22,7 +22,12 @@ import typer
 
 from skewcheck.audit import partitions as partitioned
 from skewcheck.audit import run as runner
+from skewcheck.audit.inferred import infer_for_audit
+from skewcheck.audit.options import HistoryOptions, Options
+from skewcheck.audit.profile import merge_profiles, profile
 from skewcheck.audit.report import FailOn
+from skewcheck.audit.stamps import skewcheck_version
+from skewcheck.audit.validate import validate_dataset
 from skewcheck.cli import outputs, terminal
 from skewcheck.drift.join import KeepDuplicates
 from skewcheck.errors import ExitCode, SkewcheckError, UsageError
@@ -51,7 +56,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"skewcheck {runner.skewcheck_version()}")
+        typer.echo(f"skewcheck {skewcheck_version()}")
         raise typer.Exit()
 
 
@@ -69,7 +74,6 @@ class Environment(StrEnum):
     SERVING = "serving"
 
 
-# Options shared by the commands that audit data.
 SchemaOption = Annotated[Path, typer.Option("--schema", "-s", help="The schema file (YAML or JSON).")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")]
 JsonOption = Annotated[
@@ -168,7 +172,7 @@ def check(
     debug: DebugOption = False,
 ) -> None:
     """Compare TRAIN and SERVING against the schema and report drift per feature."""
-    options = runner.Options(
+    options = Options(
         train_format=train_format,
         serving_format=serving_format,
         sample=sample,
@@ -191,7 +195,7 @@ def check(
             raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
         else:
             audit_schema = schema
-        keep = None if history_dir is None else partitioned.HistoryOptions(history_dir, skip_done, retain)
+        keep = None if history_dir is None else HistoryOptions(history_dir, skip_done, retain)
         _check_scheduled(each, keep, skip_done, retain, latest, output_format, report_files)
         if each is None and keep is None:
             with terminal.progress(quiet) as progress:
@@ -210,7 +214,7 @@ def check(
 
 def _check_scheduled(
     each: str | None,
-    keep: partitioned.HistoryOptions | None,
+    keep: HistoryOptions | None,
     skip_done: bool,
     retain: int | None,
     latest: bool,
@@ -231,11 +235,11 @@ def _check_scheduled(
 _PARTITION_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON)
 
 
-def _inferred_schema(train: str, serving: str, options: runner.Options, save_to: str | None) -> Schema:
+def _inferred_schema(train: str, serving: str, options: Options, save_to: str | None) -> Schema:
     if save_to == "-":
         raise UsageError("--save-schema needs a file: stdout carries the report")
     outputs.check_path(save_to)
-    text, schema = runner.infer_for_audit(train, serving, options)
+    text, schema = infer_for_audit(train, serving, options)
     if save_to is not None:
         inputs = [*_files(train, options.train_format), *_files(serving, options.serving_format)]
         outputs.write(save_to, text, inputs, "the schema")
@@ -388,7 +392,7 @@ def profile_command(
                 raise UsageError("--merge combines saved profiles, which carry their schema: drop --schema")
             if len(data) < 2:
                 raise UsageError("--merge needs two or more profiles")
-            saved, inputs = runner.merge_profiles(data), list(data)
+            saved, inputs = merge_profiles(data), list(data)
         else:
             if schema is None:
                 raise UsageError("profile needs --schema: it decides which columns are features and how to read them")
@@ -396,7 +400,7 @@ def profile_command(
                 raise UsageError("profile reads one DATA (a file, a quoted glob or a directory); to combine profiles "
                                  "of parts, profile each, then use --merge")  # fmt: skip
             with terminal.progress(quiet) as progress:
-                saved = runner.profile(data[0], schema, runner.Options(train_format=data_format), progress=progress)
+                saved = profile(data[0], schema, Options(train_format=data_format), progress=progress)
             inputs = [*_files(data[0], data_format), str(schema)]
         outputs.write(output, profile_file.to_bytes(saved), inputs, what="the profile")
         findings = len(saved.findings)
@@ -431,11 +435,11 @@ def validate(
 ) -> None:
     """Validate one dataset against the schema (no drift): exit 0, 3, or 2."""
     dataset = ENVIRONMENTS[environment]
-    options = runner.Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
+    options = Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
     with _errors_to_exit_codes(debug):
         report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
         with terminal.progress(quiet) as progress:
-            report = runner.validate_dataset(data, schema, dataset, options, progress=progress)
+            report = validate_dataset(data, schema, dataset, options, progress=progress)
         outputs.emit(report, output_format, report_files, quiet, step_summary)
     raise typer.Exit(int(report.exit_code))
 
@@ -465,10 +469,7 @@ def diff_schema(
 
 @contextmanager
 def _errors_to_exit_codes(debug: bool) -> Iterator[None]:
-    """Translate errors once: ours to exit 2 with one line, anything else to exit 4.
-
-    Library warnings (numpy overflow on extreme values, say) stay out of the user's stderr unless --debug.
-    """
+    """Ours to exit 2 with one line, anything else to exit 4; library warnings hidden unless --debug."""
     try:
         with warnings.catch_warnings():
             if not debug:
@@ -490,8 +491,7 @@ def _fail(message: str, code: ExitCode) -> NoReturn:
     raise typer.Exit(int(code))
 
 
-def _files(spec: str, data_format: InputFormat | None) -> list[str]:
-    """The files an input stands for: a directory's or a glob's files are inputs too."""
+def _files(spec: str, data_format: InputFormat | None) -> list[str]:  # a directory's or a glob's files too
     return [str(path) for path in resolve_source(spec, data_format).files]
 
 

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from skewcheck.audit import run as runner
+from skewcheck.audit.validate import validate_dataset
 from tests.helpers import FIXTURES, REPO, invoke
 
 DEMO = [str(FIXTURES / "train.parquet"), str(FIXTURES / "serving.jsonl.gz"), "--schema", str(FIXTURES / "schema.yaml")]
@@ -48,7 +49,7 @@ def test_the_runner_reports_each_stage_and_every_feature() -> None:
 
 def test_validate_reports_its_stages() -> None:
     recorder = Recorder()
-    runner.validate_dataset(DEMO[1], DEMO[3], progress=recorder)
+    validate_dataset(DEMO[1], DEMO[3], progress=recorder)
     assert [d for d, _ in recorder.events] == [f"reading {DEMO[1]}", "validating 20,000 rows"]
 
 

@@ -160,7 +160,7 @@ class TestTable:
 
 def test_the_table_heading_traces_the_run() -> None:
     """An archived CI log says what was audited, against which schema, by which version, when."""
-    from skewcheck.audit.run import skewcheck_version
+    from skewcheck.audit.stamps import skewcheck_version
 
     stdout = invoke(DEMO, 3).stdout
     heading = " ".join(stdout[: stdout.index("Features")].split())  # the heading wraps on long paths

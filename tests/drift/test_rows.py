@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from skewcheck import run
-from skewcheck.audit.run import Options
+from skewcheck.audit.options import Options
 from skewcheck.drift import rows
 from skewcheck.drift.gates import Status
 from skewcheck.drift.join import Coverage, Side

@@ -8,7 +8,8 @@ from typing import Any
 import polars as pl
 import yaml
 
-from skewcheck.audit.run import Options, run
+from skewcheck.audit.options import Options
+from skewcheck.audit.run import run
 from skewcheck.io.sources import InputFormat
 from skewcheck.profiling.infer import InferOptions, infer, infer_schema
 from skewcheck.schema.load import load_schema

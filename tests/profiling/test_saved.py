@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from scipy import stats
 
-from skewcheck.audit import run as runner
+from skewcheck.audit import profile as audit_profile
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.bins import sorted_quantiles
 from skewcheck.profiling.profiles import EXACT_VALUES_LIMIT, NumericProfile
@@ -136,7 +136,7 @@ def test_a_profile_keeps_few_values_exactly_and_many_as_a_sketch() -> None:
 
 
 def test_profile_runs_as_the_library_does(big: Path) -> None:
-    saved = runner.profile(str(big / "train.parquet"), big / "schema.yaml")
+    saved = audit_profile.profile(str(big / "train.parquet"), big / "schema.yaml")
     assert set(saved.features) == {"amount", "score", "level", "colour"}
     assert saved.source.rows == ROWS
 

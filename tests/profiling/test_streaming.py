@@ -12,6 +12,8 @@ import polars as pl
 import pytest
 
 from skewcheck.audit import run as runner
+from skewcheck.audit.baseline import load_baseline
+from skewcheck.audit.options import Options
 from skewcheck.io.read import read_batches, read_table
 from skewcheck.io.sources import resolve_source
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile
@@ -107,7 +109,7 @@ def test_findings_in_batches_equal_the_whole_datasets(data: Path) -> None:
 def test_streamed_profiles_count_exactly_and_stay_small(data: Path) -> None:
     schema = load_schema(data / "schema.yaml")
     source = resolve_source(str(data / "train.parquet"))
-    exact = runner.load_baseline(str(data / "train.parquet"), schema).profiles
+    exact = load_baseline(str(data / "train.parquet"), schema).profiles
     streamed = stream(source, schema, Dataset.TRAIN, batch_rows=10_000).profiles
     for name in ("amount", "score", "level", "seen"):
         a, b = exact[name], streamed[name]
@@ -146,7 +148,7 @@ def test_the_same_data_gives_the_same_summary_every_time(data: Path) -> None:
 
 def test_serving_streamed_on_trainings_edges_counts_bins_exactly(data: Path) -> None:
     schema = load_schema(data / "schema.yaml")
-    baseline = runner.load_baseline(str(data / "train.parquet"), schema).profiles
+    baseline = load_baseline(str(data / "train.parquet"), schema).profiles
     edges = {n: p.edges for n, p in baseline.items() if isinstance(p, NumericProfile)}
     streamed = stream(
         resolve_source(str(data / "serving.parquet")), schema, Dataset.SERVING, baseline=baseline, batch_rows=9_000
@@ -194,7 +196,7 @@ def test_a_profile_baseline_streams_serving_with_the_same_findings(data: Path, t
     invoke(["profile", str(data / "train.parquet"), "-s", str(data / "schema.yaml"), "-o", str(profile), "-q"], 0)
     schema = load_schema(data / "schema.yaml")
     exact = runner.run(str(data / "train.parquet"), str(data / "serving.parquet"), schema)
-    streamed = runner.run(str(profile), str(data / "serving.parquet"), schema, runner.Options(batch_rows=5_000))
+    streamed = runner.run(str(profile), str(data / "serving.parquet"), schema, Options(batch_rows=5_000))
     assert streamed.serving is not None and streamed.serving.rows == ROWS // 2
     serving_findings = [f for f in exact.findings if f.dataset is Dataset.SERVING]
     assert tuple(f for f in streamed.findings if f.dataset is Dataset.SERVING) == without_unique_examples(
@@ -212,7 +214,7 @@ def test_a_json_lines_field_changing_type_late_is_read_again(tmp_path: Path) -> 
         str(tmp_path / "train.parquet"),
         str(tmp_path / "serving.jsonl"),
         schema,
-        runner.Options(approx=True, batch_rows=50),
+        Options(approx=True, batch_rows=50),
     )
     assert report.serving is not None and report.serving.rows == 301
     assert report.features[0].summary[Dataset.SERVING]["max"] == 6.0

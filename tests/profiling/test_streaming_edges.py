@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from skewcheck.audit import run as runner
+from skewcheck.audit.options import Options
 from skewcheck.drift.features import FeatureResult
 from skewcheck.errors import InputError
 from skewcheck.io import read as readers
@@ -76,7 +77,7 @@ def _approx_and_exact(
     schema = write_schema(tmp_path / "schema.yaml", f"features:\n  x: {{type: {kind}}}\n")
     args = (str(tmp_path / "train.parquet"), str(tmp_path / "serving.parquet"), str(schema))
     exact = runner.run(*args).features[0]
-    approx = runner.run(*args, runner.Options(approx=True, batch_rows=batch_rows)).features[0]
+    approx = runner.run(*args, Options(approx=True, batch_rows=batch_rows)).features[0]
     return exact, approx
 
 
@@ -117,7 +118,7 @@ def test_approx_bins_weigh_each_batch_by_its_rows(tmp_path: Path) -> None:
 
 
 def test_approx_without_a_schema_reads_training_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """--approx promises memory bounded by the batch (250,000 rows). Without --schema, runner.infer_for_audit ->
+    """--approx promises memory bounded by the batch (250,000 rows). Without --schema, inferred.infer_for_audit ->
     infer.infer collects every row of every column of training first (frame.select(...).collect())."""
     rng = np.random.default_rng(15)
     rows = 260_000
@@ -156,7 +157,7 @@ def test_serving_quantiles_beyond_trainings_range_are_near_the_exact_ones(tmp_pa
     pl.DataFrame({"x": values}).write_parquet(tmp_path / "serving.parquet")
     schema = write_schema(tmp_path / "schema.yaml", "features:\n  x: {type: float}\n")
     profile = _profile(tmp_path / "train.parquet", schema, tmp_path / "train.skprofile")
-    report = runner.run(str(profile), str(tmp_path / "serving.parquet"), str(schema), runner.Options(batch_rows=30_000))
+    report = runner.run(str(profile), str(tmp_path / "serving.parquet"), str(schema), Options(batch_rows=30_000))
     summary = report.features[0].summary[Dataset.SERVING]
     low, high = np.quantile(values, [0.4, 0.6])
     p50 = summary["p50"]
@@ -179,7 +180,7 @@ def test_tied_categories_keep_the_whole_datas_order(tmp_path: Path) -> None:
     profile = _profile(tmp_path / "train.parquet", schema, tmp_path / "train.skprofile")
     whole = runner.run(str(tmp_path / "train.parquet"), str(tmp_path / "serving.parquet"), str(schema)).features[0]
     streamed = runner.run(
-        str(profile), str(tmp_path / "serving.parquet"), str(schema), runner.Options(batch_rows=10)
+        str(profile), str(tmp_path / "serving.parquet"), str(schema), Options(batch_rows=10)
     ).features[0]
     assert streamed.summary[Dataset.SERVING]["top"] == whole.summary[Dataset.SERVING]["top"]
     assert streamed.histogram is not None and whole.histogram is not None
@@ -231,9 +232,7 @@ def test_a_parquet_file_damaged_after_its_first_batches_is_an_input_error(
     monkeypatch.setattr(readers, "parquet_extent_problem", lambda path: None)
     profile = _profile(tmp_path / "train.parquet", schema, tmp_path / "train.skprofile")
     with pytest.raises(InputError, match=r"serving\.parquet"):
-        report = runner.run(
-            str(profile), str(tmp_path / "serving.parquet"), str(schema), runner.Options(batch_rows=1_000)
-        )
+        report = runner.run(str(profile), str(tmp_path / "serving.parquet"), str(schema), Options(batch_rows=1_000))
         assert report.serving is not None
         pytest.fail(f"a report on {report.serving.rows:,} of 5,000 rows: {report.summary_line()}")
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from skewcheck.audit import run as runner
+from skewcheck.audit.stamps import skewcheck_version
 from skewcheck.reporters import OutputFormat, render
 from tests.helpers import REPO
 from tests.normalise import (
@@ -187,7 +188,7 @@ def test_a_changed_report_fails_with_a_diff(tmp_path: Path, monkeypatch: pytest.
     ],
 )
 def test_normalising(normaliser: Callable[[str], str], raw: str, expected: str) -> None:
-    assert normaliser(raw.replace("VERSION", runner.skewcheck_version())) == expected
+    assert normaliser(raw.replace("VERSION", skewcheck_version())) == expected
 
 
 def test_the_environment_is_restored() -> None:

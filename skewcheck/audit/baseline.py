@@ -1,0 +1,125 @@
+"""The training side of an audit: read once (data, or a saved profile of it) and compared with any serving data."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from skewcheck.audit.options import DEFAULT_OPTIONS, Options
+from skewcheck.audit.reading import input_summary, read_validated
+from skewcheck.audit.report import InputSummary
+from skewcheck.audit.stamps import timed
+from skewcheck.errors import UsageError
+from skewcheck.io.sources import resolve_source
+from skewcheck.profiling import saved as profile_file
+from skewcheck.profiling.profiles import Profile, profile_dataset
+from skewcheck.profiling.streaming import stream
+from skewcheck.progress import SILENT, Progress
+from skewcheck.schema.model import Dataset, Role, Schema
+from skewcheck.validation.findings import Finding
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The training side of an audit, read once and compared with any number of serving datasets."""
+
+    summary: InputSummary
+    findings: tuple[Finding, ...]
+    profiles: Mapping[str, Profile]
+    missing: tuple[str, ...]
+    """Compared features that training lacks."""
+    identity: str
+    """What tells this baseline apart from another in a history: a digest of its files, sizes and times."""
+    rows: pl.DataFrame | None = None
+    """Training's typed key and feature columns, kept for the row-by-row join (None: no keys, or a profile)."""
+
+
+def load_baseline(
+    train: str,
+    schema: Schema,
+    options: Options = DEFAULT_OPTIONS,
+    *,
+    progress: Progress = SILENT,
+    timings: dict[str, float] | None = None,
+) -> Baseline:
+    """Training data (read, validated, profiled) or a saved profile of it."""
+    timings = {} if timings is None else timings
+    if profile_file.is_saved_profile(train):
+        return _saved_baseline(train, schema, options, progress=progress, timings=timings)
+    if options.approx:
+        if options.keys or options.rows:
+            raise UsageError("--approx reads the data in batches, and the row-by-row join needs it whole: drop one")
+        with timed(timings, "read"):
+            source = resolve_source(train, options.train_format)
+            streamed = stream(source, schema, Dataset.TRAIN, batch_rows=options.batch_rows, progress=progress)
+        table = streamed.table
+        summary = input_summary(table, options.sample)
+        return Baseline(
+            summary, streamed.findings, streamed.profiles, table.missing, identity(list(table.source.files))
+        )
+    # Training's frames are dropped once profiled: memory holds training's sorted values while serving is read,
+    # not both datasets twice over.
+    table, validation = read_validated(
+        train,
+        schema,
+        Dataset.TRAIN,
+        options.train_format,
+        side="training",
+        require_features=False,
+        progress=progress,
+        timings=timings,
+    )
+    with timed(timings, "compare"):
+        progress.stage(f"profiling {table.rows:,} training rows")
+        # --rows-only compares rows, not distributions: training's profile would go unused.
+        profiles = {} if options.rows_only else profile_dataset(validation, schema)
+    keys = join_keys(schema, options)
+    kept = validation.typed if keys and all(key in validation.typed.columns for key in keys) else None
+    summary = input_summary(table, options.sample)
+    return Baseline(summary, validation.findings, profiles, table.missing, identity(list(table.source.files)), kept)
+
+
+def _saved_baseline(
+    train: str, schema: Schema, options: Options, *, progress: Progress, timings: dict[str, float]
+) -> Baseline:
+    with timed(timings, "read"):
+        progress.stage(f"reading the saved profile {train}")
+        saved = profile_file.read(train)
+        profile_file.check_fits(saved, schema, train)
+    summary = InputSummary(spec=train, format=profile_file.FORMAT, paths=(train,), rows=saved.source.rows)
+    # A profile holds only the features that are compared; which of those training lacked, it knows.
+    missing = tuple(f.name for f in schema.features if f.skip_reason is None and f.name not in saved.features)
+    if options.keys or options.rows:
+        raise UsageError(f"{train}: a saved profile has no rows to join on; give the training data instead")
+    return Baseline(summary, tuple(saved.findings), saved.features, missing, identity([Path(train)], content=True))
+
+
+def join_keys(schema: Schema, options: Options) -> tuple[str, ...]:
+    """The columns rows are joined on: --key, or with --rows the schema's `role: key` features; else none."""
+    keys = options.keys
+    if not keys and options.rows:
+        keys = tuple(feature.name for feature in schema.features if feature.role is Role.KEY)
+        if not keys:
+            raise UsageError(f"--rows joins on the schema's keys, and {schema.path} declares none (role: key)")
+    unknown = [key for key in keys if key not in {feature.name for feature in schema.features}]
+    if unknown:
+        raise UsageError(f"--key {unknown[0]}: not a feature of {schema.path}; declare it (role: key)")
+    return keys
+
+
+def identity(files: list[Path], *, content: bool = False) -> str:
+    """A digest that survives a checkout or a copy: a profile's bytes; data files' names and sizes.
+
+    Not modification times: a fresh checkout would make every history look like another baseline's.
+    """
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        if content:
+            digest.update(path.read_bytes())
+        else:
+            digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+    return digest.hexdigest()[:16]

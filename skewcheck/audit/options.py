@@ -1,0 +1,53 @@
+"""What a run is asked to do, apart from its inputs: the options of one audit and of a history of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from skewcheck.audit.report import FailOn
+from skewcheck.drift.join import KeepDuplicates
+from skewcheck.io.sources import InputFormat
+from skewcheck.profiling.streaming import BATCH_ROWS
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything about a run that is not an input path."""
+
+    train_format: InputFormat | None = None
+    serving_format: InputFormat | None = None
+    sample: int | None = None
+    """KS, Wasserstein and numeric bins on at most this many values per feature and side; null rates,
+    categories and validation still see every row."""
+    seed: int = 0
+    fail_on: FailOn = FailOn.FAIL
+    examples: bool = True
+    """False drops every example value and top category from the report (pii features are always hashed)."""
+    keys: tuple[str, ...] = ()
+    """Join training and serving on these columns and compare values row by row (--key)."""
+    rows: bool = False
+    """Join on the schema's `role: key` features (--rows). Off by default: a join only means something when
+    training rows are recomputations of served requests, and otherwise every row is 'only on one side'."""
+    rows_only: bool = False
+    """Only the row-by-row comparison: no distribution checks."""
+    keep_duplicates: KeepDuplicates | None = None
+    mismatched_rows: bool = False
+    """Collect every differing row (for --mismatches); only the counts and a few examples otherwise."""
+    approx: bool = False
+    """Read both sides in batches, numbers counted on a grid (--approx): memory bounded by the batch, KS and
+    Wasserstein within the grid's stated bounds. Serving checked against a saved profile is always read so."""
+    batch_rows: int = BATCH_ROWS
+
+
+@dataclass(frozen=True)
+class HistoryOptions:
+    directory: Path
+    skip_done: bool = False
+    """Leave out partitions the history already holds for this baseline and schema (a catch-up run)."""
+    retain_days: int | None = None
+    """Remove history older than this many days after the run."""
+
+
+DEFAULT_OPTIONS = Options()
+"""The options of a run given none (a default argument: one shared, immutable instance)."""

@@ -1,0 +1,48 @@
+"""Saved profiles of training data: made from one dataset, or merged from the profiles of its parts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from skewcheck.audit.assemble import ordered
+from skewcheck.audit.options import DEFAULT_OPTIONS, Options
+from skewcheck.audit.privacy import redact
+from skewcheck.audit.reading import read_validated
+from skewcheck.audit.stamps import now, skewcheck_version
+from skewcheck.profiling import saved as profile_file
+from skewcheck.profiling.merge import merge_saved
+from skewcheck.profiling.profiles import NumericProfile, profile_dataset
+from skewcheck.progress import SILENT, Progress
+from skewcheck.schema.load import as_schema
+from skewcheck.schema.model import Dataset, Schema
+
+
+def profile(
+    data: str, schema: str | Path | Schema, options: Options = DEFAULT_OPTIONS, *, progress: Progress = SILENT
+) -> profile_file.SavedProfile:
+    """The saved profile of one training dataset: its features' summaries and its schema findings."""
+    schema = as_schema(schema)
+    table, validation = read_validated(data, schema, Dataset.TRAIN, options.train_format, progress=progress)
+    progress.stage("summarising features")
+    features = {
+        name: feature.compacted() if isinstance(feature, NumericProfile) else feature
+        for name, feature in profile_dataset(validation, schema).items()
+    }
+    source = table.source
+    return profile_file.SavedProfile(
+        source=profile_file.Source(source.spec, str(source.format), tuple(str(p) for p in source.files), table.rows),
+        schema_path=schema.path,
+        schema_sha256=schema.sha256,
+        environment=Dataset.TRAIN,
+        # Personal examples hashed as in any report; the summaries themselves keep values (see the README).
+        findings=redact(ordered(list(validation.findings)), [], schema)[0],
+        features=features,
+        skewcheck_version=skewcheck_version(),
+        created_at=now(),
+    )
+
+
+def merge_profiles(paths: list[str]) -> profile_file.SavedProfile:
+    """The profile of the whole, from saved profiles of its parts."""
+    parts = [profile_file.read(path) for path in paths]
+    return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version())
