@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from skewcheck.cli.app import app
+from skewcheck.__main__ import entry
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -26,11 +27,18 @@ class Outcome:
         return json.loads(self.stdout)
 
 
-def invoke(args: list[str], code: int) -> Outcome:
-    """Run `skewcheck ARGS` in-process; fail with stdout and stderr shown unless it exits `code`."""
-    result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
-    outcome = Outcome(result.exit_code, result.stdout, result.stderr)
-    assert outcome.exit_code == code, (
+def invoke(args: list[str], code: int | None) -> Outcome:
+    """Run `skewcheck ARGS` in-process, through the console script's own error boundary (its exit codes and
+    one-line messages); fail with stdout and stderr shown unless it exits `code` (None: any code)."""
+    with CliRunner().isolation() as (stdout, stderr, _):
+        try:
+            entry([str(a) for a in args])
+        except SystemExit as exit:
+            exit_code = exit.code if isinstance(exit.code, int) else 1
+        sys.stdout.flush()  # the isolation's text streams buffer what sys.stdout.write wrote
+        sys.stderr.flush()
+        outcome = Outcome(exit_code, stdout.getvalue().decode(), stderr.getvalue().decode())
+    assert code is None or outcome.exit_code == code, (
         f"expected exit {code}, got {outcome.exit_code}\n--- stdout\n{outcome.stdout}\n--- stderr\n{outcome.stderr}"
     )
     return outcome

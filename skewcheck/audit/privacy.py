@@ -119,13 +119,15 @@ def redact_rows(frame: pl.DataFrame, schema: Schema, *, salt: bytes) -> pl.DataF
     if not personal:
         return frame
     secret = pl.col("feature").is_in(list(personal))
+
+    def hash_column(column: pl.Expr) -> pl.Expr:
+        return column.map_elements(lambda v: hashed(v, salt), return_dtype=pl.String)
+
     hashed_values = [
-        pl.when(secret).then(pl.col(name).map_elements(lambda v: hashed(v, salt), return_dtype=pl.String))
-        .otherwise(pl.col(name)).alias(name)
+        pl.when(secret).then(hash_column(pl.col(name))).otherwise(pl.col(name)).alias(name)
         for name in ("train", "serving")
-    ]  # fmt: skip
-    keys = [pl.col(name).cast(pl.String).map_elements(lambda v: hashed(v, salt), return_dtype=pl.String)
-            for name in frame.columns if name in personal]  # fmt: skip
+    ]
+    keys = [hash_column(pl.col(name).cast(pl.String)) for name in frame.columns if name in personal]
     return frame.with_columns(*hashed_values, *keys)
 
 

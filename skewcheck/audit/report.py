@@ -143,8 +143,8 @@ class Report:
 
 def _rows_summary(rows: RowSkew) -> str:
     differing = sum(1 for f in rows.features if f.status in (Status.FAIL, Status.WARN))
-    return (f"{differing} of {len(rows.features)} features differ row by row "
-            f"({rows.coverage.both:,} rows joined on {', '.join(rows.keys)})")  # fmt: skip
+    joined = f"{rows.coverage.both:,} rows joined on {', '.join(rows.keys)}"
+    return f"{differing} of {len(rows.features)} features differ row by row ({joined})"
 
 
 def _rows_record(rows: RowSkew) -> dict[str, Any]:
@@ -184,8 +184,14 @@ def _rows_record(rows: RowSkew) -> dict[str, Any]:
 
 
 def _gate_record(gate: Gate) -> dict[str, Any]:
-    return {"metric": gate.metric, "value": gate.value, "warn": gate.warn, "fail": gate.fail,
-            "status": str(gate.status), "reason": gate.reason}  # fmt: skip
+    return {
+        "metric": gate.metric,
+        "value": gate.value,
+        "warn": gate.warn,
+        "fail": gate.fail,
+        "status": str(gate.status),
+        "reason": gate.reason,
+    }
 
 
 def _input_record(summary: InputSummary | None) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from skewcheck.audit.report import Report
 from skewcheck.cli import terminal
 from skewcheck.errors import UsageError
 from skewcheck.io.atomic import write_atomic
+from skewcheck.io.sources import InputFormat, resolve_source
 from skewcheck.reporters import OutputFormat, partitions, render, table
 
 
@@ -135,3 +136,8 @@ def _parquet_bytes(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.write_parquet(buffer)
     return buffer.getvalue()
+
+
+def input_files(spec: str, data_format: InputFormat | None) -> list[str]:
+    """The files an input stands for: a directory's or a glob's files are inputs too (never written over)."""
+    return [str(path) for path in resolve_source(spec, data_format).files]

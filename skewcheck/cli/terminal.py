@@ -40,8 +40,13 @@ def progress(quiet: bool) -> Iterator[Progress]:
     if quiet or not sys.stderr.isatty():
         yield SILENT
         return
-    columns = (bars.SpinnerColumn(), bars.TextColumn("{task.description}", markup=False), bars.BarColumn(),
-               bars.MofNCompleteColumn(), bars.TimeElapsedColumn())  # fmt: skip
+    columns = (
+        bars.SpinnerColumn(),
+        bars.TextColumn("{task.description}", markup=False),
+        bars.BarColumn(),
+        bars.MofNCompleteColumn(),
+        bars.TimeElapsedColumn(),
+    )
     with bars.Progress(*columns, console=stderr(), transient=True) as bar:
         yield _TerminalProgress(bar)
 
@@ -56,3 +61,12 @@ def plain_width() -> int:
         return int(os.environ.get("COLUMNS", "160"))
     except ValueError:
         return 160
+
+
+def note(line: str) -> None:
+    """One line for the person at the terminal, on stderr: printed as it is (no markup, never wrapped)."""
+    stderr().print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"

@@ -58,8 +58,8 @@ def run_in_terminal(args: list[str]) -> tuple[int, bytes]:
     leader, follower = pty.openpty()
     env = {**os.environ, "COLUMNS": "120", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen([sys.executable, "-m", "skewcheck", *args], stdin=subprocess.DEVNULL,
-                               stdout=follower, stderr=follower, cwd=REPO, env=env)  # fmt: skip
+    command = [sys.executable, "-m", "skewcheck", *args]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, cwd=REPO, env=env)
     os.close(follower)
     output = b""
     deadline = time.monotonic() + 120

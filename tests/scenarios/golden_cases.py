@@ -24,12 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from skewcheck.audit import run as runner
 from skewcheck.audit.report import Report
-from skewcheck.cli.app import app
-from tests.helpers import REPO
+from tests.helpers import REPO, invoke
 
 GOLDEN = Path(__file__).parent / "golden"
 ARGS, EXIT_CODES = "args.txt", "exit_code.txt"
@@ -105,7 +103,7 @@ def run_case(case: Case, scratch: Path) -> CaseRun:
     with golden_environment() as reports:
         for command in case.commands:
             args = [_substitute(arg, places) for arg in command.args]
-            outcome = CliRunner().invoke(app, args, catch_exceptions=False)
+            outcome = invoke(args, None)
             result.exit_codes.append(outcome.exit_code)
             for name, text in ((command.stdout, outcome.stdout), (command.stderr, outcome.stderr)):
                 if name:

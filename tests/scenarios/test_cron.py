@@ -82,13 +82,7 @@ def cron(setup: Path, exports: Path, store: Path, code: int | None = None) -> tu
         "--json",
         "-",
     ]
-    from typer.testing import CliRunner
-
-    from skewcheck.cli.app import app
-
-    result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
-    if code is not None:
-        assert result.exit_code == code, result.stderr
+    result = invoke(args, code)
     return result.exit_code, json.loads(result.stdout)
 
 

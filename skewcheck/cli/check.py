@@ -1,0 +1,174 @@
+"""`skewcheck check TRAIN SERVING`: one audit, or one per partition with --each (and a history with --history)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from skewcheck.audit import partitions as partitioned
+from skewcheck.audit import run as runner
+from skewcheck.audit.inferred import infer_for_audit
+from skewcheck.audit.options import HistoryOptions, Options
+from skewcheck.audit.report import FailOn
+from skewcheck.cli import outputs, terminal
+from skewcheck.cli.options import (
+    DebugOption,
+    ExamplesOption,
+    FailOnOption,
+    FormatOption,
+    HtmlOption,
+    JsonOption,
+    JunitOption,
+    MarkdownOption,
+    QuietOption,
+    ServingFormatOption,
+    StepSummaryOption,
+    TrainFormatOption,
+)
+from skewcheck.drift.join import KeepDuplicates
+from skewcheck.errors import UsageError
+from skewcheck.reporters import OutputFormat, partitions
+from skewcheck.schema.model import Schema
+
+
+def check(
+    train: Annotated[
+        str, typer.Argument(help="Training data: a file, a quoted glob, a directory, or a saved profile (.skprofile).")
+    ],
+    serving: Annotated[str, typer.Argument(help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")],
+    schema: Annotated[
+        Path | None,
+        typer.Option("--schema", "-s", help="The schema file (YAML or JSON). Without it, one is inferred from TRAIN."),
+    ] = None,
+    save_schema: Annotated[
+        str | None, typer.Option("--save-schema", metavar="PATH", help="Keep the schema inferred without --schema.")
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    json_path: JsonOption = None,
+    markdown_path: MarkdownOption = None,
+    junit_path: JunitOption = None,
+    html_path: HtmlOption = None,
+    step_summary: StepSummaryOption = True,
+    examples: ExamplesOption = True,
+    fail_on: FailOnOption = FailOn.FAIL,
+    train_format: TrainFormatOption = None,
+    serving_format: ServingFormatOption = None,
+    sample: Annotated[
+        int | None,
+        typer.Option(
+            "--sample", min=1, metavar="N", help="Numeric drift metrics on at most N values per feature and side."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for --sample.")] = 0,
+    approx: Annotated[
+        bool,
+        typer.Option("--approx", help="Read both sides in batches onto a grid: memory bounded, metrics approximate."),
+    ] = False,
+    each: Annotated[
+        str | None,
+        typer.Option("--each", metavar="KEY|file", help="Audit each file, or each KEY=value folder, on its own."),
+    ] = None,
+    history_dir: Annotated[
+        Path | None, typer.Option("--history", metavar="DIR", help="Keep every partition's metrics here (Parquet).")
+    ] = None,
+    skip_done: Annotated[
+        bool, typer.Option("--skip-done", help="Skip partitions the history holds for this baseline and schema.")
+    ] = False,
+    retain: Annotated[
+        int | None, typer.Option("--retain", metavar="DAYS", min=1, help="Remove history older than DAYS days.")
+    ] = None,
+    latest: Annotated[
+        bool, typer.Option("--latest", help="With --each: exit with the newest partition's code, not the worst's.")
+    ] = False,
+    key: Annotated[list[str] | None, typer.Option("--key", help="Join on this column; compare rows.")] = None,
+    rows: Annotated[bool, typer.Option("--rows", help="Join on the schema's role: key features.")] = False,
+    rows_only: Annotated[bool, typer.Option("--rows-only", help="Only the row-by-row comparison.")] = False,
+    keep_duplicates: Annotated[
+        KeepDuplicates | None, typer.Option("--allow-duplicate-keys", help="Which row a duplicated key keeps.")
+    ] = None,
+    mismatches: Annotated[
+        str | None, typer.Option("--mismatches", metavar="PATH", help="Write every differing row (Parquet).")
+    ] = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> int:
+    """Compare TRAIN and SERVING against the schema and report drift per feature."""
+    options = Options(
+        train_format=train_format,
+        serving_format=serving_format,
+        sample=sample,
+        seed=seed,
+        fail_on=fail_on,
+        examples=examples,
+        keys=tuple(key or ()),
+        rows=rows,
+        rows_only=rows_only,
+        keep_duplicates=keep_duplicates,
+        mismatched_rows=mismatches is not None,
+        approx=approx,
+    )
+    report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
+    outputs.check_path(mismatches)
+    if schema is None:
+        audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
+    elif save_schema is not None:
+        raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
+    else:
+        audit_schema = schema
+    keep = None if history_dir is None else HistoryOptions(history_dir, skip_done, retain)
+    _check_scheduled(each, keep, skip_done, retain, latest, output_format, report_files)
+    if each is None and keep is None:
+        with terminal.progress(quiet) as progress:
+            report = runner.run(train, serving, audit_schema, options, progress=progress)
+        outputs.write_mismatches(report, mismatches)
+        outputs.emit(report, output_format, report_files, quiet, step_summary)
+        return int(report.exit_code)
+    with terminal.progress(quiet) as progress:
+        results = partitioned.run_each(train, serving, audit_schema, each, options, keep=keep, progress=progress)
+    if each is None and results[0].report is not None:
+        outputs.emit(results[0].report, output_format, report_files, quiet, step_summary)
+    else:
+        outputs.emit_partitions(results, output_format, report_files, quiet, latest, step_summary)
+    return int(partitions.exit_code(results, latest=latest))
+
+
+def _check_scheduled(
+    each: str | None,
+    keep: HistoryOptions | None,
+    skip_done: bool,
+    retain: int | None,
+    latest: bool,
+    output_format: OutputFormat,
+    report_files: dict[OutputFormat, str],
+) -> None:
+    if keep is None and (skip_done or retain is not None):
+        raise UsageError(f"{'--skip-done' if skip_done else '--retain'} works on a history: add --history DIR")
+    if latest and each is None:
+        raise UsageError("--latest picks the newest of the partitions --each makes")
+    if each is not None and ({*report_files} - {OutputFormat.JSON} or output_format not in _PARTITION_FORMATS):
+        raise UsageError(
+            "with --each, the report is the partition table or --json (and $GITHUB_STEP_SUMMARY); for one "
+            "partition's Markdown, JUnit, HTML or GitHub annotations, run check on that partition"
+        )
+
+
+_PARTITION_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON)
+
+
+def _inferred_schema(train: str, serving: str, options: Options, save_to: str | None) -> Schema:
+    if save_to == "-":
+        raise UsageError("--save-schema needs a file: stdout carries the report")
+    outputs.check_path(save_to)
+    text, schema = infer_for_audit(train, serving, options)
+    if save_to is not None:
+        inputs = [
+            *outputs.input_files(train, options.train_format),
+            *outputs.input_files(serving, options.serving_format),
+        ]
+        outputs.write(save_to, text, inputs, "the schema")
+    kept = f"saved to {save_to}" if save_to else "--save-schema PATH keeps it for review"
+    features = terminal.plural(len(schema.features), "feature")
+    terminal.note(f"skewcheck: no --schema given: inferred one from {train} ({features}); {kept}")
+    return schema

@@ -1,0 +1,51 @@
+"""The options several commands share, declared once (typer reads them from these Annotated types)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from skewcheck.audit.report import FailOn
+from skewcheck.errors import ExitCode
+from skewcheck.io.sources import InputFormat
+from skewcheck.reporters import OutputFormat
+
+EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.explanation}" for code in ExitCode)
+"""The epilog of the commands that audit data."""
+
+SchemaOption = Annotated[Path, typer.Option("--schema", "-s", help="The schema file (YAML or JSON).")]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")]
+JsonOption = Annotated[
+    str | None, typer.Option("--json", metavar="PATH", help="Also write the JSON report here ('-' for stdout).")
+]
+MarkdownOption = Annotated[
+    str | None, typer.Option("--markdown", metavar="PATH", help="Also write a Markdown report ('-' for stdout).")
+]
+JunitOption = Annotated[
+    str | None, typer.Option("--junit", metavar="PATH", help="Also write a JUnit XML report ('-' for stdout).")
+]
+HtmlOption = Annotated[
+    str | None, typer.Option("--html", metavar="PATH", help="Also write an HTML report with a plot per feature.")
+]
+ExamplesOption = Annotated[
+    bool, typer.Option("--examples/--no-examples", help="Show example values in reports (pii features are hashed).")
+]
+StepSummaryOption = Annotated[
+    bool,
+    typer.Option("--step-summary/--no-step-summary", help="Append Markdown to $GITHUB_STEP_SUMMARY when it is set."),
+]
+FailOnOption = Annotated[FailOn, typer.Option("--fail-on", help="'warn' makes warnings fail the run too.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the one-line summary.")]
+TrainFormatOption = Annotated[
+    InputFormat | None, typer.Option("--train-format", help="Override the format read from the file name.")
+]
+ServingFormatOption = Annotated[
+    InputFormat | None, typer.Option("--serving-format", help="Override the format read from the file name.")
+]
+DataFormatOption = Annotated[
+    InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
+]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+"""Read by the error boundary (skewcheck.__main__.entry), which is outside every command."""

@@ -1,0 +1,27 @@
+"""`skewcheck check`: its usage rules, through the console script's error boundary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import FIXTURES, assert_one_line_error, invoke
+
+DEMO = [FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", "-s", FIXTURES / "schema.yaml"]
+
+
+def test_the_command_returns_its_report_s_exit_code() -> None:
+    invoke(["check", *DEMO, "--quiet"], 3)
+
+
+def test_save_schema_needs_an_inferred_schema() -> None:
+    outcome = invoke(["check", *DEMO, "--save-schema", "kept.yaml"], 2)
+    assert_one_line_error(outcome, "--save-schema keeps an inferred schema")
+
+
+def test_history_options_need_a_history(tmp_path: Path) -> None:
+    outcome = invoke(["check", *DEMO, "--skip-done"], 2)
+    assert_one_line_error(outcome, "--skip-done works on a history: add --history DIR")
+
+
+def test_latest_needs_each() -> None:
+    assert_one_line_error(invoke(["check", *DEMO, "--latest"], 2), "--latest", "--each")
