@@ -6,7 +6,8 @@ report.exit_code, report.status, report.to_records()
 """
 
 from skewcheck.audit.options import HistoryOptions, Options
-from skewcheck.audit.partitions import PartitionResult, run_each
+from skewcheck.audit.partition_run import PartitionResult, PartitionRun
+from skewcheck.audit.partitions import run_each
 from skewcheck.audit.profile import profile
 from skewcheck.audit.report import FailOn, Report
 from skewcheck.audit.run import run
@@ -28,6 +29,7 @@ __all__ = [
     "InputError",
     "Options",
     "PartitionResult",
+    "PartitionRun",
     "Report",
     "Schema",
     "SchemaFileError",

@@ -36,6 +36,19 @@ def rows_from_report(report: Report, *, partition: str, baseline_id: str, run_id
     return pl.DataFrame(records, schema=store.SCHEMA)
 
 
+def pending_rows(features: list[FeatureResult], *, partition: str, baseline_id: str, run_id: str) -> pl.DataFrame:
+    """An audit's rows before its Report is made, for the trend gates that decide it: each feature's gate and
+    metrics, and which run, partition and baseline they belong to; the run's verdict columns are null."""
+    common = {
+        "run_id": run_id,
+        "run_at": dt.datetime.now(dt.UTC),
+        "partition": partition,
+        "partition_date": store.partition_date(partition),
+        "baseline_id": baseline_id,
+    }
+    return pl.DataFrame([{**common, **_feature_columns(feature)} for feature in features], schema=store.SCHEMA)
+
+
 def _feature_columns(feature: FeatureResult) -> dict[str, object]:
     gate = feature.drift_gate
     metrics = {name: _float(feature.metrics.get(name)) for name in store.METRIC_COLUMNS}

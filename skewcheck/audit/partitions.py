@@ -10,7 +10,7 @@ settings get a trend gate judged on the stored series up to their partition.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -19,6 +19,7 @@ from skewcheck.audit import history_rows
 from skewcheck.audit import run as runner
 from skewcheck.audit.baseline import load_baseline
 from skewcheck.audit.options import HistoryOptions, Options
+from skewcheck.audit.partition_run import PartitionResult, PartitionRun
 from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
@@ -32,17 +33,6 @@ from skewcheck.schema.model import Schema
 from skewcheck.stats import metrics
 
 
-@dataclass(frozen=True)
-class PartitionResult:
-    partition: str
-    report: Report | None
-    """None when the partition was not audited: see `skipped` or `error`."""
-    skipped: str = ""
-    """Why it was not audited: already in the history, or older than --retain keeps."""
-    error: str = ""
-    """Why it could not be audited (an unreadable or empty partition); the others still are."""
-
-
 def run_each(
     train: str,
     serving: str,
@@ -51,10 +41,12 @@ def run_each(
     options: Options | None = None,
     *,
     keep: HistoryOptions | None = None,
+    latest: bool = False,
     progress: Progress = SILENT,
-) -> list[PartitionResult]:
+) -> PartitionRun:
     """Audit every partition of SERVING (one per file, or per value of the hive key `each`), oldest first.
 
+    `latest`: the run's exit code is the newest partition's, not the worst's.
     Without `each`, SERVING is one partition, labelled by its name (a date in it dates the partition).
     """
     options = options or Options()
@@ -63,30 +55,29 @@ def run_each(
     source = resolve_source(serving, options.serving_format)
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = load_baseline(train, schema, options, progress=progress)
-    run_id = history.new_run_id()
+    log = None if keep is None else _History(keep.directory, schema, baseline.identity, history.new_run_id())
     cutoff = _retain_cutoff(keep)
-    stored = None  # the history, read once when the first partition's trend gates need it
     results = []
     for label, part in parts:
         skipped = _skip_reason(keep, label, baseline.identity, schema.sha256, cutoff)
         if skipped:
             results.append(PartitionResult(label, None, skipped=skipped))
             continue
+        gates = None if log is None else log.trend_gates(label)
         try:
-            report = runner.audit(baseline, part, schema, options, progress=progress)
+            report = runner.audit(baseline, part, schema, options, progress=progress, trend_gates=gates)
         except SkewcheckError as error:
             if each is None:
                 raise  # one partition: its error is the run's
             # One bad day must not stop the days after it; it is not stored, so the next run retries it.
             results.append(PartitionResult(label, None, error=str(error)))
             continue
-        if keep is not None:
-            stored = record(keep.directory, report, schema, partition=label, baseline_id=baseline.identity,
-                            run_id=run_id, stored=stored)  # fmt: skip
+        if log is not None:
+            log.record(report, label)
         results.append(PartitionResult(label, report))
     if keep is not None and cutoff is not None:
         history.prune(keep.directory, cutoff)
-    return results
+    return PartitionRun(tuple(results), latest)
 
 
 def partition_label(spec: str) -> str:
@@ -115,41 +106,55 @@ def _skip_reason(
     return ""
 
 
-def record(
-    directory: Path,
-    report: Report,
-    schema: Schema,
-    *,
-    partition: str,
-    baseline_id: str,
-    run_id: str,
-    stored: pl.DataFrame | None = None,
-) -> pl.DataFrame | None:
-    """Judge trend gates on the stored series plus this audit, then store it, final verdicts included.
+class _History:
+    """Where a run keeps its partitions: trend gates judged on it before each Report is made, then the Report stored.
 
-    `stored` is the history as read once for the whole run (read here when not given); the return value is
-    it with this audit added, for the next partition. None when the schema has no trend gates: nothing to read.
+    The stored rows are read once, when the first partition's trend gates need them, and each audit is added to
+    them for the next partition. A schema without trend gates never reads the history.
     """
-    rows = history_rows.rows_from_report(report, partition=partition, baseline_id=baseline_id, run_id=run_id)
-    settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
-    if settings:
-        stored = pl.concat([history.read(directory) if stored is None else stored, rows], how="vertical_relaxed")
-        series = _up_to(stored, partition)  # history.latest picks this audit over an earlier one of the partition
-        changed = False
-        for feature in report.features:
-            setting = settings.get(feature.name)
-            if setting is None or feature.status in (Status.SKIPPED, Status.ERROR):
-                continue
-            verdict = trend.evaluate(series, feature.name, setting, baseline_id=baseline_id)
-            if verdict.status is not Status.PASS:
-                _add_trend_gate(feature, verdict)
-                changed = True
-        if changed:  # the stored verdicts are the final ones, trend gates included
-            final = history_rows.rows_from_report(report, partition=partition, baseline_id=baseline_id, run_id=run_id)
-            stored = pl.concat([stored.head(stored.height - rows.height), final], how="vertical_relaxed")
-            rows = final
-    history.write(directory, rows)
-    return stored
+
+    def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str) -> None:
+        self.directory, self.baseline_id, self.run_id = directory, baseline_id, run_id
+        self.settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
+        self.stored: pl.DataFrame | None = None
+
+    def trend_gates(self, partition: str) -> runner.TrendGates | None:
+        """What adds trend gates to this partition's features: judged on the series up to it, this audit included."""
+        if not self.settings:
+            return None
+
+        def judged(features: list[FeatureResult]) -> list[FeatureResult]:
+            ids = {"partition": partition, "baseline_id": self.baseline_id, "run_id": self.run_id}
+            pending = history_rows.pending_rows(features, **ids)
+            stored = history.read(self.directory) if self.stored is None else self.stored
+            self.stored = stored
+            # history.latest picks this audit over an earlier one of the partition
+            series = _up_to(pl.concat([stored, pending], how="vertical_relaxed"), partition)
+            return [self._judged(feature, series) for feature in features]
+
+        return judged
+
+    def _judged(self, feature: FeatureResult, series: pl.DataFrame) -> FeatureResult:
+        setting = self.settings.get(feature.name)
+        if setting is None or feature.status in (Status.SKIPPED, Status.ERROR):
+            return feature
+        verdict = trend.evaluate(series, feature.name, setting, baseline_id=self.baseline_id)
+        gate = feature.drift_gate
+        if verdict.status is Status.PASS or gate is None:
+            return feature
+        latest = verdict.values[-1] if verdict.values else gate.value
+        judged = replace(feature, gates=list(feature.gates), reasons=list(feature.reasons))
+        judged.add_gate(Gate(f"trend of {gate.metric}", latest, gate.warn, gate.fail, verdict.status, verdict.reason))
+        return judged
+
+    def record(self, report: Report, partition: str) -> None:
+        """Store one partition's audit, its final verdicts (trend gates included) with it."""
+        rows = history_rows.rows_from_report(
+            report, partition=partition, baseline_id=self.baseline_id, run_id=self.run_id
+        )
+        history.write(self.directory, rows)
+        if self.stored is not None:
+            self.stored = pl.concat([self.stored, rows], how="vertical_relaxed")
 
 
 def _up_to(rows: pl.DataFrame, partition: str) -> pl.DataFrame:
@@ -159,10 +164,3 @@ def _up_to(rows: pl.DataFrame, partition: str) -> pl.DataFrame:
     if day is None:
         return rows.filter(pl.col("partition") <= partition)
     return rows.filter((date < day) | ((date == day) & (pl.col("partition") <= partition)))
-
-
-def _add_trend_gate(feature: FeatureResult, verdict: trend.TrendResult) -> None:
-    gate = feature.drift_gate
-    assert gate is not None
-    latest = verdict.values[-1] if verdict.values else gate.value
-    feature.add_gate(Gate(f"trend of {gate.metric}", latest, gate.warn, gate.fail, verdict.status, verdict.reason))

@@ -41,7 +41,7 @@ class InputSummary:
     sampled_rows: int | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Report:
     train: InputSummary | None
     serving: InputSummary | None

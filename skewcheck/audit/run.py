@@ -5,6 +5,7 @@ The CLI calls exactly this; so can a notebook or an Airflow task.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from skewcheck.audit.assemble import assemble
@@ -14,6 +15,7 @@ from skewcheck.audit.options import DEFAULT_OPTIONS, Options
 from skewcheck.audit.reading import check_features_found, input_summary
 from skewcheck.audit.report import Report
 from skewcheck.audit.stamps import timed
+from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.rows import compare_rows
 from skewcheck.errors import InputError, UsageError
 from skewcheck.io.read import read_table
@@ -25,6 +27,9 @@ from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.stats import metrics
 from skewcheck.validation.tally import validate
+
+TrendGates = Callable[[list[FeatureResult]], list[FeatureResult]]
+"""The compared features with gates judged on a history added (see audit.partitions)."""
 
 
 def run(
@@ -53,15 +58,20 @@ def audit(
     *,
     progress: Progress = SILENT,
     timings: dict[str, float] | None = None,
+    trend_gates: TrendGates | None = None,
 ) -> Report:
-    """Compare one serving dataset with a loaded baseline."""
+    """Compare one serving dataset with a loaded baseline.
+
+    `trend_gates` adds gates judged on a history to the compared features, before the Report is made.
+    """
     timings = dict(timings or {})
+    trend_gates = trend_gates or _no_trends
     keys = join_keys(schema, options)
     if options.rows_only and not keys:  # before any serving data is read
         raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
     if options.approx or baseline.summary.format == profile_file.FORMAT:
         # Against a summary, serving can be one too: read in batches, memory bounded whatever its size.
-        return _audit_streamed(baseline, serving, schema, options, progress=progress, timings=timings)
+        return _audit_streamed(baseline, serving, schema, options, trend_gates, progress=progress, timings=timings)
     with timed(timings, "read"):
         progress.stage(f"reading serving data {serving.spec}")
         table = read_table(serving, schema, Dataset.SERVING)
@@ -97,7 +107,7 @@ def audit(
         options,
         timings,
         findings,
-        features,
+        trend_gates(features),
         train=baseline.summary,
         serving=serving_summary,
         rows=row_skew,
@@ -110,6 +120,7 @@ def _audit_streamed(
     serving: Source,
     schema: Schema,
     options: Options,
+    trend_gates: TrendGates,
     *,
     progress: Progress,
     timings: dict[str, float],
@@ -127,7 +138,11 @@ def _audit_streamed(
         )
         check_features_found(schema, baseline.missing, streamed.table, baseline.summary.spec)
     with timed(timings, "compare"):
-        features = compare(schema, baseline.profiles, streamed, options, progress=progress)
+        features = trend_gates(compare(schema, baseline.profiles, streamed, options, progress=progress))
     findings = [*baseline.findings, *streamed.findings]
     serving_summary = input_summary(streamed.table, options.sample)
     return assemble(schema, options, timings, findings, features, train=baseline.summary, serving=serving_summary)
+
+
+def _no_trends(features: list[FeatureResult]) -> list[FeatureResult]:
+    return features

@@ -29,7 +29,7 @@ from skewcheck.cli.options import (
 )
 from skewcheck.drift.join import KeepDuplicates
 from skewcheck.errors import UsageError
-from skewcheck.reporters import OutputFormat, partitions
+from skewcheck.reporters import OutputFormat
 from skewcheck.schema.model import Schema
 
 
@@ -126,12 +126,14 @@ def check(
         outputs.emit(report, output_format, report_files, quiet, step_summary)
         return int(report.exit_code)
     with terminal.progress(quiet) as progress:
-        results = partitioned.run_each(train, serving, audit_schema, each, options, keep=keep, progress=progress)
-    if each is None and results[0].report is not None:
-        outputs.emit(results[0].report, output_format, report_files, quiet, step_summary)
+        run = partitioned.run_each(
+            train, serving, audit_schema, each, options, keep=keep, latest=latest, progress=progress
+        )
+    if each is None and run[0].report is not None:
+        outputs.emit(run[0].report, output_format, report_files, quiet, step_summary)
     else:
-        outputs.emit_partitions(results, output_format, report_files, quiet, latest, step_summary)
-    return int(partitions.exit_code(results, latest=latest))
+        outputs.emit_partitions(run, output_format, report_files, quiet, step_summary)
+    return int(run.exit_code)
 
 
 def _check_scheduled(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polars as pl
 
-from skewcheck.audit import partitions as partitioned
+from skewcheck.audit.partition_run import PartitionRun
 from skewcheck.audit.report import Report
 from skewcheck.cli import terminal
 from skewcheck.errors import UsageError
@@ -19,21 +19,16 @@ from skewcheck.reporters import OutputFormat, partitions, render, table
 
 
 def emit_partitions(
-    results: list[partitioned.PartitionResult],
-    output_format: OutputFormat,
-    outputs: dict[OutputFormat, str],
-    quiet: bool,
-    latest: bool,
-    step_summary: bool = True,
+    run: PartitionRun, output_format: OutputFormat, outputs: dict[OutputFormat, str], quiet: bool, step_summary: bool
 ) -> None:
-    document = partitions.to_json(results, latest=latest)
+    document = partitions.to_json(run)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary and summary_file:
-        _append(summary_file, partitions.markdown(results, latest=latest))
+        _append(summary_file, partitions.markdown(run))
     path = outputs.get(OutputFormat.JSON)
     if path is not None and path != "-":
         write(path, document, [])
-    line = partitions.summary(results, latest=latest)
+    line = run.summary
     if output_format is OutputFormat.JSON or path == "-":
         sys.stdout.write(document)
         terminal.stderr().print(line, highlight=False, markup=False)
@@ -41,7 +36,7 @@ def emit_partitions(
         terminal.stdout().print(line, highlight=False, markup=False)
     else:
         console = terminal.stdout()
-        console.print(partitions.table(results))
+        console.print(partitions.table(run.partitions))
         console.print(line, highlight=False, markup=False)
 
 

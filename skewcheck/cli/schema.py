@@ -10,9 +10,8 @@ from typing import Annotated
 import typer
 
 from skewcheck.cli.options import DebugOption
-from skewcheck.schema.diff import diff_schemas, render_changes
+from skewcheck.schema.diff import render_changes, schema_diff
 from skewcheck.schema.json_schema import json_schema
-from skewcheck.schema.load import load_schema
 
 
 def json_schema_command() -> int:
@@ -27,6 +26,6 @@ def diff_schema(
     debug: DebugOption = False,
 ) -> int:
     """What changed between two schema versions; exit 1 when a change can break serving, else 0."""
-    changes = diff_schemas(load_schema(old), load_schema(new))
-    sys.stdout.write(render_changes(changes) + "\n")
-    return 1 if any(change.breaking for change in changes) else 0
+    diff = schema_diff(old, new)
+    sys.stdout.write(render_changes(diff.changes) + "\n")
+    return int(diff.exit_code)

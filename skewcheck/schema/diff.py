@@ -27,23 +27,23 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
+from skewcheck.errors import ExitCode
+from skewcheck.schema.diff_text import as_text, domain_delta
+from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import (
     ENVIRONMENTS,
     STRICT,
     Dataset,
     Defaults,
-    DriftGate,
     Feature,
     FeatureType,
     RowCount,
     Rule,
     Schema,
     Severity,
-    Thresholds,
-    Tolerance,
-    TrendSettings,
 )
 
 
@@ -155,6 +155,22 @@ def diff_schemas(old: Schema, new: Schema) -> list[Change]:
     return changes
 
 
+@dataclass(frozen=True)
+class SchemaDiff:
+    """Every change from one schema version to the next, and the verdict: exit 1 when one can break serving."""
+
+    changes: tuple[Change, ...]
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.DRIFT_FAILED if any(change.breaking for change in self.changes) else ExitCode.PASS
+
+
+def schema_diff(old: str | Path | Schema, new: str | Path | Schema) -> SchemaDiff:
+    """What changed from OLD to NEW (schemas, or their files)."""
+    return SchemaDiff(tuple(diff_schemas(as_schema(old), as_schema(new))))
+
+
 def render_changes(changes: Sequence[Change]) -> str:
     """One line per change, breaking ones marked, then a summary line."""
     lines = [f"{'BREAKING' if c.breaking else '        '}  {c.kind:<20}  {c.message}" for c in changes]
@@ -241,54 +257,12 @@ def _row_counts(old: Schema, new: Schema) -> Iterator[Change]:
 
 
 def _change(feature: str, kind: ChangeKind, what: str, old: Any, new: Any, breaking: bool) -> Change:
-    old_text, new_text = _text(old), _text(new)
+    old_text, new_text = as_text(old), as_text(new)
     subject = f"{feature}: {what}" if feature else what
     if kind is ChangeKind.FEATURE_ADDED or kind is ChangeKind.FEATURE_REMOVED:
         message = f"{subject} ({new_text or old_text})"
     elif kind is ChangeKind.DOMAIN_CHANGED and old is not None and new is not None:
-        message = f"{subject}: {_domain_delta(old, new)}"
+        message = f"{subject}: {domain_delta(old, new)}"
     else:
         message = f"{subject} {old_text or 'none'} → {new_text or 'none'}"
     return Change(feature, kind, old_text, new_text, breaking, message)
-
-
-def _domain_delta(old: tuple[Any, ...], new: tuple[Any, ...]) -> str:
-    before, after = [str(v) for v in old], [str(v) for v in new]
-    added, removed = [v for v in after if v not in before], [v for v in before if v not in after]
-    parts = [f"{label} {_listed(values)}" for label, values in (("added", added), ("removed", removed)) if values]
-    return "; ".join(parts) or f"reordered {_listed(after)}"
-
-
-def _listed(values: list[str], most: int = 5) -> str:
-    return ", ".join(values[:most]) + (f" (+{len(values) - most} more)" if len(values) > most else "")
-
-
-def _text(value: Any) -> str:
-    """A value as the schema file would write it; "" for nothing there."""
-    if value is None or value == ():
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        # repr: the shortest text that reads back as this float (401762.99, not :g's 401763)
-        return repr(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, frozenset):
-        return ", ".join(name for name, dataset in ENVIRONMENTS.items() if dataset in value)
-    if isinstance(value, tuple):
-        return "[" + ", ".join(_text(v) for v in value) + "]"
-    if isinstance(value, DriftGate):
-        return f"{value.metric} {_text(value.thresholds)}"
-    if isinstance(value, Thresholds):
-        return f"warn {value.warn:g} / fail {value.fail:g}"
-    if isinstance(value, TrendSettings):
-        parts = [
-            f"{name} {number}" for name, number in (("rising", value.rising), ("rolling", value.rolling)) if number
-        ]
-        return "{" + ", ".join(parts) + "}"
-    if isinstance(value, Tolerance):
-        return f"abs {value.abs:g} / rel {value.rel:g}"
-    if isinstance(value, Rule):
-        return str(value.severity) + (f", mostly {value.mostly:g}" if value.mostly < 1 else "")
-    return str(value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skewcheck.audit.partitions import PartitionResult
+from skewcheck.audit.partition_run import PartitionResult, PartitionRun
 from skewcheck.reporters import markdown, partitions
 
 LABEL = "region=a|b & <c>\nd"
@@ -11,7 +11,7 @@ REASON = "could not read `x|y` & <z>\\\nsecond line"
 
 def test_each_markdown_escapes_labels_and_reasons_as_the_report_does() -> None:
     results = [PartitionResult(LABEL, None, error=REASON), PartitionResult("plain", None, skipped="already done")]
-    text = partitions.markdown(results)
+    text = partitions.markdown(PartitionRun(tuple(results)))
     assert f"| {markdown.cell(LABEL)} |  | error | {markdown.cell(REASON)} |" in text
     assert "| region=a\\|b &amp; &lt;c&gt;<br>d |" in text  # what the report's own cells hold for that label
     # A label cannot end a cell or start a row: every line of the table has the header's four cells.

@@ -3,6 +3,7 @@ badly, and a history page cluttered by features that are never drift-checked."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
@@ -242,7 +243,7 @@ def _audit(index: int, psi: float, *, null_serving: float = 0.01) -> pl.DataFram
         features.append(FeatureResult(name, kind, Status.SKIPPED, reasons=["never drift-checked"]))
     day = START + dt.timedelta(days=index)
     report = _report(features)
-    report.created_at = f"{day + dt.timedelta(days=1)}T06:00:00+00:00"
+    report = dataclasses.replace(report, created_at=f"{day + dt.timedelta(days=1)}T06:00:00+00:00")
     return history_rows.rows_from_report(report, partition=f"date={day}", baseline_id="b", run_id=f"run-{index}")
 
 

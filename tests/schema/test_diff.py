@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from skewcheck.errors import ExitCode
 from skewcheck.schema.constraints import CONSTRAINT_KEYS
-from skewcheck.schema.diff import Change, ChangeKind, diff_schemas, render_changes
+from skewcheck.schema.diff import Change, ChangeKind, diff_schemas, render_changes, schema_diff
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Schema
 from tests.helpers import FIXTURES, write_schema
@@ -332,3 +333,10 @@ def test_new_settings_read_as_the_schema_writes_them(tmp_path: Path) -> None:
     text = render_changes(diff_schemas(load_schema(old), load_schema(new)))
     assert "401762.99 → 2000000" in text and "{rising 5, rolling 7}" in text
     assert "TrendSettings" not in text and "Tolerance(" not in text
+
+
+def test_a_schema_diff_owns_its_exit_code(tmp_path: Path) -> None:
+    """1 when a change can break serving, else 0: the verdict `skewcheck diff-schema` exits with."""
+    old = load(tmp_path, {"x": "{type: float}"})
+    assert schema_diff(old, old).exit_code is ExitCode.PASS
+    assert schema_diff(old, load(tmp_path, {"y": "{type: float}"})).exit_code is ExitCode.DRIFT_FAILED
