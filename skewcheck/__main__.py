@@ -10,7 +10,8 @@ from typing import NoReturn
 
 from skewcheck.cli import terminal
 from skewcheck.cli.app import app
-from skewcheck.errors import ExitCode, SkewcheckError
+from skewcheck.cli.options import flag_spelling
+from skewcheck.errors import ExitCode, SkewcheckError, UsageError
 
 
 def entry(argv: Sequence[str] | None = None) -> NoReturn:
@@ -30,6 +31,8 @@ def main(args: list[str]) -> int:
             if not debug:
                 warnings.simplefilter("ignore")
             code = app(args=args, prog_name="skewcheck", standalone_mode=False)
+    except UsageError as error:  # the library names its parameters; the command line names its flags
+        return _fail(f"error: {error.render(flag_spelling)}", error.exit_code)
     except SkewcheckError as error:
         return _fail(f"error: {error}", error.exit_code)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):

@@ -5,6 +5,7 @@ A leaf module: it imports nothing from skewcheck, so every other module can use 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum, unique
 
 
@@ -51,4 +52,24 @@ class InputError(SkewcheckError):
 
 
 class UsageError(SkewcheckError):
-    """Options that contradict each other or name something that does not exist."""
+    """Options that contradict each other or name something that does not exist.
+
+    The message names the library's parameters as placeholders, `{rows_only}`, each given as a keyword with its
+    value (None: whatever value). str() spells them as Python does (`rows_only=True`, `keys=...`); the command
+    line spells them as its flags (`--rows-only`, `--key COLUMN`) with `render`.
+    """
+
+    def __init__(self, message: str, **parameters: object) -> None:
+        self.message, self.parameters = message, parameters
+        super().__init__(self.render(_python_spelling))
+
+    def render(self, spell: Callable[[str, object], str]) -> str:
+        """The message with each parameter spelled by `spell(name, value)`."""
+        text = self.message
+        for name, value in self.parameters.items():
+            text = text.replace("{" + name + "}", spell(name, value))
+        return text
+
+
+def _python_spelling(name: str, value: object) -> str:
+    return f"{name}=..." if value is None else f"{name}={value!r}"

@@ -50,9 +50,7 @@ def load_baseline(
     timings = {} if timings is None else timings
     if profile_file.is_saved_profile(train):
         return _saved_baseline(train, schema, options, progress=progress, timings=timings)
-    if options.approx:
-        if options.keys or options.rows:
-            raise UsageError("--approx reads the data in batches, and the row-by-row join needs it whole: drop one")
+    if options.approx:  # Options refuses a row join with it
         with timed(timings, "read"):
             source = resolve_source(train, options.train_format)
             streamed = stream(source, schema, Dataset.TRAIN, batch_rows=options.batch_rows, progress=progress)
@@ -104,10 +102,12 @@ def join_keys(schema: Schema, options: Options) -> tuple[str, ...]:
     if not keys and options.rows:
         keys = tuple(feature.name for feature in schema.features if feature.role is Role.KEY)
         if not keys:
-            raise UsageError(f"--rows joins on the schema's keys, and {schema.path} declares none (role: key)")
+            raise UsageError(
+                f"{{rows}} joins on the schema's keys, and {schema.path} declares none (role: key)", rows=True
+            )
     unknown = [key for key in keys if key not in {feature.name for feature in schema.features}]
     if unknown:
-        raise UsageError(f"--key {unknown[0]}: not a feature of {schema.path}; declare it (role: key)")
+        raise UsageError(f"{{keys}}: not a feature of {schema.path}; declare it (role: key)", keys=(unknown[0],))
     return keys
 
 

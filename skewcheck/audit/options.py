@@ -7,6 +7,7 @@ from pathlib import Path
 
 from skewcheck.audit.report import FailOn
 from skewcheck.drift.join import KeepDuplicates
+from skewcheck.errors import UsageError
 from skewcheck.io.sources import InputFormat
 from skewcheck.profiling.streaming import BATCH_ROWS
 
@@ -38,6 +39,21 @@ class Options:
     """Read both sides in batches, numbers counted on a grid (--approx): memory bounded by the batch, KS and
     Wasserstein within the grid's stated bounds. Serving checked against a saved profile is always read so."""
     batch_rows: int = BATCH_ROWS
+
+    def __post_init__(self) -> None:
+        joined = bool(self.keys) or self.rows
+        if self.approx and joined:
+            raise UsageError(
+                "{approx} reads the data in batches, and the row-by-row join needs it whole: drop one", approx=True
+            )
+        if self.rows_only and not joined:
+            raise UsageError(_GIVE_KEYS.format(what="{rows_only} compares rows"), rows_only=True, keys=None, rows=True)
+        if self.mismatched_rows and not joined:
+            what = "{mismatched_rows} keeps the rows a join finds different"
+            raise UsageError(_GIVE_KEYS.format(what=what), mismatched_rows=True, keys=None, rows=True)
+
+
+_GIVE_KEYS = "{what}: give {{keys}} (or {{rows}} to join on the schema's keys)"
 
 
 @dataclass(frozen=True)

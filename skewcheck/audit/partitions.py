@@ -23,7 +23,7 @@ from skewcheck.audit.partition_run import PartitionResult, PartitionRun
 from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
-from skewcheck.errors import SkewcheckError
+from skewcheck.errors import SkewcheckError, UsageError
 from skewcheck.history import store as history
 from skewcheck.history import trend
 from skewcheck.io.sources import partitions_of, resolve_source
@@ -49,6 +49,8 @@ def run_each(
     `latest`: the run's exit code is the newest partition's, not the worst's.
     Without `each`, SERVING is one partition, labelled by its name (a date in it dates the partition).
     """
+    if latest and each is None:
+        raise UsageError("{latest} picks the newest of the partitions {each} makes", latest=True, each=None)
     options = options or Options()
     metrics.preload()
     schema = as_schema(schema)

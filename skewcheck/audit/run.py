@@ -17,7 +17,7 @@ from skewcheck.audit.report import Report
 from skewcheck.audit.stamps import timed
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.rows import compare_rows
-from skewcheck.errors import InputError, UsageError
+from skewcheck.errors import InputError
 from skewcheck.io.read import read_table
 from skewcheck.io.sources import Source, resolve_source
 from skewcheck.profiling import saved as profile_file
@@ -66,9 +66,7 @@ def audit(
     """
     timings = dict(timings or {})
     trend_gates = trend_gates or _no_trends
-    keys = join_keys(schema, options)
-    if options.rows_only and not keys:  # before any serving data is read
-        raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
+    keys = join_keys(schema, options)  # before any serving data is read: a key the schema lacks is refused
     if options.approx or baseline.summary.format == profile_file.FORMAT:
         # Against a summary, serving can be one too: read in batches, memory bounded whatever its size.
         return _audit_streamed(baseline, serving, schema, options, trend_gates, progress=progress, timings=timings)
@@ -99,8 +97,8 @@ def audit(
                 keep=options.keep_duplicates,
                 with_rows=options.mismatched_rows,
             )
-    elif options.rows_only:  # training has no key column to join on
-        raise UsageError("--rows-only compares rows: give --key COLUMN (or --rows to join on the schema's keys)")
+    elif options.rows_only:  # nothing else to compare
+        raise InputError(f"{baseline.summary.spec}: has no key column {', '.join(keys)} to join serving on")
     findings = [*baseline.findings, *validation.findings]
     return assemble(
         schema,

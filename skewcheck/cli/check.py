@@ -118,8 +118,8 @@ def check(
     else:
         audit_schema = schema
     keep = None if history_dir is None else HistoryOptions(history_dir, skip_done, retain)
-    _check_scheduled(each, keep, skip_done, retain, latest, output_format, report_files)
-    if each is None and keep is None:
+    _check_scheduled(each, keep, skip_done, retain, output_format, report_files)
+    if each is None and keep is None and not latest:  # run_each refuses --latest without --each
         with terminal.progress(quiet) as progress:
             report = runner.run(train, serving, audit_schema, options, progress=progress)
         outputs.write_mismatches(report, mismatches)
@@ -141,14 +141,11 @@ def _check_scheduled(
     keep: HistoryOptions | None,
     skip_done: bool,
     retain: int | None,
-    latest: bool,
     output_format: OutputFormat,
     report_files: dict[OutputFormat, str],
 ) -> None:
     if keep is None and (skip_done or retain is not None):
         raise UsageError(f"{'--skip-done' if skip_done else '--retain'} works on a history: add --history DIR")
-    if latest and each is None:
-        raise UsageError("--latest picks the newest of the partitions --each makes")
     if each is not None and ({*report_files} - {OutputFormat.JSON} or output_format not in _PARTITION_FORMATS):
         raise UsageError(
             "with --each, the report is the partition table or --json (and $GITHUB_STEP_SUMMARY); for one "

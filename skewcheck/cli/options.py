@@ -47,5 +47,27 @@ ServingFormatOption = Annotated[
 DataFormatOption = Annotated[
     InputFormat | None, typer.Option("--data-format", help="Override the format read from the file name.")
 ]
+FLAGS = {
+    "approx": ("--approx", None),
+    "each": ("--each", None),
+    "keys": ("--key", "COLUMN"),
+    "latest": ("--latest", None),
+    "mismatched_rows": ("--mismatches", "PATH"),
+    "rows": ("--rows", None),
+    "rows_only": ("--rows-only", None),
+}
+"""The library's parameters that its messages name, and the flags (and placeholders) that set them."""
+
+
+def flag_spelling(parameter: str, value: object) -> str:
+    """A parameter as the command line sets it: `--rows-only`, `--key amount`, or with no value `--key COLUMN`."""
+    flag, metavar = FLAGS.get(parameter, (f"--{parameter.replace('_', '-')}", None))
+    if value is True or (value is None and metavar is None):
+        return flag
+    if value is None:
+        return f"{flag} {metavar}"
+    return " ".join(f"{flag} {item}" for item in (value if isinstance(value, tuple) else (value,)))
+
+
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
 """Read by the error boundary (skewcheck.__main__.entry), which is outside every command."""

@@ -25,3 +25,10 @@ def test_history_options_need_a_history(tmp_path: Path) -> None:
 
 def test_latest_needs_each() -> None:
     assert_one_line_error(invoke(["check", *DEMO, "--latest"], 2), "--latest", "--each")
+
+
+def test_library_rules_reach_the_command_line_as_flags(tmp_path: Path) -> None:
+    """Options(rows_only=True) says `keys=`; the command line says `--key COLUMN`."""
+    outcome = invoke(["check", *DEMO, "--rows-only"], 2)
+    line = assert_one_line_error(outcome, "--rows-only compares rows: give --key COLUMN (or --rows")
+    assert "keys=" not in line and "rows_only" not in line
