@@ -62,17 +62,24 @@ def emit(
     report: Report, output_format: OutputFormat, outputs: dict[OutputFormat, str], quiet: bool, step_summary: bool
 ) -> None:
     """Report files, the GitHub step summary, then the payload on stdout (the summary on stderr when it is data)."""
+    rendered: dict[OutputFormat, str] = {}  # Markdown for a file and for the step summary is rendered once
+
+    def text(file_format: OutputFormat) -> str:
+        if file_format not in rendered:
+            rendered[file_format] = render(report, file_format)
+        return rendered[file_format]
+
     for file_format, path in outputs.items():
         if path != "-":
-            write(path, render(report, file_format), _input_files(report))
+            write(path, text(file_format), _input_files(report))
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary and summary_file:
-        _append(summary_file, render(report, OutputFormat.MARKDOWN))
+        _append(summary_file, text(OutputFormat.MARKDOWN))
     payload = next((file_format for file_format, path in outputs.items() if path == "-"), output_format)
     if payload.is_human:
         terminal.stdout().print(table.summary(report) if quiet else table.renderable(report))
     else:
-        sys.stdout.write(render(report, payload))
+        sys.stdout.write(text(payload))
         terminal.stderr().print(table.summary(report))
 
 

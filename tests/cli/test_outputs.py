@@ -92,3 +92,20 @@ class TestInferredOnTheFly:
         # ts, request_id, model_version, the 12 nested features and prediction: compared, not dropped.
         assert outcome.stdout.strip() == "PASS: 0 of 13 features drifted"
         assert "(16 features)" in outcome.stderr
+
+
+def test_markdown_is_rendered_once_for_a_file_and_the_step_summary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skewcheck.reporters import markdown
+
+    calls = []
+    original = markdown.render
+    monkeypatch.setattr(markdown, "render", lambda report: calls.append(1) or original(report))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    args = ["check", TRAIN, SERVING, "-s", FIXTURES / "schema.yaml", "--markdown", tmp_path / "r.md", "--quiet"]
+    invoke(args, 3)
+    assert len(calls) == 1
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == (tmp_path / "r.md").read_text(
+        encoding="utf-8"
+    ) + "\n"
