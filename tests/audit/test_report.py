@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from skewcheck.audit.report import Report
 from skewcheck.io import atomic
 from skewcheck.schema.registry import METRICS
 from tests.helpers import FIXTURES, invoke
@@ -248,3 +249,11 @@ def test_category_histogram_keeps_the_largest_categories_and_sums_the_rest() -> 
     assert histogram.serving[-2] == pytest.approx(rest / serving_total)
     assert histogram.serving[-1] == 0.0  # both unseen values are shown by name
     assert histogram.serving[len(histogram.categories)] == pytest.approx(50 / serving_total)
+
+
+def test_a_report_never_changes_once_made() -> None:
+    import dataclasses
+
+    report = Report(train=None, serving=None, schema_path="s.yaml", schema_sha256="", findings=[], features=[])
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.created_at = "2026-01-01T00:00:00+00:00"  # type: ignore[misc]
