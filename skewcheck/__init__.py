@@ -16,7 +16,7 @@ from skewcheck.errors import ExitCode, InputError, SchemaFileError, SkewcheckErr
 from skewcheck.io.read import read_table
 from skewcheck.io.sources import resolve_source
 from skewcheck.profiling.infer import InferOptions, infer_schema
-from skewcheck.schema.diff import diff_schemas
+from skewcheck.schema.diff import SchemaDiff, diff_schemas, schema_diff
 from skewcheck.schema.json_schema import json_schema
 from skewcheck.schema.load import load_schema
 from skewcheck.schema.model import Schema
@@ -32,6 +32,7 @@ __all__ = [
     "PartitionRun",
     "Report",
     "Schema",
+    "SchemaDiff",
     "SchemaFileError",
     "SkewcheckError",
     "diff_schemas",
@@ -43,5 +44,6 @@ __all__ = [
     "resolve_source",
     "run",
     "run_each",
+    "schema_diff",
     "validate_dataset",
 ]
