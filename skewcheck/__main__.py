@@ -11,7 +11,7 @@ from typing import NoReturn
 from skewcheck.cli import terminal
 from skewcheck.cli.app import app
 from skewcheck.cli.options import flag_spelling
-from skewcheck.errors import ExitCode, SkewcheckError, UsageError
+from skewcheck.errors import ExitCode, SkewcheckError
 
 
 def entry(argv: Sequence[str] | None = None) -> NoReturn:
@@ -31,10 +31,8 @@ def main(args: list[str]) -> int:
             if not debug:
                 warnings.simplefilter("ignore")
             code = app(args=args, prog_name="skewcheck", standalone_mode=False)
-    except UsageError as error:  # the library names its parameters; the command line names its flags
+    except SkewcheckError as error:  # the library names its parameters; the command line names its flags
         return _fail(f"error: {error.render(flag_spelling)}", error.exit_code)
-    except SkewcheckError as error:
-        return _fail(f"error: {error}", error.exit_code)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as error:  # polars panics derive from BaseException: bugs too, exit 4 (never 1)

@@ -38,26 +38,14 @@ _MEANINGS = {
 
 
 class SkewcheckError(Exception):
-    """A problem with what the user gave us; its message is one user-ready line."""
+    """A problem with what the user gave us; its message is one user-ready line.
+
+    Where the message names one of the library's parameters, it holds a placeholder, `{rows_only}`, given as a
+    keyword with its value (None: whatever value). str() spells them as Python does (`rows_only=True`,
+    `keys=...`); the command line spells them as its flags (`--rows-only`, `--key COLUMN`) with `render`.
+    """
 
     exit_code = ExitCode.COULD_NOT_RUN
-
-
-class SchemaFileError(SkewcheckError):
-    """The schema file itself is wrong (not the data it describes)."""
-
-
-class InputError(SkewcheckError):
-    """An input dataset is missing, unreadable, corrupt or empty."""
-
-
-class UsageError(SkewcheckError):
-    """Options that contradict each other or name something that does not exist.
-
-    The message names the library's parameters as placeholders, `{rows_only}`, each given as a keyword with its
-    value (None: whatever value). str() spells them as Python does (`rows_only=True`, `keys=...`); the command
-    line spells them as its flags (`--rows-only`, `--key COLUMN`) with `render`.
-    """
 
     def __init__(self, message: str, **parameters: object) -> None:
         self.message, self.parameters = message, parameters
@@ -69,6 +57,18 @@ class UsageError(SkewcheckError):
         for name, value in self.parameters.items():
             text = text.replace("{" + name + "}", spell(name, value))
         return text
+
+
+class SchemaFileError(SkewcheckError):
+    """The schema file itself is wrong (not the data it describes)."""
+
+
+class InputError(SkewcheckError):
+    """An input dataset is missing, unreadable, corrupt or empty."""
+
+
+class UsageError(SkewcheckError):
+    """Options that contradict each other or name something that does not exist."""
 
 
 def _python_spelling(name: str, value: object) -> str:

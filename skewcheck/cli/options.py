@@ -50,6 +50,7 @@ DataFormatOption = Annotated[
 FLAGS = {
     "approx": ("--approx", None),
     "each": ("--each", None),
+    "history": ("--history", "DIR"),
     "keys": ("--key", "COLUMN"),
     "latest": ("--latest", None),
     "mismatched_rows": ("--mismatches", "PATH"),

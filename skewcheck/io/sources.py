@@ -91,7 +91,11 @@ def resolve_source(spec: str, format: InputFormat | None = None) -> Source:
         raise InputError(f"{spec}: no such file or directory")
     files = candidates if format is not None else [p for p in candidates if format_of(p) is not None]
     if not files:
-        raise InputError(f"{spec}: cannot tell the format from the name{_suffix_hint(candidates)}")
+        raise InputError(
+            f"{spec}: cannot tell the format from the name{_suffix_hint(candidates)}",
+            train_format=None,
+            serving_format=None,
+        )
     chosen = format or _one_format(spec, files)
     if not os.access(files[0], os.R_OK):
         raise InputError(f"{files[0]}: permission denied")
@@ -180,4 +184,4 @@ def _suffix_hint(candidates: list[Path]) -> str:
     ):
         return " (Parquet and Arrow files compress inside; a gzip or zstd around them cannot be read: decompress it)"
     known = ", ".join(sorted({*_SUFFIXES, *COMPRESSION_SUFFIXES}))
-    return f" (known suffixes: {known}; or pass --train-format / --serving-format)" if candidates else ""
+    return f" (known suffixes: {known}; or give {{train_format}} / {{serving_format}})" if candidates else ""

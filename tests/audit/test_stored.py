@@ -12,8 +12,9 @@ from skewcheck.errors import UsageError
 
 
 def test_a_missing_directory_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no such history directory"):
+    with pytest.raises(UsageError, match="no such history directory") as caught:
         read_history(tmp_path / "nowhere")
+    assert str(caught.value).endswith("(a check with history=... creates it)")  # a parameter, not a flag
 
 
 def test_no_matching_rows_is_an_error(tmp_path: Path) -> None:

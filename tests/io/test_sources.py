@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from skewcheck.cli.options import flag_spelling
 from skewcheck.errors import InputError, UsageError
 from skewcheck.io.sources import InputFormat, Source, format_of, partitions_of, resolve_source
 from tests.io.helpers import AGES, CITIES, FRAME, as_text, read, schema_of
@@ -19,8 +20,8 @@ class TestFormats:
             resolve_source(str(path))
         message = str(caught.value)
         assert message.startswith(f"{path}: cannot tell the format")
-        assert "--train-format" in message
-        assert "--serving-format" in message
+        assert "or give train_format=... / serving_format=..." in message  # the library's words
+        assert caught.value.render(flag_spelling).endswith("or give --train-format / --serving-format)")
 
     @pytest.mark.parametrize(
         ("name", "format"),
