@@ -8,10 +8,11 @@ from pathlib import Path
 import polars as pl
 
 from skewcheck.audit import history_rows
-from skewcheck.audit.report import InputSummary, Report
+from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.history import store as history
+from skewcheck.io.sources import InputSummary
 from skewcheck.schema.model import FeatureType
 
 WARN, FAIL = 0.1, 0.25

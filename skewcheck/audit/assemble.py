@@ -6,10 +6,11 @@ import polars as pl
 
 from skewcheck.audit.options import Options
 from skewcheck.audit.privacy import new_salt, redact, redact_row_skew, redact_rows
-from skewcheck.audit.report import InputSummary, Report
+from skewcheck.audit.report import Report
 from skewcheck.audit.stamps import now, skewcheck_version
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.rows import RowSkew
+from skewcheck.io.sources import InputSummary
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.validation.findings import Finding
 

@@ -11,10 +11,9 @@ import polars as pl
 
 from skewcheck.audit.options import DEFAULT_OPTIONS, Options
 from skewcheck.audit.reading import input_summary, read_validated
-from skewcheck.audit.report import InputSummary
 from skewcheck.audit.stamps import timed
 from skewcheck.errors import UsageError
-from skewcheck.io.sources import resolve_source
+from skewcheck.io.sources import InputSummary, resolve_source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.profiles import Profile, profile_dataset
 from skewcheck.profiling.streaming import stream

@@ -28,9 +28,8 @@ def profile(
         name: feature.compacted() if isinstance(feature, NumericProfile) else feature
         for name, feature in profile_dataset(validation, schema).items()
     }
-    source = table.source
     return profile_file.SavedProfile(
-        source=profile_file.Source(source.spec, str(source.format), tuple(str(p) for p in source.files), table.rows),
+        source=table.source.summary(table.rows),
         schema_path=schema.path,
         schema_sha256=schema.sha256,
         environment=Dataset.TRAIN,

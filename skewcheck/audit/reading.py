@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from skewcheck.audit.report import InputSummary
 from skewcheck.audit.stamps import timed
 from skewcheck.errors import InputError
 from skewcheck.io.read import Table, read_table
-from skewcheck.io.sources import InputFormat, resolve_source
+from skewcheck.io.sources import InputFormat, InputSummary, resolve_source
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.validation.findings import Validation
@@ -42,13 +41,7 @@ def read_validated(
 
 
 def input_summary(table: Table, sample: int | None = None) -> InputSummary:
-    return InputSummary(
-        spec=table.source.spec,
-        format=str(table.source.format),
-        paths=tuple(str(p) for p in table.source.files),
-        rows=table.rows,
-        sampled_rows=min(sample, table.rows) if sample is not None else None,
-    )
+    return table.source.summary(table.rows, min(sample, table.rows) if sample is not None else None)
 
 
 def check_features_found(schema: Schema, train_missing: tuple[str, ...], serving: Table, train_spec: str) -> None:

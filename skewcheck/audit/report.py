@@ -17,6 +17,7 @@ from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.errors import ExitCode
+from skewcheck.io.sources import InputSummary
 from skewcheck.profiling.bins import EDGE_QUANTILES
 from skewcheck.schema.model import Dataset, Severity
 from skewcheck.schema.registry import DEFINITIONS, PSI_PSEUDOCOUNT
@@ -30,15 +31,6 @@ class FailOn(StrEnum):
 
     FAIL = "fail"
     WARN = "warn"
-
-
-@dataclass(frozen=True)
-class InputSummary:
-    spec: str
-    format: str
-    paths: tuple[str, ...]
-    rows: int
-    sampled_rows: int | None = None
 
 
 @dataclass(frozen=True)

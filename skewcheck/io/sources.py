@@ -56,6 +56,25 @@ class Source:
     def partition_keys(self) -> set[str]:
         return {key for values in self.partitions.values() for key in values}
 
+    def summary(self, rows: int, sampled_rows: int | None = None) -> InputSummary:
+        """This input as read: what reports and saved profiles say about it."""
+        return InputSummary(self.spec, str(self.format), tuple(str(path) for path in self.files), rows, sampled_rows)
+
+
+@dataclass(frozen=True)
+class InputSummary:
+    """One input once read, as reports and saved profiles describe it: no partitions, paths as text, its rows.
+
+    `Source` is the input before it is read (what to read and how); this is what was read.
+    """
+
+    spec: str
+    format: str
+    paths: tuple[str, ...]
+    rows: int
+    sampled_rows: int | None = None
+    """How many of the rows the numeric metrics saw under a sample (`sample=`); None when all of them."""
+
 
 def format_of(path: Path) -> InputFormat | None:
     """The format a file's name says it has, looking through a compression suffix."""

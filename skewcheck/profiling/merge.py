@@ -12,9 +12,10 @@ from dataclasses import replace
 import numpy as np
 
 from skewcheck.errors import UsageError
+from skewcheck.io.sources import InputSummary
 from skewcheck.profiling.bins import EDGE_QUANTILES, bin_counts, numeric_edges
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
-from skewcheck.profiling.saved import SavedProfile, Source
+from skewcheck.profiling.saved import SavedProfile
 from skewcheck.stats.sketch import Sketch
 
 
@@ -30,7 +31,7 @@ def merge_saved(profiles: Sequence[SavedProfile], *, created_at: str, skewcheck_
     names = list(dict.fromkeys(name for profile in profiles for name in profile.features))
     features = {name: merge_feature([p.features[name] for p in profiles if name in p.features]) for name in names}
     return SavedProfile(
-        source=Source(
+        source=InputSummary(
             spec=" + ".join(profile.source.spec for profile in profiles),
             format="+".join(sorted({profile.source.format for profile in profiles})),
             paths=tuple(path for profile in profiles for path in profile.source.paths),

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from skewcheck.errors import InputError
+from skewcheck.io.sources import InputSummary
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Kind, Schema
 from skewcheck.stats.sketch import Sketch
@@ -34,16 +35,8 @@ _METADATA_KEY = b"skewcheck"
 
 
 @dataclass(frozen=True)
-class Source:
-    spec: str
-    format: str
-    paths: tuple[str, ...]
-    rows: int
-
-
-@dataclass(frozen=True)
 class SavedProfile:
-    source: Source
+    source: InputSummary
     schema_path: str
     schema_sha256: str
     environment: Dataset
@@ -89,7 +82,7 @@ def read(path: str | Path) -> SavedProfile:
             )
         features = {row["feature"]: _checked(_profile_from_row(row)) for row in table.to_pylist()}
         return SavedProfile(
-            source=Source(**{**metadata["source"], "paths": tuple(metadata["source"]["paths"])}),
+            source=InputSummary(**{**metadata["source"], "paths": tuple(metadata["source"]["paths"])}),
             schema_path=metadata["schema"]["path"],
             schema_sha256=metadata["schema"]["sha256"],
             environment=Dataset(metadata["environment"]),

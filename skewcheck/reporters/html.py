@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from skewcheck.audit.report import InputSummary, Report
+from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Status
 from skewcheck.drift.rows import RowSkew
+from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import charts, page, row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import gate_value, ranked

@@ -9,10 +9,11 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from skewcheck.audit.report import InputSummary, Report
+from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Status
 from skewcheck.drift.rows import RowSkew
+from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import ranked

@@ -8,7 +8,7 @@ import pytest
 
 from skewcheck.cli.options import flag_spelling
 from skewcheck.errors import InputError, UsageError
-from skewcheck.io.sources import InputFormat, Source, format_of, partitions_of, resolve_source
+from skewcheck.io.sources import InputFormat, InputSummary, Source, format_of, partitions_of, resolve_source
 from tests.io.helpers import AGES, CITIES, FRAME, as_text, read, schema_of
 
 
@@ -146,3 +146,12 @@ class TestPartitionsOf:
         source = self.hours(tmp_path / "logs", 1)
         with pytest.raises(UsageError, match=r"no 'day=' folders to split by \(hive keys found: hour\)"):
             partitions_of(source, "day")
+
+
+def test_a_source_read_is_summarised_once_for_reports_and_profiles(tmp_path: Path) -> None:
+    """The one input description of a report and a saved profile: paths as text, rows, and any sample."""
+    for day in ("a", "b"):
+        FRAME.write_parquet(tmp_path / f"{day}.parquet")
+    summary = resolve_source(str(tmp_path)).summary(rows=6, sampled_rows=4)
+    paths = (str(tmp_path / "a.parquet"), str(tmp_path / "b.parquet"))
+    assert summary == InputSummary(str(tmp_path), "parquet", paths, 6, 4)

@@ -9,9 +9,10 @@ from functools import cache
 import pytest
 
 import skewcheck
-from skewcheck.audit.report import InputSummary, Report
+from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
+from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import github, junit, markdown
 from skewcheck.schema.model import Dataset, FeatureType, Severity
 from skewcheck.validation.findings import Check, Finding

@@ -17,9 +17,10 @@ import polars as pl
 import pytest
 import xmlschema
 
-from skewcheck.audit.report import InputSummary, Report
+from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult, errored
 from skewcheck.drift.gates import Gate, Status
+from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import junit
 from skewcheck.schema.model import Dataset, Feature, FeatureType, Severity
 from skewcheck.validation.findings import Check, Finding

@@ -15,10 +15,11 @@ import pytest
 
 from skewcheck import run
 from skewcheck.audit import history_rows
-from skewcheck.audit.report import InputSummary, Report
+from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.history.series import overview
+from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import charts, history_charts, history_html, history_table, history_text, html, table
 from skewcheck.schema.model import FeatureType
 from tests.helpers import invoke, write_schema
