@@ -176,11 +176,13 @@ def _rows_record(rows: RowSkew) -> dict[str, Any]:
 
 
 def _gate_record(gate: Gate) -> dict[str, Any]:
+    """Every gate in the JSON report has this one shape, wherever it stands (drift, null rate, join, row, trend)."""
     return {
         "metric": gate.metric,
         "value": gate.value,
         "warn": gate.warn,
         "fail": gate.fail,
+        "noise": gate.noise,
         "status": str(gate.status),
         "reason": gate.reason,
     }
@@ -204,13 +206,8 @@ def _feature_record(feature: FeatureResult) -> dict[str, Any]:
         "name": feature.name,
         "type": str(feature.type),
         "status": str(feature.status),
-        "gate": None
-        if gate is None
-        else {"metric": gate.metric, "value": gate.value, "warn": gate.warn, "fail": gate.fail, "noise": gate.noise},
-        "gates": [
-            {"metric": g.metric, "value": g.value, "warn": g.warn, "fail": g.fail, "status": str(g.status)}
-            for g in feature.gates
-        ],
+        "gate": None if gate is None else _gate_record(gate),
+        "gates": [_gate_record(g) for g in feature.gates],
         "metrics": dict(feature.metrics),
         "reasons": list(feature.reasons),
         "summary": {str(dataset): summary for dataset, summary in feature.summary.items()},

@@ -257,3 +257,16 @@ def test_a_report_never_changes_once_made() -> None:
     report = Report(train=None, serving=None, schema_path="s.yaml", schema_sha256="", findings=[], features=[])
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.created_at = "2026-01-01T00:00:00+00:00"  # type: ignore[misc]
+
+
+def test_every_gate_has_one_json_shape() -> None:
+    """Drift, null-rate, unseen, join and row gates: the same seven fields wherever a gate stands."""
+    document = invoke([*DEMO, "--key", "request_id", "--json", "-"], 3).json()
+    gates = [feature["gate"] for feature in document["features"] if feature["gate"] is not None]
+    gates += [gate for feature in document["features"] for gate in feature["gates"]]
+    gates += document["row_skew"]["gates"] + [f["gate"] for f in document["row_skew"]["features"] if f["gate"]]
+    assert len(gates) > 20
+    assert {tuple(gate) for gate in gates} == {("metric", "value", "warn", "fail", "noise", "status", "reason")}
+    drift = next(feature for feature in document["features"] if feature["status"] == "fail")
+    assert drift["gate"] == drift["gates"][0]  # the drift gate is the first of the feature's gates
+    assert drift["gate"]["reason"] in drift["reasons"]
