@@ -16,8 +16,10 @@ import numpy as np
 from skewcheck.drift.gates import Gate, Grade, Status, grade, number, worst
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Feature, FeatureType, Thresholds
-from skewcheck.stats import grid, metrics
+from skewcheck.stats import ecdf, grid, metrics
+from skewcheck.stats.arrays import Counts
 from skewcheck.stats.grid import Grid
+from skewcheck.stats.noise import RUN_FALSE_ALARM_RATE, noise_level
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def compare_feature(
     result.metrics["null_rate_train"] = train.null_rate
     result.metrics["null_rate_serving"] = serving.null_rate
 
-    false_alarm_rate = metrics.RUN_FALSE_ALARM_RATE / max(compared_features, 1)
+    false_alarm_rate = RUN_FALSE_ALARM_RATE / max(compared_features, 1)
     categories = _categories(train, serving)
     result.add_gate(_drift_gate(feature, result.metrics, train.count, serving.count, categories, false_alarm_rate))
     result.add_gate(_null_gate(feature, train, serving))
@@ -145,7 +147,7 @@ def _histogram(feature: Feature, train: Profile, serving: Profile) -> Histogram:
     return Histogram(sides[0], sides[1], categories=shown, unseen=unseen)
 
 
-def _shares(counts: metrics.Counts) -> list[float]:
+def _shares(counts: Counts) -> list[float]:
     return [float(share) for share in metrics.shares(counts)]
 
 
@@ -170,9 +172,9 @@ def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str
     elif isinstance(train.sketch, Grid) and serving.values is not None:  # few serving values, training on a grid
         ks, wasserstein = _on_grid(train, Grid.of(serving.values, train.sketch.points))
     elif train.values is not None and serving.values is not None:
-        ks, wasserstein = metrics.ks_and_wasserstein(train.values, serving.values, train.std)
+        ks, wasserstein = ecdf.ks_and_wasserstein(train.values, serving.values, train.std)
     else:  # a saved profile's sketch on one side
-        ks, wasserstein = metrics.ks_and_wasserstein_from_cdfs(train.cdf(), serving.cdf(), train.std)
+        ks, wasserstein = ecdf.ks_and_wasserstein_from_cdfs(train.cdf(), serving.cdf(), train.std)
     return {
         "psi": metrics.psi(train.bin_counts, serving.bin_counts),
         "jensen_shannon": metrics.jensen_shannon(train.bin_counts, serving.bin_counts),
@@ -182,14 +184,14 @@ def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str
     }
 
 
-def _on_grid(train: NumericProfile, serving: Grid) -> tuple[metrics.KsResult, float]:
+def _on_grid(train: NumericProfile, serving: Grid) -> tuple[ecdf.KsResult, float]:
     """KS and normalised W1 against a serving grid on training's points (grid.compare says how exact)."""
     # Training read in batches too is a grid on the same points; a saved profile is a step CDF on them.
     shares, sums = train.sketch.cells() if isinstance(train.sketch, Grid) else grid.step_cells(serving, train.cdf())
     low, high = min(train.minimum, serving.minimum), max(train.maximum, serving.maximum)
     found = grid.compare(shares, serving, sums, low, high)
-    pvalue = metrics.ks_pvalue(found.ks, train.count, serving.count)
-    return metrics.KsResult(found.ks, pvalue), metrics.in_standard_deviations(found.wasserstein, train.std)
+    pvalue = ecdf.ks_pvalue(found.ks, train.count, serving.count)
+    return ecdf.KsResult(found.ks, pvalue), ecdf.in_standard_deviations(found.wasserstein, train.std)
 
 
 def _categorical_metrics(
@@ -231,7 +233,7 @@ def _drift_gate(
     graded = grade(value, thresholds.warn, thresholds.fail)
     status = graded.status
     reason = f"{metric} {number(value)} {graded.crossed}" if status is not Status.PASS else ""
-    noise = metrics.noise_level(metric, train_count, serving_count, categories, false_alarm_rate)
+    noise = noise_level(metric, train_count, serving_count, categories, false_alarm_rate)
     smallest = min(train_count, serving_count)
     if smallest < feature.min_rows:
         # Too few values to judge: never a confident pass, never a confident fail.

@@ -47,7 +47,7 @@ class _Series:
     warn: float | None
     fail: float | None
     noise: float | None = None
-    """What identical samples of the newest partition's sizes reach 1% of the time (see metrics.noise_level)."""
+    """What identical samples of the newest partition's sizes reach 1% of the time (see stats.noise.noise_level)."""
 
 
 def evaluate(

@@ -18,8 +18,8 @@ import polars as pl
 
 from skewcheck.profiling.bins import FloatArray, IntArray, bin_counts, numeric_edges, sorted_quantiles
 from skewcheck.schema.model import Feature, FeatureType, Kind, Schema
+from skewcheck.stats.ecdf import StepCdf
 from skewcheck.stats.grid import Grid
-from skewcheck.stats.metrics import StepCdf
 from skewcheck.stats.sketch import TAIL, Sketch
 from skewcheck.validation.findings import Validation
 

@@ -1,9 +1,9 @@
 """Drift metrics: pure functions on numpy arrays of counts, one per metric of the registry.
 
 Counts come from profiles (bins or categories, train and serving aligned). The two metrics that are
-exact on raw values (Kolmogorov-Smirnov and Wasserstein) are in `ecdf`, noise levels in `noise`; both are
-re-exported here, where the comparison looks for every metric. Each metric's name, kinds, thresholds and
-definition are its record in `skewcheck.schema.registry`. Only stats imports scipy.
+exact on raw values (Kolmogorov-Smirnov and Wasserstein) are in `ecdf`, noise levels in `noise`. Each
+metric's name, kinds, thresholds and definition are its record in `skewcheck.schema.registry`. Only stats
+imports scipy.
 """
 
 from __future__ import annotations
@@ -16,41 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from skewcheck.schema.registry import PSI_PSEUDOCOUNT
-from skewcheck.stats.arrays import Counts, Values
-from skewcheck.stats.ecdf import (
-    KsResult,
-    StepCdf,
-    in_standard_deviations,
-    ks,
-    ks_and_wasserstein,
-    ks_and_wasserstein_from_cdfs,
-    ks_pvalue,
-    wasserstein,
-)
-from skewcheck.stats.noise import RUN_FALSE_ALARM_RATE, noise_level
-
-# KS, Wasserstein and noise levels live in their own modules; the comparison calls them as metrics.*.
-__all__ = [
-    "RUN_FALSE_ALARM_RATE",
-    "Counts",
-    "KsResult",
-    "StepCdf",
-    "Values",
-    "chi2_pvalue",
-    "in_standard_deviations",
-    "jensen_shannon",
-    "ks",
-    "ks_and_wasserstein",
-    "ks_and_wasserstein_from_cdfs",
-    "ks_pvalue",
-    "linf",
-    "noise_level",
-    "preload",
-    "psi",
-    "shares",
-    "unseen_rate",
-    "wasserstein",
-]
+from skewcheck.stats.arrays import Counts
 
 # scipy is imported where a metric needs it: a second that `validate` and `infer` never pay.
 

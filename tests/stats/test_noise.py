@@ -12,7 +12,8 @@ from skewcheck.drift.gates import Status
 from skewcheck.profiling.profiles import profile_categorical, profile_numeric
 from skewcheck.schema import registry
 from skewcheck.schema.model import DriftGate, Feature, FeatureType, Thresholds
-from skewcheck.stats import metrics, noise
+from skewcheck.stats import ecdf, metrics, noise
+from skewcheck.stats.noise import RUN_FALSE_ALARM_RATE, noise_level
 
 RUNS = 400
 CATEGORIES = np.array(list("abcdef"))
@@ -41,7 +42,7 @@ def test_binned_metrics_exceed_their_noise_level_about_1_percent_of_the_time(
     values, noises = [], []
     for _ in range(RUNS):
         train, serving, bins = numeric_pair(rng, n_train, n_serving)
-        noise = metrics.noise_level(metric, n_train, n_serving, bins)
+        noise = noise_level(metric, n_train, n_serving, bins)
         assert noise is not None
         values.append(function(train, serving))
         noises.append(noise)
@@ -54,30 +55,29 @@ def test_binned_metrics_exceed_their_noise_level_about_1_percent_of_the_time(
 def test_ks_noise_level_is_the_one_percent_critical_value() -> None:
     """Kolmogorov's limit: scipy's two-sample p-value at the noise level is about 0.01."""
     rng = np.random.default_rng(5)
-    noise = metrics.noise_level("ks_statistic", 5000, 4000, 10)
+    noise = noise_level("ks_statistic", 5000, 4000, 10)
     assert noise is not None
     above = sum(
-        metrics.ks(np.sort(rng.normal(size=5000)), np.sort(rng.normal(size=4000))).statistic > noise
-        for _ in range(RUNS)
+        ecdf.ks(np.sort(rng.normal(size=5000)), np.sort(rng.normal(size=4000))).statistic > noise for _ in range(RUNS)
     )
     assert above / RUNS <= 0.03
 
 
 def test_linf_noise_level_covers_identical_category_samples() -> None:
     rng = np.random.default_rng(9)
-    noise = metrics.noise_level("linf", 300, 300, len(CATEGORIES))
+    noise = noise_level("linf", 300, 300, len(CATEGORIES))
     assert noise is not None
     above = sum(metrics.linf(category_counts(rng, 300), category_counts(rng, 300)) > noise for _ in range(RUNS))
     assert above / RUNS <= 0.02
 
 
 def test_wasserstein_has_no_noise_level() -> None:
-    assert metrics.noise_level("wasserstein", 100, 100, 10) is None
+    assert noise_level("wasserstein", 100, 100, 10) is None
 
 
 def test_noise_shrinks_with_sample_size() -> None:
-    small = metrics.noise_level("psi", 100, 100, 12)
-    large = metrics.noise_level("psi", 100_000, 100_000, 12)
+    small = noise_level("psi", 100, 100, 12)
+    large = noise_level("psi", 100_000, 100_000, 12)
     assert small is not None and large is not None
     assert large == pytest.approx(small / 1000)
 
@@ -146,8 +146,8 @@ class TestRunLevel:
         assert failed_runs <= 2
 
     def test_more_features_raise_the_noise_level(self) -> None:
-        one = metrics.noise_level("psi", 100, 100, 12)
-        shared = metrics.noise_level("psi", 100, 100, 12, metrics.RUN_FALSE_ALARM_RATE / 30)
+        one = noise_level("psi", 100, 100, 12)
+        shared = noise_level("psi", 100, 100, 12, RUN_FALSE_ALARM_RATE / 30)
         assert one is not None and shared is not None
         assert shared > one
 
@@ -157,11 +157,11 @@ def test_noise_levels_are_scipys_quantiles(categories: int) -> None:
     """Written with scipy.special (scipy.stats costs half a second to import): the same quantiles as scipy.stats."""
     alpha, inverse_n = 0.01 / 20, 1 / 50_000 + 1 / 20_000
     chi2 = float(stats.chi2.isf(alpha, categories - 1))
-    assert metrics.noise_level("psi", 50_000, 20_000, categories, alpha) == pytest.approx(chi2 * inverse_n, rel=1e-12)
-    js = metrics.noise_level("jensen_shannon", 50_000, 20_000, categories, alpha)
+    assert noise_level("psi", 50_000, 20_000, categories, alpha) == pytest.approx(chi2 * inverse_n, rel=1e-12)
+    js = noise_level("jensen_shannon", 50_000, 20_000, categories, alpha)
     assert js == pytest.approx(np.sqrt(chi2 * inverse_n / (8 * np.log(2))), rel=1e-12)
     z = float(stats.norm.isf(alpha / (2 * categories)))
-    linf = metrics.noise_level("linf", 50_000, 20_000, categories, alpha)
+    linf = noise_level("linf", 50_000, 20_000, categories, alpha)
     assert linf == pytest.approx(z * 0.5 * np.sqrt(inverse_n), rel=1e-12)
 
 
