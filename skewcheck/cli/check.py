@@ -110,7 +110,7 @@ def check(
         approx=approx,
     )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
-    outputs.check_path(mismatches)
+    outputs.check_mismatches_path(mismatches)
     if schema is None:
         audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
     elif save_schema is not None:

@@ -108,6 +108,13 @@ def write(path: str, text: str | bytes, input_files: list[str], what: str = "the
         raise UsageError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
+def check_mismatches_path(path: str | None) -> None:
+    """--mismatches is Parquet: a file, never stdout; refused before the audit, like every output."""
+    if path == "-":
+        raise UsageError("--mismatches needs a file: Parquet is not for stdout")
+    check_path(path)
+
+
 def check_path(output: str | None) -> None:
     """Fail before the audit, not after it, when the report could not be written anyway."""
     if output in (None, "-"):
@@ -127,10 +134,8 @@ def write_mismatches(report: Report, path: str | None) -> None:
     """Every differing row of the row-level comparison, as Parquet (keys, feature, train, serving)."""
     if path is None:
         return
-    if report.rows is None or report.differing_rows is None:
-        raise UsageError("--mismatches writes the rows a join found different: give --key COLUMN (or --rows)")
-    if path == "-":
-        raise UsageError("--mismatches needs a file: Parquet is not for stdout")
+    # Options(mismatched_rows=True) refuses a run without a join, and a join with it collects the rows.
+    assert report.differing_rows is not None, "a run asked for its differing rows has them"
     write(path, _parquet_bytes(report.differing_rows), _input_files(report), what="the mismatching rows")
 
 

@@ -32,3 +32,11 @@ def test_library_rules_reach_the_command_line_as_flags(tmp_path: Path) -> None:
     outcome = invoke(["check", *DEMO, "--rows-only"], 2)
     line = assert_one_line_error(outcome, "--rows-only compares rows: give --key COLUMN (or --rows")
     assert "keys=" not in line and "rows_only" not in line
+
+
+def test_mismatches_to_stdout_is_refused_before_any_data_is_read(tmp_path: Path) -> None:
+    """Refused from the options alone: serving does not even exist here, so reading it would be another error."""
+    serving = tmp_path / "absent.jsonl"
+    args = ["check", FIXTURES / "train.parquet", serving, "--key", "request_id", "-s", FIXTURES / "schema.yaml"]
+    outcome = invoke([*args, "--mismatches", "-"], 2)
+    assert_one_line_error(outcome, "--mismatches needs a file: Parquet is not for stdout")
