@@ -111,14 +111,15 @@ def _skip_reason(
 class _History:
     """Where a run keeps its partitions: trend gates judged on it before each Report is made, then the Report stored.
 
-    The stored rows are read once, when the first partition's trend gates need them, and each audit is added to
-    them for the next partition. A schema without trend gates never reads the history.
+    The stored rows are read once, before any partition is audited (a history that cannot be read stops the run
+    there, not once per partition), and each audit is added to them for the next partition. A schema without
+    trend gates never reads the history.
     """
 
     def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str) -> None:
         self.directory, self.baseline_id, self.run_id = directory, baseline_id, run_id
         self.settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
-        self.stored: pl.DataFrame | None = None
+        self.stored = history.read(directory) if self.settings else None
 
     def trend_gates(self, partition: str) -> runner.TrendGates | None:
         """What adds trend gates to this partition's features: judged on the series up to it, this audit included."""
@@ -128,8 +129,8 @@ class _History:
         def judged(features: list[FeatureResult]) -> list[FeatureResult]:
             ids = {"partition": partition, "baseline_id": self.baseline_id, "run_id": self.run_id}
             pending = history_rows.pending_rows(features, **ids)
-            stored = history.read(self.directory) if self.stored is None else self.stored
-            self.stored = stored
+            assert self.stored is not None, "read in __init__ whenever there are trend settings"
+            stored = self.stored
             # history.latest picks this audit over an earlier one of the partition
             series = _up_to(pl.concat([stored, pending], how="vertical_relaxed"), partition)
             return [self._judged(feature, series) for feature in features]

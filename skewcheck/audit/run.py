@@ -97,7 +97,7 @@ def audit(
                 keep=options.keep_duplicates,
                 with_rows=options.mismatched_rows,
             )
-    elif options.rows_only:  # nothing else to compare
+    elif keys:  # training lacks the key: a join that was asked for is never dropped silently
         raise InputError(f"{baseline.summary.spec}: has no key column {', '.join(keys)} to join serving on")
     findings = [*baseline.findings, *validation.findings]
     return assemble(
