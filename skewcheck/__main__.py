@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from skewcheck.cli import terminal
 from skewcheck.cli.app import app
-from skewcheck.cli.options import flag_spelling
+from skewcheck.cli.options import spelling_for
 from skewcheck.errors import ExitCode, SkewcheckError
 
 
@@ -32,7 +32,8 @@ def main(args: list[str]) -> int:
                 warnings.simplefilter("ignore")
             code = app(args=args, prog_name="skewcheck", standalone_mode=False)
     except SkewcheckError as error:  # the library names its parameters; the command line names its flags
-        return _fail(f"error: {error.render(flag_spelling)}", error.exit_code)
+        command = next((arg for arg in args if not arg.startswith("-")), None)
+        return _fail(f"error: {error.render(spelling_for(command))}", error.exit_code)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise
     except BaseException as error:  # polars panics derive from BaseException: bugs too, exit 4 (never 1)

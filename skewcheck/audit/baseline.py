@@ -51,7 +51,7 @@ def load_baseline(
         return _saved_baseline(train, schema, options, progress=progress, timings=timings)
     if options.approx:  # Options refuses a row join with it
         with timed(timings, "read"):
-            source = resolve_source(train, options.train_format)
+            source = resolve_source(train, options.train_format, format_parameter="train_format")
             streamed = stream(source, schema, Dataset.TRAIN, batch_rows=options.batch_rows, progress=progress)
         table = streamed.table
         summary = input_summary(table, options.sample)

@@ -25,7 +25,9 @@ def infer_for_audit(train: str, serving: str, options: Options = DEFAULT_OPTIONS
     inferred = without_constraints(
         infer(train, InferOptions(source_format=options.train_format, serving=True, max_rows=head))
     )
-    inferred = with_serving_paths(inferred, resolve_source(serving, options.serving_format))
+    inferred = with_serving_paths(
+        inferred, resolve_source(serving, options.serving_format, format_parameter="serving_format")
+    )
     note = "Inferred for one audit: types, keys, paths and training-only columns; no bounds, domains or nullability."
     text = render(inferred, command=f"skewcheck check {train} {serving} (no --schema given)", note=note)
     name = f"<schema inferred from {train}>"

@@ -54,7 +54,7 @@ def run_each(
     options = options or Options()
     metrics.preload()
     schema = as_schema(schema)
-    source = resolve_source(serving, options.serving_format)
+    source = resolve_source(serving, options.serving_format, format_parameter="serving_format")
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = load_baseline(train, schema, options, progress=progress)
     log = None if keep is None else _History(keep.directory, schema, baseline.identity, history.new_run_id())

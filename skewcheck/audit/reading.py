@@ -31,7 +31,8 @@ def read_validated(
     timings = {} if timings is None else timings
     with timed(timings, "read"):
         progress.stage(f"reading {side + ' data ' if side else ''}{data}")
-        table = read_table(resolve_source(data, data_format), schema, environment)
+        parameter = "train_format" if environment is Dataset.TRAIN else "serving_format"  # Options' name for it
+        table = read_table(resolve_source(data, data_format, format_parameter=parameter), schema, environment)
         if require_features and len(table.missing) == len(schema.features):
             raise InputError(f"{data}: none of the features of {schema.path} is in it; is this the right file?")
     with timed(timings, "validate"):

@@ -46,7 +46,7 @@ def run(
     with timed(timings, "schema"):
         schema = as_schema(schema)
     baseline = load_baseline(train, schema, options, progress=progress, timings=timings)
-    source = resolve_source(serving, options.serving_format)
+    source = resolve_source(serving, options.serving_format, format_parameter="serving_format")
     return audit(baseline, source, schema, options, progress=progress, timings=timings)
 
 

@@ -12,7 +12,9 @@ from skewcheck.history import series, store
 def read_history(directory: Path, *, feature: str | None = None, since: dt.date | None = None) -> series.Overview:
     """Each feature's series (only `feature`'s, from `since` on); a missing directory or nothing to show is an error."""
     if not directory.is_dir():
-        raise UsageError(f"{directory}: no such history directory (a check with {{history}} creates it)", history=None)
+        raise UsageError(
+            f"{directory}: no such history directory; an audit that keeps one creates it ({{keep}})", keep=None
+        )
     view = series.overview(store.read(directory, feature=feature, since=since))
     if not view.features:
         raise UsageError(

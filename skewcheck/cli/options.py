@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -50,7 +52,7 @@ DataFormatOption = Annotated[
 FLAGS = {
     "approx": ("--approx", None),
     "each": ("--each", None),
-    "history": ("--history", "DIR"),
+    "keep": ("--history", "DIR"),
     "keys": ("--key", "COLUMN"),
     "latest": ("--latest", None),
     "mismatched_rows": ("--mismatches", "PATH"),
@@ -60,9 +62,26 @@ FLAGS = {
 """The library's parameters that its messages name, and the flags (and placeholders) that set them."""
 
 
-def flag_spelling(parameter: str, value: object) -> str:
+_DATA_FORMAT = ("--data-format", None)
+COMMAND_FLAGS = {
+    "validate": {"train_format": _DATA_FORMAT, "serving_format": _DATA_FORMAT},
+    "profile": {"train_format": _DATA_FORMAT},
+    "infer": {"source_format": _DATA_FORMAT},
+    "check": {"source_format": ("--train-format", None)},
+    "history": {"keep": ("check --history", "DIR")},  # without --schema, training's inferred first
+}
+"""Where a command sets a parameter with a flag of its own: one dataset's format is --data-format."""
+
+
+def spelling_for(command: str | None) -> Callable[[str, object], str]:
+    """How a library message names its parameters on this command's line."""
+    return partial(flag_spelling, command=command)
+
+
+def flag_spelling(parameter: str, value: object, command: str | None = None) -> str:
     """A parameter as the command line sets it: `--rows-only`, `--key amount`, or with no value `--key COLUMN`."""
-    flag, metavar = FLAGS.get(parameter, (f"--{parameter.replace('_', '-')}", None))
+    default = (f"--{parameter.replace('_', '-')}", None)
+    flag, metavar = COMMAND_FLAGS.get(command or "", {}).get(parameter) or FLAGS.get(parameter, default)
     if value is True or (value is None and metavar is None):
         return flag
     if value is None:

@@ -86,8 +86,12 @@ def format_of(path: Path) -> InputFormat | None:
     return _SUFFIXES.get(suffixes[-1]) if suffixes else None
 
 
-def resolve_source(spec: str, format: InputFormat | None = None) -> Source:
-    """Expand a file, glob or directory into its data files, all of one format."""
+def resolve_source(spec: str, format: InputFormat | None = None, *, format_parameter: str | None = None) -> Source:
+    """Expand a file, glob or directory into its data files, all of one format.
+
+    `format_parameter`: the caller's parameter that sets `format` (`train_format`, say), which an unknown suffix's
+    error suggests; None when the caller has none.
+    """
     path = Path(spec)
     # A path that exists is taken as it is, even when its name has glob characters: train[1].parquet.
     if path.is_dir():
@@ -110,11 +114,9 @@ def resolve_source(spec: str, format: InputFormat | None = None) -> Source:
         raise InputError(f"{spec}: no such file or directory")
     files = candidates if format is not None else [p for p in candidates if format_of(p) is not None]
     if not files:
-        raise InputError(
-            f"{spec}: cannot tell the format from the name{_suffix_hint(candidates)}",
-            train_format=None,
-            serving_format=None,
-        )
+        hint = _suffix_hint(candidates, format_parameter)
+        parameters = {} if format_parameter is None else {format_parameter: None}
+        raise InputError(f"{spec}: cannot tell the format from the name{hint}", **parameters)
     chosen = format or _one_format(spec, files)
     if not os.access(files[0], os.R_OK):
         raise InputError(f"{files[0]}: permission denied")
@@ -196,11 +198,12 @@ def _partitions(root: Path, files: list[Path]) -> dict[Path, dict[str, str]]:
     return partitions
 
 
-def _suffix_hint(candidates: list[Path]) -> str:
+def _suffix_hint(candidates: list[Path], format_parameter: str | None) -> str:
     if len(candidates) == 1 and _SUFFIXES.get(candidates[0].with_suffix("").suffix.lower()) in (
         InputFormat.PARQUET,
         InputFormat.IPC,
     ):
         return " (Parquet and Arrow files compress inside; a gzip or zstd around them cannot be read: decompress it)"
     known = ", ".join(sorted({*_SUFFIXES, *COMPRESSION_SUFFIXES}))
-    return f" (known suffixes: {known}; or give {{train_format}} / {{serving_format}})" if candidates else ""
+    give = "" if format_parameter is None else f"; or give {{{format_parameter}}}"
+    return f" (known suffixes: {known}{give})" if candidates else ""

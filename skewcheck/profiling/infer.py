@@ -112,7 +112,7 @@ def infer_schema(
 
 def infer(spec: str, options: InferOptions = InferOptions()) -> Inferred:
     """The features of a dataset, read once; InputError when it cannot be read or has no rows."""
-    source = resolve_source(spec, options.source_format)
+    source = resolve_source(spec, options.source_format, format_parameter="source_format")
     # Every JSON line, not the first 100: types and late fields must be those of the whole file.
     frame = scan_source(source, infer_all_rows=True)
     try:

@@ -14,7 +14,7 @@ from skewcheck.errors import UsageError
 def test_a_missing_directory_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such history directory") as caught:
         read_history(tmp_path / "nowhere")
-    assert str(caught.value).endswith("(a check with history=... creates it)")  # a parameter, not a flag
+    assert str(caught.value).endswith("an audit that keeps one creates it (keep=...)")  # run_each's parameter
 
 
 def test_no_matching_rows_is_an_error(tmp_path: Path) -> None:

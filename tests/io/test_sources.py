@@ -20,8 +20,11 @@ class TestFormats:
             resolve_source(str(path))
         message = str(caught.value)
         assert message.startswith(f"{path}: cannot tell the format")
-        assert "or give train_format=... / serving_format=..." in message  # the library's words
-        assert caught.value.render(flag_spelling).endswith("or give --train-format / --serving-format)")
+        assert message.endswith(".zstd)")  # no parameter to suggest: the caller has none
+        with pytest.raises(InputError) as caught:
+            resolve_source(str(path), format_parameter="train_format")
+        assert str(caught.value).endswith("; or give train_format=...)")  # the library's words
+        assert caught.value.render(flag_spelling).endswith("; or give --train-format)")
 
     @pytest.mark.parametrize(
         ("name", "format"),
