@@ -62,13 +62,13 @@ FLAGS = {
 """The library's parameters that its messages name, and the flags (and placeholders) that set them."""
 
 
-_DATA_FORMAT = ("--data-format", None)
-COMMAND_FLAGS = {
+_DATA_FORMAT: tuple[str, str | None] = ("--data-format", None)
+COMMAND_FLAGS: dict[str, dict[str, tuple[str, str | None]]] = {
     "validate": {"train_format": _DATA_FORMAT, "serving_format": _DATA_FORMAT},
     "profile": {"train_format": _DATA_FORMAT},
     "infer": {"source_format": _DATA_FORMAT},
-    "check": {"source_format": ("--train-format", None)},
-    "history": {"keep": ("check --history", "DIR")},  # without --schema, training's inferred first
+    "check": {"source_format": ("--train-format", None)},  # without --schema, training's inferred first
+    "history": {"keep": ("check --history", "DIR")},  # the command that writes the history it reads
 }
 """Where a command sets a parameter with a flag of its own: one dataset's format is --data-format."""
 
