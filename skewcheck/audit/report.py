@@ -7,6 +7,7 @@ in a stable layout, version 1.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -40,8 +41,9 @@ class Report:
     """`skewcheck validate` reads one dataset: the other side is None."""
     schema_path: str
     schema_sha256: str
-    findings: list[Finding]
-    features: list[FeatureResult]
+    findings: Sequence[Finding]
+    """Stored as a tuple whatever was passed: a Report's verdict never changes once it is made."""
+    features: Sequence[FeatureResult]
     fail_on: FailOn = FailOn.FAIL
     skewcheck_version: str = ""
     created_at: str = ""
@@ -50,6 +52,10 @@ class Report:
     """Row-level skew: the join on the key and each feature's value-by-value comparison."""
     differing_rows: pl.DataFrame | None = field(default=None, repr=False)
     """Every differing row (keys, feature, train, serving), for --mismatches; not in the JSON report."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "findings", tuple(self.findings))
+        object.__setattr__(self, "features", tuple(self.features))
 
     @property
     def schema_failed(self) -> bool:
