@@ -24,8 +24,7 @@ from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.errors import SkewcheckError, UsageError
-from skewcheck.history import store as history
-from skewcheck.history import trend
+from skewcheck.history import store, trend
 from skewcheck.io.sources import partitions_of, resolve_source
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.load import as_schema
@@ -57,7 +56,7 @@ def run_each(
     source = resolve_source(serving, options.serving_format, format_parameter="serving_format")
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = load_baseline(train, schema, options, progress=progress)
-    log = None if keep is None else _History(keep.directory, schema, baseline.identity, history.new_run_id())
+    log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id())
     cutoff = _retain_cutoff(keep)
     results = []
     for label, part in parts:
@@ -78,7 +77,7 @@ def run_each(
             log.record(report, label)
         results.append(PartitionResult(label, report))
     if keep is not None and cutoff is not None:
-        history.prune(keep.directory, cutoff)
+        store.prune(keep.directory, cutoff)
     return PartitionRun(tuple(results), latest)
 
 
@@ -99,11 +98,11 @@ def _skip_reason(
 ) -> str:
     if keep is None:
         return ""
-    day = history.partition_date(label)
+    day = store.partition_date(label)
     if cutoff is not None and day is not None and day < cutoff:
         # Audited now, pruned at once, audited again tomorrow: a partition --retain drops is not audited.
         return f"older than --retain keeps ({day} < {cutoff})"
-    if keep.skip_done and history.is_done(keep.directory, label, baseline_id, schema_sha256):
+    if keep.skip_done and store.is_done(keep.directory, label, baseline_id, schema_sha256):
         return "already in the history"
     return ""
 
@@ -119,7 +118,7 @@ class _History:
     def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str) -> None:
         self.directory, self.baseline_id, self.run_id = directory, baseline_id, run_id
         self.settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
-        self.stored = history.read(directory) if self.settings else None
+        self.stored = store.read(directory) if self.settings else None
 
     def trend_gates(self, partition: str) -> runner.TrendGates | None:
         """What adds trend gates to this partition's features: judged on the series up to it, this audit included."""
@@ -131,7 +130,7 @@ class _History:
             pending = history_rows.pending_rows(features, **ids)
             assert self.stored is not None, "read in __init__ whenever there are trend settings"
             stored = self.stored
-            # history.latest picks this audit over an earlier one of the partition
+            # store.latest picks this audit over an earlier one of the partition
             series = _up_to(pl.concat([stored, pending], how="vertical_relaxed"), partition)
             return [self._judged(feature, series) for feature in features]
 
@@ -155,15 +154,15 @@ class _History:
         rows = history_rows.rows_from_report(
             report, partition=partition, baseline_id=self.baseline_id, run_id=self.run_id
         )
-        history.write(self.directory, rows)
+        store.write(self.directory, rows)
         if self.stored is not None:
             self.stored = pl.concat([self.stored, rows], how="vertical_relaxed")
 
 
 def _up_to(rows: pl.DataFrame, partition: str) -> pl.DataFrame:
     """The partitions up to and including this one: a catch-up run judges each day on what came before it."""
-    day = history.partition_date(partition)
-    date = history.effective_date()
+    day = store.partition_date(partition)
+    date = store.effective_date()
     if day is None:
         return rows.filter(pl.col("partition") <= partition)
     return rows.filter((date < day) | ((date == day) & (pl.col("partition") <= partition)))

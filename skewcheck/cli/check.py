@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from skewcheck.audit import partitions as partitioned
-from skewcheck.audit import run as runner
 from skewcheck.audit.inferred import infer_for_audit
 from skewcheck.audit.options import HistoryOptions, Options
+from skewcheck.audit.partitions import run_each
 from skewcheck.audit.report import FailOn
+from skewcheck.audit.run import run
 from skewcheck.cli import outputs, terminal
 from skewcheck.cli.options import (
     DebugOption,
@@ -121,19 +121,17 @@ def check(
     _check_scheduled(each, keep, skip_done, retain, output_format, report_files)
     if each is None and keep is None and not latest:  # run_each refuses --latest without --each
         with terminal.progress(quiet) as progress:
-            report = runner.run(train, serving, audit_schema, options, progress=progress)
+            report = run(train, serving, audit_schema, options, progress=progress)
         outputs.write_mismatches(report, mismatches)
         outputs.emit(report, output_format, report_files, quiet, step_summary)
         return int(report.exit_code)
     with terminal.progress(quiet) as progress:
-        run = partitioned.run_each(
-            train, serving, audit_schema, each, options, keep=keep, latest=latest, progress=progress
-        )
-    if each is None and run[0].report is not None:
-        outputs.emit(run[0].report, output_format, report_files, quiet, step_summary)
+        partitions = run_each(train, serving, audit_schema, each, options, keep=keep, latest=latest, progress=progress)
+    if each is None and partitions[0].report is not None:
+        outputs.emit(partitions[0].report, output_format, report_files, quiet, step_summary)
     else:
-        outputs.emit_partitions(run, output_format, report_files, quiet, step_summary)
-    return int(run.exit_code)
+        outputs.emit_partitions(partitions, output_format, report_files, quiet, step_summary)
+    return int(partitions.exit_code)
 
 
 def _check_scheduled(

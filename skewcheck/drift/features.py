@@ -15,7 +15,8 @@ import numpy as np
 
 from skewcheck.drift.gates import Gate, Grade, Status, grade, number, worst
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
-from skewcheck.schema.model import Dataset, Feature, FeatureType, Thresholds
+from skewcheck.schema.model import Dataset, Feature, FeatureType
+from skewcheck.schema.registry import Thresholds
 from skewcheck.stats import ecdf, grid, metrics
 from skewcheck.stats.arrays import Counts
 from skewcheck.stats.grid import Grid

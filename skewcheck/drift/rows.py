@@ -21,7 +21,8 @@ import polars as pl
 from skewcheck.drift.gates import Gate, Status, grade, worst
 from skewcheck.drift.join import SERVING, Coverage, KeepDuplicates, gather, join
 from skewcheck.drift.signatures import confusions, differences, equal
-from skewcheck.schema.model import Feature, FeatureType, Kind, Role, Schema, Thresholds
+from skewcheck.schema.model import Feature, FeatureType, Role, Schema
+from skewcheck.schema.registry import Kind, Thresholds
 
 FEATURES_AT_ONCE = 4
 """Features joined and compared together: enough for polars to keep every core busy, few enough that memory holds

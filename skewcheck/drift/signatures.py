@@ -10,7 +10,8 @@ from __future__ import annotations
 import polars as pl
 
 from skewcheck.drift.join import SERVING
-from skewcheck.schema.model import Feature, FeatureType, Kind
+from skewcheck.schema.model import Feature, FeatureType
+from skewcheck.schema.registry import Kind
 
 MAX_PAIRS = 5
 

@@ -17,7 +17,8 @@ import numpy as np
 import polars as pl
 
 from skewcheck.profiling.bins import FloatArray, IntArray, bin_counts, numeric_edges, sorted_quantiles
-from skewcheck.schema.model import Feature, FeatureType, Kind, Schema
+from skewcheck.schema.model import Feature, FeatureType, Schema
+from skewcheck.schema.registry import Kind
 from skewcheck.stats.ecdf import StepCdf
 from skewcheck.stats.grid import Grid
 from skewcheck.stats.sketch import TAIL, Sketch

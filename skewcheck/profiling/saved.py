@@ -24,7 +24,8 @@ import pyarrow.parquet as pq
 from skewcheck.errors import InputError
 from skewcheck.io.sources import InputSummary
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
-from skewcheck.schema.model import Dataset, Kind, Schema
+from skewcheck.schema.model import Dataset, Schema
+from skewcheck.schema.registry import Kind
 from skewcheck.stats.sketch import Sketch
 from skewcheck.validation.findings import Finding
 

@@ -23,7 +23,8 @@ from skewcheck.profiling.bins import EDGE_QUANTILES, FloatArray, IntArray, bin_c
 from skewcheck.profiling.merge import merge_feature
 from skewcheck.profiling.profiles import EXACT_VALUES_LIMIT, NumericProfile, Profile, profile_columns
 from skewcheck.progress import SILENT, Progress
-from skewcheck.schema.model import Dataset, Kind, Schema
+from skewcheck.schema.model import Dataset, Schema
+from skewcheck.schema.registry import Kind
 from skewcheck.stats.grid import GRID_POINTS, Grid
 from skewcheck.validation.findings import Finding
 from skewcheck.validation.tally import Tally

@@ -14,7 +14,8 @@ from typing import Any
 import polars as pl
 
 from skewcheck.schema.document import KeyPath, Reader, describe, key_name
-from skewcheck.schema.model import ENVIRONMENTS, Bound, FeatureType, Kind, RowCount, Rule, Severity, bound_text
+from skewcheck.schema.model import ENVIRONMENTS, Bound, FeatureType, RowCount, Rule, Severity, bound_text
+from skewcheck.schema.registry import Kind
 
 CONSTRAINT_KEYS = (
     "nullable",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from skewcheck.schema.model import ENVIRONMENTS, DriftGate, Rule, Thresholds, Tolerance, TrendSettings
+from skewcheck.schema.model import ENVIRONMENTS, DriftGate, Rule, Tolerance, TrendSettings
+from skewcheck.schema.registry import Thresholds
 
 
 def domain_delta(old: tuple[Any, ...], new: tuple[Any, ...]) -> str:

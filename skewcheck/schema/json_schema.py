@@ -16,19 +16,8 @@ from typing import Any
 from skewcheck.schema.constraints import CONSTRAINT_KEYS, RULE_KEYS, TEXT_TYPES, VALUES_TYPES
 from skewcheck.schema.json_descriptions import DEFAULT_DOCS, FEATURE_DOCS, RULE_DOCS, TREND_DOCS
 from skewcheck.schema.load import DEFAULT_KEYS, FEATURE_KEYS, TOP_LEVEL_KEYS, TREND_KEYS
-from skewcheck.schema.model import (
-    ENVIRONMENTS,
-    Defaults,
-    DriftGate,
-    Feature,
-    FeatureType,
-    Kind,
-    Role,
-    RowCount,
-    Severity,
-    Thresholds,
-)
-from skewcheck.schema.registry import GATE_METRICS, gate_metrics_for
+from skewcheck.schema.model import ENVIRONMENTS, Defaults, DriftGate, Feature, FeatureType, Role, RowCount, Severity
+from skewcheck.schema.registry import GATE_METRICS, Kind, Thresholds, gate_metrics_for
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 UNDESCRIBED = "(accepted by skewcheck; not described yet)"

@@ -21,14 +21,12 @@ from skewcheck.schema.model import (
     DriftGate,
     Feature,
     FeatureType,
-    Kind,
     Role,
     Schema,
-    Thresholds,
     Tolerance,
     TrendSettings,
 )
-from skewcheck.schema.registry import GATE_METRICS, METRIC_THRESHOLDS, gate_metrics_for
+from skewcheck.schema.registry import GATE_METRICS, METRIC_THRESHOLDS, Kind, Thresholds, gate_metrics_for
 
 
 def load_schema(path: str | Path) -> Schema:

@@ -12,10 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-# Kind and Thresholds belong to the metric vocabulary (registry); the model's users import them from here too.
-from skewcheck.schema.registry import METRIC_THRESHOLDS
-from skewcheck.schema.registry import Kind as Kind
-from skewcheck.schema.registry import Thresholds as Thresholds
+from skewcheck.schema.registry import METRIC_THRESHOLDS, Kind, Thresholds
 
 
 class FeatureType(StrEnum):

@@ -15,7 +15,8 @@ from scipy.spatial import distance
 from skewcheck.drift.features import FeatureResult, compare_feature
 from skewcheck.drift.gates import Gate
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, profile_categorical, profile_numeric
-from skewcheck.schema.model import DriftGate, Feature, FeatureType, Thresholds
+from skewcheck.schema.model import DriftGate, Feature, FeatureType
+from skewcheck.schema.registry import Thresholds
 
 NUMERIC_METRICS = ("psi", "jensen_shannon", "wasserstein", "ks_statistic")
 CATEGORICAL_METRICS = ("psi", "jensen_shannon", "linf")

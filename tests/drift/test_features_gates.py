@@ -8,7 +8,8 @@ import pytest
 
 from skewcheck.drift.features import compare_feature
 from skewcheck.drift.gates import Status
-from skewcheck.schema.model import FeatureType, Thresholds
+from skewcheck.schema.model import FeatureType
+from skewcheck.schema.registry import Thresholds
 from skewcheck.stats import ecdf, metrics
 from tests.drift.features_data import (
     CATEGORICAL_METRICS,

@@ -158,7 +158,7 @@ def test_join_coverage_counts_missing_null_and_duplicate_keys(tmp_path: Path) ->
 
 def test_join_rate_gate_is_a_lower_bound() -> None:
     from skewcheck.drift.rows import _join_rate_gate
-    from skewcheck.schema.model import Thresholds
+    from skewcheck.schema.registry import Thresholds
 
     def coverage(both: int) -> Coverage:
         return Coverage(Side(100, 100, 0, 0), Side(200, 200, 0, 0), both)
@@ -172,7 +172,8 @@ def test_join_rate_gate_is_a_lower_bound() -> None:
 
 def test_row_gate_reasons_write_a_rate_and_its_threshold_in_one_unit() -> None:
     from skewcheck.drift.rows import _join_rate_gate, _mismatch_gate
-    from skewcheck.schema.model import FeatureType, Thresholds
+    from skewcheck.schema.model import FeatureType
+    from skewcheck.schema.registry import Thresholds
 
     join_rate = _join_rate_gate(Coverage(Side(100, 100, 0, 0), Side(200, 200, 0, 0), 42), Thresholds(0.9, 0.5))
     assert join_rate.reason == "join rate 42.0%: 42 of 100 keys found on both sides (< fail 50.0%)"

@@ -27,6 +27,7 @@ import pytest
 
 from skewcheck.audit import run as runner
 from skewcheck.audit.report import Report
+from skewcheck.cli import check as check_command
 from tests.helpers import REPO, invoke
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -146,5 +147,5 @@ def golden_environment() -> Iterator[dict[str, Report]]:
         patch.setenv("TERM", "dumb")
         patch.setenv("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
         patch.delenv("GITHUB_STEP_SUMMARY", raising=False)
-        patch.setattr(runner, "run", memoised)
+        patch.setattr(check_command, "run", memoised)  # where `skewcheck check` calls it
         yield reports

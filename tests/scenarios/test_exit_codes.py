@@ -94,7 +94,7 @@ def test_4_for_a_bug_with_a_hint_and_no_traceback(tmp_path: Path, monkeypatch: p
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(runner, "run", broken)
+    monkeypatch.setattr(runner, "audit", broken)  # a bug deep in the library
     outcome = invoke(["check", *write_pair(tmp_path)], 4)
     line = assert_one_line_error(outcome, "internal error", "ZeroDivisionError", "--debug")
     assert line.startswith("skewcheck: internal error")

@@ -26,6 +26,7 @@ import pytest
 
 from skewcheck.audit import run as runner
 from skewcheck.audit.stamps import skewcheck_version
+from skewcheck.cli import check as check_command
 from skewcheck.reporters import OutputFormat, render
 from tests.helpers import REPO
 from tests.normalise import (
@@ -192,8 +193,8 @@ def test_normalising(normaliser: Callable[[str], str], raw: str, expected: str) 
 
 
 def test_the_environment_is_restored() -> None:
-    audit = runner.run
+    audit = check_command.run
     with golden_environment():
         assert Path.cwd() == REPO
-        assert runner.run is not audit
-    assert runner.run is audit
+        assert check_command.run is not audit
+    assert check_command.run is audit is runner.run

@@ -19,8 +19,8 @@ from skewcheck.errors import SchemaFileError
 from skewcheck.schema.constraints import CONSTRAINT_KEYS, RULE_KEYS
 from skewcheck.schema.json_schema import DRAFT, UNDESCRIBED, json_schema
 from skewcheck.schema.load import DEFAULT_KEYS, FEATURE_KEYS, load_schema
-from skewcheck.schema.model import ENVIRONMENTS, Defaults, FeatureType, Kind, Role
-from skewcheck.schema.registry import GATE_METRICS
+from skewcheck.schema.model import ENVIRONMENTS, Defaults, FeatureType, Role
+from skewcheck.schema.registry import GATE_METRICS, Kind
 from tests.helpers import FIXTURES, REPO
 from tests.schema.json_validator import is_valid
 

@@ -10,8 +10,8 @@ import pytest
 
 from skewcheck.errors import SchemaFileError
 from skewcheck.schema.load import as_schema, load_schema
-from skewcheck.schema.model import Dataset, DriftGate, FeatureType, Kind, Role, Thresholds
-from skewcheck.schema.registry import METRIC_THRESHOLDS
+from skewcheck.schema.model import Dataset, DriftGate, FeatureType, Role
+from skewcheck.schema.registry import METRIC_THRESHOLDS, Kind, Thresholds
 from tests.helpers import FIXTURES, write_schema
 
 

@@ -13,13 +13,15 @@ from skewcheck.audit import report
 from skewcheck.drift.features import compare_feature
 from skewcheck.history import store
 from skewcheck.profiling.profiles import Profile, profile_categorical, profile_numeric
-from skewcheck.schema.model import Defaults, DriftGate, Feature, FeatureType, Kind, Thresholds
+from skewcheck.schema.model import Defaults, DriftGate, Feature, FeatureType
 from skewcheck.schema.registry import (
     DEFINITIONS,
     GATE_METRICS,
     HISTORY_COLUMNS,
     METRIC_THRESHOLDS,
     METRICS,
+    Kind,
+    Thresholds,
     gate_metrics_for,
     metrics_for,
 )

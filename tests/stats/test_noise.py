@@ -11,7 +11,8 @@ from skewcheck.drift.features import compare_feature
 from skewcheck.drift.gates import Status
 from skewcheck.profiling.profiles import profile_categorical, profile_numeric
 from skewcheck.schema import registry
-from skewcheck.schema.model import DriftGate, Feature, FeatureType, Thresholds
+from skewcheck.schema.model import DriftGate, Feature, FeatureType
+from skewcheck.schema.registry import Thresholds
 from skewcheck.stats import ecdf, metrics, noise
 from skewcheck.stats.noise import RUN_FALSE_ALARM_RATE, noise_level
 
