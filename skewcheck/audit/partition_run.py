@@ -69,6 +69,11 @@ class PartitionRun:
     @property
     def summary(self) -> str:
         """One line: `FAIL: 2 of 30 partitions failed, latest failing: date=2026-11-20, ...`."""
+        return f"{self.status.upper()}: {self.details}"
+
+    @property
+    def details(self) -> str:
+        """The summary after its status word: `2 of 30 partitions failed, latest failing: date=2026-11-20, ...`."""
         audited = [result for result in self.partitions if result.report is not None]
         failed = [result.partition for result in audited if result.exit_code is not ExitCode.PASS]
         errors = [result.partition for result in self.partitions if result.error]
@@ -86,4 +91,4 @@ class PartitionRun:
             parts.append(f"{len(skipped) - done} older than --retain keeps, skipped")
         if self.latest and audited:
             parts.append(f"exit code from the newest partition, {audited[-1].partition}")
-        return f"{self.status.upper()}: {', '.join(parts)}"
+        return ", ".join(parts)

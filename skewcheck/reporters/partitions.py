@@ -38,9 +38,8 @@ def markdown(run: PartitionRun) -> str:
 
     Labels, errors and summaries are data: escaped as the report's Markdown escapes its cells (`markdown.cell`).
     """
-    status_word, _, rest = run.summary.partition(": ")
     lines = [
-        f"**{status_word}** · {inline(rest)}",
+        f"**{run.status.upper()}** · {inline(run.details)}",
         "",
         "| partition | serving rows | status | summary |",
         "| --- | ---: | --- | --- |",
