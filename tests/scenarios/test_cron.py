@@ -65,23 +65,14 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def audit(setup: Path, data: object, *options: object) -> list[object]:
+    """`skewcheck check` of DATA against the setup's baseline profile and schema, with these options."""
+    return ["check", setup / "baseline.skprofile", data, "-s", setup / "schema.yaml", *options]
+
+
 def cron(setup: Path, exports: Path, store: Path, code: int | None = None) -> tuple[int, dict[str, object]]:
     """The README's cron command: every new day audited, older days skipped, the exit code the newest day's."""
-    args = [
-        "check",
-        setup / "baseline.skprofile",
-        exports,
-        "-s",
-        setup / "schema.yaml",
-        "--each",
-        "date",
-        "--history",
-        store,
-        "--skip-done",
-        "--latest",
-        "--json",
-        "-",
-    ]
+    args = audit(setup, exports, "--each", "date", "--history", store, "--skip-done", "--latest", "--json", "-")
     result = invoke(args, code)
     return result.exit_code, json.loads(result.stdout)
 
@@ -135,25 +126,14 @@ def test_reauditing_replaces_and_two_writers_lose_nothing(setup: Path, tmp_path:
     first, second, store = tmp_path / "first", tmp_path / "second", tmp_path / "store"
     write_exports(first, range(1, 11))
     write_exports(second, range(11, 21))
-    args = [
-        str(setup / "baseline.skprofile"),
-        "-s",
-        str(setup / "schema.yaml"),
-        "--each",
-        "date",
-        "--history",
-        str(store),
-        "-q",
-    ]
-    writers = [
-        subprocess.Popen([sys.executable, "-m", "skewcheck", "check", args[0], str(exports), *args[1:]], cwd=REPO)
-        for exports in (first, second)
-    ]
+    each = ("--each", "date", "--history", store, "-q")
+    python = [sys.executable, "-m", "skewcheck"]
+    writers = [subprocess.Popen([*python, *map(str, audit(setup, data, *each))], cwd=REPO) for data in (first, second)]
     assert [writer.wait(timeout=300) for writer in writers] == [1, 1]  # the slide fails both ranges
     rows = history.read(store)
     assert rows.height == 20 * 3 and rows.get_column("partition").n_unique() == 20
     # Auditing the same days again (no --skip-done) replaces their rows: still 20 partitions, once each.
-    invoke(["check", *args[:1], first, *args[1:]], 1)
+    invoke(audit(setup, first, *each), 1)
     rows = history.read(store)
     assert rows.height == 20 * 3
     assert rows.select("partition", "feature").is_duplicated().sum() == 0
@@ -178,36 +158,14 @@ def test_retain_prunes_old_partitions(setup: Path, tmp_path: Path) -> None:
     exports, store = tmp_path / "exports", tmp_path / "store"
     write_exports(exports, range(1, 6))
     invoke(
-        [
-            "check",
-            setup / "baseline.skprofile",
-            exports,
-            "-s",
-            setup / "schema.yaml",
-            "--each",
-            "date",
-            "--history",
-            store,
-            "-q",
-        ],
+        audit(setup, exports, "--each", "date", "--history", store, "-q"),
         1,
     )
     assert history.read(store).get_column("partition").n_unique() == 5
     # Everything is older than a day: --retain 1 keeps nothing of November 2026's first days.
     days_since = (dt.datetime.now(dt.UTC).date() - START).days
     invoke(
-        [
-            "check",
-            setup / "baseline.skprofile",
-            exports / day_label(5),
-            "-s",
-            setup / "schema.yaml",
-            "--history",
-            store,
-            "--retain",
-            str(days_since - 2),
-            "-q",
-        ],
+        audit(setup, exports / day_label(5), "--history", store, "--retain", str(days_since - 2), "-q"),
         1,
     )
     # Removed: partitions dated more than that many days ago (days 1 and 2). Kept: the rest, day 5 re-audited.
@@ -219,18 +177,7 @@ def test_the_history_command_shows_what_the_runs_stored(setup: Path, tmp_path: P
     exports, store = tmp_path / "exports", tmp_path / "store"
     write_exports(exports, range(1, 7))
     invoke(
-        [
-            "check",
-            setup / "baseline.skprofile",
-            exports,
-            "-s",
-            setup / "schema.yaml",
-            "--each",
-            "date",
-            "--history",
-            store,
-            "-q",
-        ],
+        audit(setup, exports, "--each", "date", "--history", store, "-q"),
         1,
     )
     shown = invoke(["history", store], 0).stdout
@@ -275,22 +222,8 @@ def test_retain_does_not_reaudit_what_it_prunes(setup: Path, tmp_path: Path) -> 
     exports, store = tmp_path / "exports", tmp_path / "store"
     write_exports(exports, range(1, 4))
     days_since = (dt.datetime.now(dt.UTC).date() - START).days
-    args = [
-        "check",
-        setup / "baseline.skprofile",
-        exports,
-        "-s",
-        setup / "schema.yaml",
-        "--each",
-        "date",
-        "--history",
-        store,
-        "--skip-done",
-        "--retain",
-        str(days_since - 1),
-        "--json",
-        "-",
-    ]
+    keep = ("--history", store, "--skip-done", "--retain", str(days_since - 1))
+    args = audit(setup, exports, "--each", "date", *keep, "--json", "-")
     for _ in range(2):
         document = json.loads(invoke(args, 0).stdout)
         skipped = {p["partition"]: p["skipped"] for p in document["partitions"]}
@@ -308,18 +241,7 @@ def test_a_copied_baseline_is_the_same_baseline(setup: Path, tmp_path: Path) -> 
     copy.parent.mkdir()
     shutil.copy(setup / "baseline.skprofile", copy)  # a fresh checkout: new times, same bytes
     invoke(
-        [
-            "check",
-            setup / "baseline.skprofile",
-            exports,
-            "-s",
-            setup / "schema.yaml",
-            "--each",
-            "date",
-            "--history",
-            store,
-            "-q",
-        ],
+        audit(setup, exports, "--each", "date", "--history", store, "-q"),
         0,
     )
     document = json.loads(
@@ -354,17 +276,7 @@ def test_partitions_come_in_natural_order(setup: Path, tmp_path: Path) -> None:
         )
     document = json.loads(
         invoke(
-            [
-                "check",
-                setup / "baseline.skprofile",
-                tmp_path / "exports",
-                "-s",
-                setup / "schema.yaml",
-                "--each",
-                "hour",
-                "--json",
-                "-",
-            ],
+            audit(setup, tmp_path / "exports", "--each", "hour", "--json", "-"),
             0,
         ).stdout
     )
@@ -378,16 +290,7 @@ def test_each_appends_the_partition_table_to_the_github_step_summary(
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     invoke(
-        [
-            "check",
-            setup / "baseline.skprofile",
-            tmp_path / "exports",
-            "-s",
-            setup / "schema.yaml",
-            "--each",
-            "date",
-            "-q",
-        ],
+        audit(setup, tmp_path / "exports", "--each", "date", "-q"),
         1,
     )
     text = summary.read_text()
