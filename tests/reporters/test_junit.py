@@ -1,6 +1,6 @@
 """The JUnit report against the JUnit XSD Jenkins' xUnit plugin validates with (tests/data/junit-10.xsd).
 
-test_reporters_ci.py checks the shape we mean to write; this checks it against the schema CI readers hold us to,
+test_junit_shape.py checks the shape we mean to write; this checks it against the schema CI readers hold us to,
 for real CLI runs (the demo, a pass, a validate) and for reports built to be awkward.
 """
 
