@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import polars as pl
 import pytest
 
-from skewcheck.io.atomic import write_atomic
 from tests.helpers import FIXTURES, assert_one_line_error, invoke
 
 TRAIN = str(FIXTURES / "train.parquet")
@@ -43,29 +41,6 @@ def test_dash_means_stdout_for_infer_and_nothing_for_save_schema(
     assert invoke(["infer", TRAIN, "-o", "-"], 0).stdout.startswith("# Schema inferred by skewcheck")
     assert_one_line_error(invoke(["check", TRAIN, SERVING, "--save-schema", "-"], 2), "--save-schema needs a file")
     assert not (tmp_path / "-").exists()
-
-
-def test_a_report_into_a_symlink_writes_through_it(tmp_path: Path) -> None:
-    """/dev/stdout is a symlink: renaming a temporary file over it would replace the link itself."""
-    real = tmp_path / "real.json"
-    real.write_text("old")
-    link = tmp_path / "link.json"
-    link.symlink_to(real)
-    write_atomic(link, '{"new": true}')
-    assert link.is_symlink()
-    assert json.loads(real.read_text()) == {"new": True}
-
-
-def test_a_report_into_a_fifo_keeps_the_fifo(tmp_path: Path) -> None:
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
-    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
-    try:
-        write_atomic(fifo, "payload")
-        assert os.read(reader, 100) == b"payload"
-    finally:
-        os.close(reader)
-    assert not fifo.is_file() and fifo.exists()
 
 
 def test_a_folder_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
