@@ -13,6 +13,14 @@ from tests.helpers import FIXTURES, assert_one_line_error, invoke
 TRAIN = str(FIXTURES / "train.parquet")
 SERVING = str(FIXTURES / "serving.jsonl.gz")
 
+DEMO = [
+    "check",
+    str(FIXTURES / "train.parquet"),
+    str(FIXTURES / "serving.jsonl.gz"),
+    "--schema",
+    str(FIXTURES / "schema.yaml"),
+]
+
 
 def test_save_schema_never_replaces_a_file_of_a_directory_input(tmp_path: Path) -> None:
     folder = tmp_path / "train"
@@ -84,3 +92,42 @@ def test_markdown_is_rendered_once_for_a_file_and_the_step_summary(
     assert (tmp_path / "summary.md").read_text(encoding="utf-8") == (tmp_path / "r.md").read_text(
         encoding="utf-8"
     ) + "\n"
+
+
+class TestOutputs:
+    def test_json_to_stdout_leaves_the_summary_on_stderr(self) -> None:
+        outcome = invoke([*DEMO, "--json", "-"], 3)
+        json.loads(outcome.stdout)
+        assert outcome.stderr.startswith("FAIL: 4 of 11 features drifted")
+
+    def test_format_json_prints_the_same_report(self, tmp_path: Path) -> None:
+        """`--format json` prints, byte for byte, the report `--json PATH` writes in the same run."""
+        target = tmp_path / "report.json"
+        outcome = invoke([*DEMO, "--format", "json", "--json", str(target)], 3)
+        assert outcome.stdout == target.read_text(encoding="utf-8")
+        assert (
+            outcome.json()["summary"]
+            == "FAIL: 4 of 11 features drifted, 1 schema violation in serving, 1 schema warning in serving"
+        )
+
+    def test_json_file_is_written_and_the_table_still_printed(self, tmp_path: Path) -> None:
+        target = tmp_path / "report.json"
+        outcome = invoke([*DEMO, "--json", str(target)], 3)
+        assert json.loads(target.read_text())["exit_code"] == 3
+        assert "Schema findings" in outcome.stdout
+        assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left behind
+
+    def test_refuses_to_write_over_an_input(self, tmp_path: Path) -> None:
+        schema = tmp_path / "schema.yaml"
+        schema.write_bytes((FIXTURES / "schema.yaml").read_bytes())
+        before = schema.read_bytes()
+        args = ["check", str(FIXTURES / "train.parquet"), str(FIXTURES / "serving.jsonl.gz"), "-s", str(schema)]
+        outcome = invoke([*args, "--json", str(schema)], 2)
+        assert "refusing to write the report over an input file" in outcome.stderr
+        assert schema.read_bytes() == before
+
+    def test_quiet_prints_only_the_summary(self) -> None:
+        outcome = invoke([*DEMO, "--quiet"], 3)
+        assert outcome.stdout.strip() == (
+            "FAIL: 4 of 11 features drifted, 1 schema violation in serving, 1 schema warning in serving"
+        )

@@ -25,6 +25,7 @@ from tests.drift.features_data import (
     reference_numeric,
     with_nulls,
 )
+from tests.helpers import FIXTURES
 
 # --- drift gate ---------------------------------------------------------------------------------
 
@@ -193,3 +194,45 @@ class TestMinRows:
         assert unseen.status is Status.WARN  # would fail on a large sample
         assert "insufficient data" in unseen.reason
         assert result.status is Status.WARN
+
+
+def test_category_histogram_names_the_unseen_values_and_buckets_the_rest() -> None:
+    from skewcheck import run
+
+    report = run(str(FIXTURES / "train.parquet"), str(FIXTURES / "serving.jsonl.gz"), FIXTURES / "schema.yaml")
+    city = next(feature for feature in report.features if feature.name == "city")
+    histogram = city.histogram
+    assert histogram is not None and histogram.categories is not None and histogram.unseen is not None
+    assert histogram.unseen == ["Leipzig"]
+    assert "Leipzig" not in histogram.categories
+    assert len(histogram.train) == len(histogram.categories) + len(histogram.unseen) + 2
+    leipzig = len(histogram.categories)
+    assert histogram.train[leipzig] == 0.0
+    assert histogram.serving[leipzig] == pytest.approx(city.metrics["unseen_rate"])
+    assert sum(histogram.train) == pytest.approx(1.0) and sum(histogram.serving) == pytest.approx(1.0)
+
+
+def test_category_histogram_keeps_the_largest_categories_and_sums_the_rest() -> None:
+    from skewcheck.drift.features import HISTOGRAM_CATEGORIES, compare_feature
+    from skewcheck.profiling.profiles import CategoricalProfile
+    from skewcheck.schema.model import Defaults, Feature, FeatureType
+
+    # 20 trained values of falling frequency; serving adds two values nobody trained on.
+    train_counts = {f"v{i:02d}": 100 - i for i in range(20)}
+    serving_counts = {**train_counts, "new1": 50, "new2": 5}
+    feature = Feature("f", FeatureType.CATEGORY, drift=Defaults().categorical)
+    result = compare_feature(
+        feature,
+        CategoricalProfile(rows=sum(train_counts.values()), nulls=0, counts=train_counts),
+        CategoricalProfile(rows=sum(serving_counts.values()), nulls=0, counts=serving_counts),
+    )
+    histogram = result.histogram
+    assert histogram is not None and histogram.categories is not None
+    assert histogram.categories == [f"v{i:02d}" for i in range(HISTOGRAM_CATEGORIES)]
+    assert histogram.unseen == ["new1", "new2"]
+    train_total, serving_total = sum(train_counts.values()), sum(serving_counts.values())
+    rest = sum(100 - i for i in range(HISTOGRAM_CATEGORIES, 20))
+    assert histogram.train[-2] == pytest.approx(rest / train_total)
+    assert histogram.serving[-2] == pytest.approx(rest / serving_total)
+    assert histogram.serving[-1] == 0.0  # both unseen values are shown by name
+    assert histogram.serving[len(histogram.categories)] == pytest.approx(50 / serving_total)
