@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -40,11 +41,13 @@ def make_report(
     for name, value in values.items():
         result = FeatureResult(name, FeatureType.FLOAT)
         if value is None:
-            result.add_gate(Gate(metric, None, WARN, FAIL, Status.ERROR, "cannot compare: no non-null serving values"))
+            result = result.with_gate(
+                Gate(metric, None, WARN, FAIL, Status.ERROR, "cannot compare: no non-null serving values")
+            )
         else:
             status = Status.FAIL if value > FAIL else Status.WARN if value > WARN else Status.PASS
-            result.metrics = {metric: value, "null_rate_train": 0.0, "null_rate_serving": 0.01}
-            result.add_gate(Gate(metric, value, WARN, FAIL, status, f"{metric} {value}", noise=0.02))
+            result = replace(result, metrics={metric: value, "null_rate_train": 0.0, "null_rate_serving": 0.01})
+            result = result.with_gate(Gate(metric, value, WARN, FAIL, status, f"{metric} {value}", noise=0.02))
         features.append(result)
     return Report(
         train=InputSummary("train.parquet", "parquet", ("train.parquet",), 1000),

@@ -10,7 +10,6 @@ settings get a trend gate judged on the stored series up to their partition.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -145,9 +144,9 @@ class _History:
         if verdict.status is Status.PASS or gate is None:
             return feature
         latest = verdict.values[-1] if verdict.values else gate.value
-        judged = replace(feature, gates=list(feature.gates), reasons=list(feature.reasons))
-        judged.add_gate(Gate(f"trend of {gate.metric}", latest, gate.warn, gate.fail, verdict.status, verdict.reason))
-        return judged
+        return feature.with_gate(
+            Gate(f"trend of {gate.metric}", latest, gate.warn, gate.fail, verdict.status, verdict.reason)
+        )
 
     def record(self, report: Report, partition: str) -> None:
         """Store one partition's audit, its final verdicts (trend gates included) with it."""

@@ -8,8 +8,8 @@ sample can neither pass nor fail a feature with confidence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -49,26 +49,32 @@ class Histogram:
         return self.train if dataset is Dataset.TRAIN else self.serving
 
 
-@dataclass
+@dataclass(frozen=True)
 class FeatureResult:
+    """One feature's comparison. Frozen, its gates and reasons tuples: a verdict never changes once made."""
+
     name: str
     type: FeatureType
     status: Status = Status.PASS
-    gates: list[Gate] = field(default_factory=list)
-    metrics: dict[str, float | None] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
-    summary: dict[Dataset, Mapping[str, object]] = field(default_factory=dict)
+    gates: Sequence[Gate] = ()
+    metrics: Mapping[str, float | None] = field(default_factory=dict)
+    reasons: Sequence[str] = ()
+    summary: Mapping[Dataset, Mapping[str, object]] = field(default_factory=dict)
     histogram: Histogram | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "gates", tuple(self.gates))
+        object.__setattr__(self, "reasons", tuple(self.reasons))
 
     @property
     def drift_gate(self) -> Gate | None:
         return self.gates[0] if self.gates else None
 
-    def add_gate(self, gate: Gate) -> None:
-        self.gates.append(gate)
-        self.status = worst((self.status, gate.status))
-        if gate.status is not Status.PASS:
-            self.reasons.append(gate.reason)
+    def with_gate(self, gate: Gate) -> FeatureResult:
+        """This result judged by one more gate: the worse status, and the gate's reason when it did not pass."""
+        reasons = self.reasons if gate.status is Status.PASS else (*self.reasons, gate.reason)
+        status = worst((self.status, gate.status))
+        return replace(self, gates=(*self.gates, gate), status=status, reasons=reasons)
 
 
 def skipped(feature: Feature, reason: str) -> FeatureResult:
@@ -95,28 +101,33 @@ def compare_feature(
     `sample` limits the values the distribution metrics use; summaries and null rates stay exact.
     """
     assert feature.drift is not None
-    result = FeatureResult(feature.name, feature.type)
     temporal = feature.type.is_temporal
-    result.summary = {
+    summary = {
         Dataset.TRAIN: train.summary(temporal=temporal),
         Dataset.SERVING: serving.summary(temporal=temporal),
     }
-    result.histogram = _histogram(feature, train, serving)
+    histogram = _histogram(feature, train, serving)
     if sample is not None:
         train, serving = train.sampled(sample, seed), serving.sampled(sample, seed + 1)
+    metrics: dict[str, float | None] = {}
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
-        result.metrics = _numeric_metrics(train, serving)
+        metrics = _numeric_metrics(train, serving)
     elif isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile):
-        result.metrics = _categorical_metrics(feature, train, serving)
-    result.metrics["null_rate_train"] = train.null_rate
-    result.metrics["null_rate_serving"] = serving.null_rate
+        metrics = _categorical_metrics(feature, train, serving)
+    metrics["null_rate_train"] = train.null_rate
+    metrics["null_rate_serving"] = serving.null_rate
 
     false_alarm_rate = RUN_FALSE_ALARM_RATE / max(compared_features, 1)
     categories = _categories(train, serving)
-    result.add_gate(_drift_gate(feature, result.metrics, train.count, serving.count, categories, false_alarm_rate))
-    result.add_gate(_null_gate(feature, train, serving))
+    gates = [
+        _drift_gate(feature, metrics, train.count, serving.count, categories, false_alarm_rate),
+        _null_gate(feature, train, serving),
+    ]
     if feature.type in (FeatureType.STRING, FeatureType.CATEGORY):
-        result.add_gate(_unseen_gate(feature, result.metrics["unseen_rate"], serving.count))
+        gates.append(_unseen_gate(feature, metrics["unseen_rate"], serving.count))
+    result = FeatureResult(feature.name, feature.type, metrics=metrics, summary=summary, histogram=histogram)
+    for gate in gates:
+        result = result.with_gate(gate)
     return result
 
 

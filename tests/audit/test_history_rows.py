@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import polars as pl
@@ -23,9 +24,11 @@ METRICS = {name: np.float64(0.001 * (index + 1)) for index, name in enumerate(st
 
 def drifted() -> FeatureResult:
     result = FeatureResult("distance_km", FeatureType.FLOAT)
-    result.metrics = dict(METRICS)  # numpy floats, as the comparison computes them
-    result.add_gate(Gate("psi", np.float64(0.3), 0.1, 0.25, Status.FAIL, "psi 0.3 > fail 0.25", noise=np.float64(0.02)))
-    result.add_gate(Gate("trend of psi", 0.3, 0.1, 0.25, Status.WARN, "rising"))  # not the drift gate
+    result = replace(result, metrics=dict(METRICS))  # numpy floats, as the comparison computes them
+    result = result.with_gate(
+        Gate("psi", np.float64(0.3), 0.1, 0.25, Status.FAIL, "psi 0.3 > fail 0.25", noise=np.float64(0.02))
+    )
+    result = result.with_gate(Gate("trend of psi", 0.3, 0.1, 0.25, Status.WARN, "rising"))  # not the drift gate
     return result
 
 

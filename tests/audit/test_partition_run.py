@@ -13,7 +13,7 @@ from skewcheck.schema.model import FeatureType
 
 def report(status: Status) -> Report:
     feature = FeatureResult("x", FeatureType.FLOAT)
-    feature.add_gate(Gate("psi", 0.3 if status is Status.FAIL else 0.0, 0.1, 0.25, status, f"psi {status}"))
+    feature = feature.with_gate(Gate("psi", 0.3 if status is Status.FAIL else 0.0, 0.1, 0.25, status, f"psi {status}"))
     return Report(train=None, serving=None, schema_path="s.yaml", schema_sha256="", findings=[], features=[feature])
 
 

@@ -35,7 +35,7 @@ class TestDriftVerdicts:
         values = normal(1, 10_000)
         result = compare_numeric(numeric_feature(), values, values)
         assert result.status is Status.PASS
-        assert result.reasons == []
+        assert result.reasons == ()
         assert result.drift_gate is not None
         assert result.drift_gate.value == pytest.approx(0.0, abs=1e-12)
 
@@ -236,3 +236,20 @@ def test_category_histogram_keeps_the_largest_categories_and_sums_the_rest() -> 
     assert histogram.serving[-2] == pytest.approx(rest / serving_total)
     assert histogram.serving[-1] == 0.0  # both unseen values are shown by name
     assert histogram.serving[len(histogram.categories)] == pytest.approx(50 / serving_total)
+
+
+def test_a_result_never_changes_once_made() -> None:
+    """A gate makes a new result: the one a Report holds keeps its status, gates and reasons."""
+    import dataclasses
+
+    from skewcheck.drift.features import FeatureResult
+    from skewcheck.drift.gates import Gate, Status
+
+    passed = FeatureResult("amount", FeatureType.FLOAT, gates=[Gate("psi", 0.01, 0.1, 0.25, Status.PASS, "")])
+    failed = passed.with_gate(Gate("null_rate_increase", 0.2, 0.02, 0.05, Status.FAIL, "nulls rose"))
+    assert (passed.status, len(passed.gates), passed.reasons) == (Status.PASS, 1, ())
+    assert (failed.status, len(failed.gates), failed.reasons) == (Status.FAIL, 2, ("nulls rose",))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        passed.status = Status.FAIL  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        passed.gates.append(failed.gates[1])  # type: ignore[attr-defined]

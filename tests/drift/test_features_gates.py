@@ -101,7 +101,7 @@ class TestNullGate:
         assert result.drift_gate is not None
         assert result.drift_gate.status is Status.PASS
         assert result.status is Status.WARN
-        assert result.reasons == [null_gate.reason]
+        assert result.reasons == (null_gate.reason,)
 
     def test_fails_naming_both_rates(self) -> None:
         values = normal(10, 10_000)

@@ -26,7 +26,7 @@ def feature(name: str, status: Status, reasons: list[str], metric: str = "psi", 
     result = FeatureResult(name, FeatureType.FLOAT)
     if status is Status.SKIPPED:
         return FeatureResult(name, FeatureType.FLOAT, status, reasons=reasons)
-    result.add_gate(Gate(metric, value, 0.1, 0.25, status, "; ".join(reasons)))
+    result = result.with_gate(Gate(metric, value, 0.1, 0.25, status, "; ".join(reasons)))
     return result
 
 

@@ -132,8 +132,8 @@ AWKWARD = [
 def awkward_report(text: str, *, validate: bool = False, seconds: float = 1.5, created_at: str = "") -> Report:
     """Every status and severity, with `text` in every name, reason, message and example."""
     passing, warm, hot = (FeatureResult(f"{status} {text}", FeatureType.FLOAT) for status in ("pass", "warn", "fail"))
-    warm.add_gate(Gate("psi", 0.15, 0.1, 0.25, Status.WARN, f"warn {text}"))
-    hot.add_gate(Gate(text or "psi", float("nan"), 0.1, 0.25, Status.FAIL, f"fail {text}"))
+    warm = warm.with_gate(Gate("psi", 0.15, 0.1, 0.25, Status.WARN, f"warn {text}"))
+    hot = hot.with_gate(Gate(text or "psi", float("nan"), 0.1, 0.25, Status.FAIL, f"fail {text}"))
     quiet = FeatureResult(f"skipped {text}", FeatureType.CATEGORY, Status.SKIPPED, reasons=[f"skipped {text}"])
     broken = errored(Feature(name=f"error {text}", type=FeatureType.INT), f"cannot compare: {text}")
     findings = [

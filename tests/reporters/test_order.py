@@ -14,7 +14,7 @@ def feature(name: str, status: Status, value: float | None = None) -> FeatureRes
     result = FeatureResult(name, FeatureType.FLOAT)
     if status is Status.SKIPPED:
         return FeatureResult(name, FeatureType.FLOAT, status, reasons=["drift: false"])
-    result.add_gate(Gate("psi", value, 0.1, 0.25, status, "why"))
+    result = result.with_gate(Gate("psi", value, 0.1, 0.25, status, "why"))
     return result
 
 
@@ -54,7 +54,7 @@ def test_no_value_or_nan_goes_last_of_its_status_and_ties_keep_their_order() -> 
 
 def test_the_drift_gate_decides_not_a_later_gate() -> None:
     small = feature("small", Status.WARN, 0.12)
-    small.add_gate(Gate("null_rate_increase", 0.9, 0.02, 0.05, Status.WARN, "nulls"))
+    small = small.with_gate(Gate("null_rate_increase", 0.9, 0.02, 0.05, Status.WARN, "nulls"))
     large = feature("large", Status.WARN, 0.2)
     assert [f.name for f in ranked([small, large])] == ["large", "small"]
 

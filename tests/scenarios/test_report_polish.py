@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -108,7 +109,7 @@ def test_the_wide_layout_needs_the_room(long_report: Report) -> None:
 
 def test_a_name_that_looks_like_markup_is_shown_as_it_is() -> None:
     result = FeatureResult("[bold]x[/bold]", FeatureType.FLOAT)
-    result.add_gate(Gate("psi", 0.5, 0.1, 0.25, Status.FAIL, "psi 0.5 > fail 0.25 [red]"))
+    result = result.with_gate(Gate("psi", 0.5, 0.1, 0.25, Status.FAIL, "psi 0.5 > fail 0.25 [red]"))
     text = table.render(_report([result]), width=200)
     assert "│ [bold]x[/bold] " in text and "psi 0.5 > fail 0.25 [red]" in text
 
@@ -205,8 +206,8 @@ def test_bin_labels_say_the_bins_are_right_closed() -> None:
 
 def test_reasons_are_coloured_by_their_own_gate_and_skipped_cards_do_not_stretch() -> None:
     drifted = FeatureResult("city", FeatureType.CATEGORY)
-    drifted.add_gate(Gate("jensen_shannon", 0.17, 0.1, 0.2, Status.WARN, "jensen_shannon 0.17 > warn 0.1"))
-    drifted.add_gate(Gate("unseen_rate", 0.06, 0.01, 0.05, Status.FAIL, "6.0% unseen (> fail 5.0%)"))
+    drifted = drifted.with_gate(Gate("jensen_shannon", 0.17, 0.1, 0.2, Status.WARN, "jensen_shannon 0.17 > warn 0.1"))
+    drifted = drifted.with_gate(Gate("unseen_rate", 0.06, 0.01, 0.05, Status.FAIL, "6.0% unseen (> fail 5.0%)"))
     skipped = FeatureResult("order_ts", FeatureType.DATETIME, Status.SKIPPED, reasons=["drift: false in the schema"])
     page = html.render(_report([drifted, skipped]))
     assert '<p class="reason warn">jensen_shannon 0.17 &gt; warn 0.1</p>' in page
@@ -228,13 +229,15 @@ def _audit(index: int, psi: float, *, null_serving: float = 0.01) -> pl.DataFram
     and three features no drift gate ever judges (a key, a timestamp, a label)."""
     features = []
     drifting = FeatureResult("drifting", FeatureType.FLOAT)
-    drifting.metrics = {"psi": psi, "null_rate_train": 0.0, "null_rate_serving": 0.0}
-    drifting.add_gate(Gate("psi", psi, 0.1, 0.25, _grade(psi), f"psi {psi}", noise=0.02))
+    drifting = replace(drifting, metrics={"psi": psi, "null_rate_train": 0.0, "null_rate_serving": 0.0})
+    drifting = drifting.with_gate(Gate("psi", psi, 0.1, 0.25, _grade(psi), f"psi {psi}", noise=0.02))
     basket = FeatureResult("basket", FeatureType.FLOAT)
-    basket.metrics = {"psi": 0.02, "null_rate_train": 0.005, "null_rate_serving": null_serving}
-    basket.add_gate(Gate("psi", 0.02, 0.1, 0.25, Status.PASS, "", noise=0.02))
+    basket = replace(basket, metrics={"psi": 0.02, "null_rate_train": 0.005, "null_rate_serving": null_serving})
+    basket = basket.with_gate(Gate("psi", 0.02, 0.1, 0.25, Status.PASS, "", noise=0.02))
     rise = null_serving - 0.005
-    basket.add_gate(Gate("null_rate_increase", rise, 0.02, 0.05, _grade(rise, 0.02, 0.05), f"null rate +{rise:.1%}"))
+    basket = basket.with_gate(
+        Gate("null_rate_increase", rise, 0.02, 0.05, _grade(rise, 0.02, 0.05), f"null rate +{rise:.1%}")
+    )
     features += [drifting, basket]
     for name, kind in (
         ("request_id", FeatureType.STRING),
