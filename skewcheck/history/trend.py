@@ -39,17 +39,6 @@ class TrendResult:
     """The gate metric over the partitions the gates looked at, oldest first."""
 
 
-@dataclass(frozen=True)
-class _Series:
-    metric: str
-    partitions: list[str]
-    values: list[float]
-    warn: float | None
-    fail: float | None
-    noise: float | None = None
-    """What identical samples of the newest partition's sizes reach 1% of the time (see stats.noise.noise_level)."""
-
-
 def evaluate(
     history: pl.DataFrame, feature: str, settings: TrendSettings, *, baseline_id: str | None = None
 ) -> TrendResult:
@@ -57,12 +46,12 @@ def evaluate(
 
     Write the current partition to the history first: the gates judge the partitions that are there.
     """
-    series = _series(history, feature, baseline_id)
-    if series is None:
+    judged_series = series.feature_series(history, feature, baseline_id)
+    if judged_series is None or not judged_series.present:
         return TrendResult(Status.PASS, f"no history for {feature}")
     size = settings.window
-    shown = series.values[-size:] if size else []
-    verdicts = [_rising(series, settings.rising), _rolling(series, settings.rolling)]
+    shown = judged_series.present[-size:] if size else []
+    verdicts = [_rising(judged_series, settings.rising), _rolling(judged_series, settings.rolling)]
     judged = [(status, reason) for status, reason in verdicts if reason]
     failing = [reason for status, reason in judged if status is not Status.PASS]
     if failing:
@@ -70,46 +59,33 @@ def evaluate(
     return TrendResult(Status.PASS, "; ".join(reason for _, reason in judged), shown)
 
 
-def _series(history: pl.DataFrame, feature: str, baseline_id: str | None) -> _Series | None:
-    one = series.feature_series(history, feature, baseline_id)
-    if one is None or not one.present:
-        return None
-    return _Series(
-        metric=one.metric,
-        partitions=[str(row["partition"]) for row in one.judged],
-        values=one.present,
-        warn=one.warn,
-        fail=one.fail,
-        noise=one.noise,
-    )
-
-
-def _rising(series: _Series, steps: int | None) -> tuple[Status, str]:
+def _rising(one: series.Series, steps: int | None) -> tuple[Status, str]:
     if steps is None:
         return Status.PASS, ""
-    values = series.values[-(steps + 1) :]
+    values = one.present[-(steps + 1) :]
     if len(values) < steps + 1:
         return Status.PASS, f"rising {steps} needs {steps + 1} partitions with a value, the history has {len(values)}"
-    if series.noise is not None and values[-1] <= series.noise:
+    if one.noise is not None and values[-1] <= one.noise:
         # A metric rising within sampling noise is noise; on a wide schema some feature always rises.
         return Status.PASS, ""
     if all(later > earlier for earlier, later in itertools.pairwise(values)):
         path = " → ".join(number(v) for v in values)
-        first, last = series.partitions[-(steps + 1)], series.partitions[-1]
-        return Status.FAIL, f"{series.metric} rose on {steps} consecutive partitions ({first} to {last}): {path}"
+        partitions = [str(row["partition"]) for row in one.judged]
+        first, last = partitions[-(steps + 1)], partitions[-1]
+        return Status.FAIL, f"{one.metric} rose on {steps} consecutive partitions ({first} to {last}): {path}"
     return Status.PASS, ""
 
 
-def _rolling(series: _Series, size: int | None) -> tuple[Status, str]:
+def _rolling(one: series.Series, size: int | None) -> tuple[Status, str]:
     if size is None:
         return Status.PASS, ""
-    values = series.values[-size:]
+    values = one.present[-size:]
     if len(values) < size:
         return Status.PASS, f"rolling {size} needs {size} partitions with a value, the history has {len(values)}"
     # The median, not the mean: one broken day moves a mean for K days, and that is what the absolute
     # gate is for; the median passes a threshold only when most of the last K partitions did.
     middle = statistics.median(values)
-    graded = grade(middle, series.warn, series.fail)
+    graded = grade(middle, one.warn, one.fail)
     if graded.status is Status.PASS:
         return Status.PASS, ""
-    return graded.status, f"median {series.metric} over the last {size} partitions {number(middle)} {graded.crossed}"
+    return graded.status, f"median {one.metric} over the last {size} partitions {number(middle)} {graded.crossed}"
