@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from skewcheck.audit.report import Report
 from skewcheck.errors import ExitCode
 
+ALREADY_STORED = "already in the history"
+"""The skip reason of a partition the history holds for this baseline and schema (`skip_done`)."""
 _RANK = {ExitCode.PASS: 0, ExitCode.DRIFT_FAILED: 1, ExitCode.SCHEMA_FAILED: 2, ExitCode.COULD_NOT_RUN: 3}
 
 
@@ -84,9 +86,9 @@ class PartitionRun:
         if errors:
             listed = ", ".join(errors[:3]) + (", ..." if len(errors) > 3 else "")
             parts.append(f"{len(errors)} could not be read ({listed})")
-        done = sum(1 for result in skipped if result.skipped == "already in the history")
+        done = sum(1 for result in skipped if result.skipped == ALREADY_STORED)
         if done:
-            parts.append(f"{done} already in the history, skipped")
+            parts.append(f"{done} {ALREADY_STORED}, skipped")
         if len(skipped) > done:
             parts.append(f"{len(skipped) - done} older than --retain keeps, skipped")
         if self.latest and audited:

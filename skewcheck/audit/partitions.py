@@ -18,7 +18,7 @@ from skewcheck.audit import history_rows
 from skewcheck.audit import run as runner
 from skewcheck.audit.baseline import load_baseline
 from skewcheck.audit.options import HistoryOptions, Options
-from skewcheck.audit.partition_run import PartitionResult, PartitionRun
+from skewcheck.audit.partition_run import ALREADY_STORED, PartitionResult, PartitionRun
 from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
@@ -102,7 +102,7 @@ def _skip_reason(
         # Audited now, pruned at once, audited again tomorrow: a partition --retain drops is not audited.
         return f"older than --retain keeps ({day} < {cutoff})"
     if keep.skip_done and store.is_done(keep.directory, label, baseline_id, schema_sha256):
-        return "already in the history"
+        return ALREADY_STORED
     return ""
 
 
