@@ -21,7 +21,7 @@ from skewcheck.errors import ExitCode
 from skewcheck.io.sources import InputSummary
 from skewcheck.profiling.bins import EDGE_QUANTILES
 from skewcheck.schema.model import Dataset, Severity
-from skewcheck.schema.registry import DEFINITIONS, PSI_PSEUDOCOUNT
+from skewcheck.schema.registry import DEFINITIONS, PSI_SHARE_FLOOR
 from skewcheck.validation.findings import Finding
 
 REPORT_VERSION = 1
@@ -238,9 +238,10 @@ def _definitions() -> dict[str, str]:
     return {
         **DEFINITIONS,
         "numeric_bins": f"edges at the training quantiles {deciles} (numpy linear interpolation), ties merged; "
-        "right-closed bins (-inf, e0], (e0, e1], ..., (e_last, inf) so serving values beyond the training range "
-        "land in the outer bins",
-        "psi_smoothing": f"{PSI_PSEUDOCOUNT} is added to every bin's count on both sides before shares are taken",
+        "ten right-closed bins (-inf, q1], (q1, q2], ..., (q9, inf), the outer two open, so serving values beyond "
+        "the training range land in the outer bins, which hold a tenth of training each",
+        "psi_smoothing": f"a share below {PSI_SHARE_FLOOR:g} counts as {PSI_SHARE_FLOOR:g}, on both sides, before "
+        "logarithms are taken (no renormalisation; the same at every sample size)",
         "null_rate_increase": "null_rate_serving - null_rate_train (absolute)",
         "thresholds": "a gate warns when its value is strictly above warn and fails when strictly above fail",
     }

@@ -1,6 +1,9 @@
-"""Training's numeric bins: its minimum, deciles and maximum as edges, and any values counted on them.
+"""Training's numeric bins: its nine deciles as edges, ten bins with the outer two open, and values counted on them.
 
-Training fixes the edges; serving is counted on the same ones, so the two histograms align.
+Training fixes the edges; serving is counted on the same ones, so the two histograms align. The outer bins are
+(-inf, q1] and (q9, inf), so each holds a tenth of training: serving values beyond training's range land in a bin
+training fills too, and PSI stays the textbook decile PSI instead of growing with the sample size (as it did when
+the minimum and maximum were edges too, and training held one value and none in the two outermost bins).
 """
 
 from __future__ import annotations
@@ -11,12 +14,13 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-# Quantiles that fix the numeric bins: minimum, the nine deciles, maximum.
-EDGE_QUANTILES = np.linspace(0.0, 1.0, 11)
+# Quantiles that fix the numeric bins: the nine deciles.
+EDGE_QUANTILES = np.linspace(0.1, 0.9, 9)
 
 
 def numeric_edges(sorted_values: FloatArray) -> FloatArray:
-    """Training's minimum, deciles and maximum, ties merged (numpy's linear quantiles)."""
+    """Training's deciles, ties merged (numpy's linear quantiles): a value holding several deciles is one edge, so
+    a point mass is one bin, not several empty ones."""
     if len(sorted_values) == 0:
         return np.array([], dtype=np.float64)
     return np.unique(sorted_quantiles(sorted_values, EDGE_QUANTILES))

@@ -88,7 +88,7 @@ def _merge_numeric(parts: list[NumericProfile]) -> NumericProfile:
         exact = all(part.bins_exact for part in present)
     else:
         # The parts were binned on their own deciles: bin the whole on its deciles, estimated from the sketch.
-        edges = sketch.quantile_edges(EDGE_QUANTILES[1:-1])
+        edges = sketch.quantile_edges(EDGE_QUANTILES)
         counts, exact = sketch.pmf_counts(edges), False
     return NumericProfile(rows, nulls, nonfinite, None, edges, counts, sketch=sketch, bins_exact=exact)
 

@@ -31,7 +31,9 @@ from skewcheck.validation.findings import Finding
 
 SUFFIX = ".skprofile"
 FORMAT = "skprofile"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 kept bins with training's minimum and maximum as edges, which PSI no longer uses.
+_NUMERIC_BINS_CHANGED = 1
 _METADATA_KEY = b"skewcheck"
 
 
@@ -76,6 +78,11 @@ def read(path: str | Path) -> SavedProfile:
         raise InputError(f"{path}: not a skewcheck profile (a Parquet file without skewcheck's metadata)")
     try:
         metadata = json.loads(raw)
+        if metadata.get("format") == FORMAT and metadata.get("version") == _NUMERIC_BINS_CHANGED:
+            raise InputError(
+                f"{path}: a profile saved by an older skewcheck, on numeric bins this one no longer uses: "
+                "re-run `skewcheck profile` to save it again"
+            )
         if metadata.get("format") != FORMAT or metadata.get("version") != FORMAT_VERSION:
             raise InputError(
                 f"{path}: a profile in format {metadata.get('format')} version {metadata.get('version')}; "

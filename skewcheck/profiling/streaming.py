@@ -193,7 +193,7 @@ class _Total:
             return NumericProfile(self.rows, self.nulls, self.nonfinite, values, edges, bin_counts(values, edges))
         assert self.grid is not None
         if self.bins_from_grid:
-            edges, bins = self.grid.bins(EDGE_QUANTILES[1:-1])
+            edges, bins = self.grid.bins(EDGE_QUANTILES)
             return NumericProfile(self.rows, self.nulls, self.nonfinite, None, edges, bins, sketch=self.grid)
         assert self.edges is not None and self.bins is not None
         return NumericProfile(self.rows, self.nulls, self.nonfinite, None, self.edges, self.bins, sketch=self.grid)

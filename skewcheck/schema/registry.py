@@ -47,10 +47,10 @@ class Noise(StrEnum):
     """A normal bound on the largest of the categories' share differences."""
 
 
-# Added to every bin's count before PSI takes logarithms, so an empty bin stays finite.
-# Half a count (Jeffreys' prior) fades with sample size: at serving volumes it changes
-# nothing, and on a few hundred rows it stops one empty bin from dominating the sum.
-PSI_PSEUDOCOUNT = 0.5
+# The least share a bin or category has before PSI takes logarithms, so an empty bin stays finite. A share, not
+# a count: a pseudocount of half a count made an empty bin's share 0.5 / n, so the same two populations read a PSI
+# growing with ln(n). 1e-4 is Evidently's floor, the common choice.
+PSI_SHARE_FLOOR = 1e-4
 
 _BOTH = frozenset(Kind)
 _NUMERIC = frozenset({Kind.NUMERIC})
@@ -80,8 +80,9 @@ METRICS: dict[str, Metric] = {
         Metric(
             "psi",
             _BOTH,
-            "Population Stability Index sum((s_i - t_i) * ln(s_i / t_i)) over training-quantile bins (numeric) or "
-            f"categories; shares smoothed as (count + {PSI_PSEUDOCOUNT}) / (n + {PSI_PSEUDOCOUNT} * bins)",
+            "Population Stability Index sum((s_i - t_i) * ln(s_i / t_i)) over ten training-decile bins (numeric, "
+            f"outer bins open) or categories; a share below {PSI_SHARE_FLOOR:g} counts as {PSI_SHARE_FLOOR:g} on "
+            "either side (Evidently's floor), whatever the sample size",
             history_column=2,
             gate=Thresholds(0.1, 0.25),
             noise=Noise.CHI_SQUARE,

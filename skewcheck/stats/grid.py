@@ -91,13 +91,13 @@ class Grid:
         """Each cell's share of the values, and their sum over the count: what `compare` takes for training."""
         return self.counts / self.count, self.sums / self.count
 
-    def bins(self, inner: FloatArray) -> tuple[FloatArray, IntArray]:
-        """Bin edges, the minimum, the quantiles at `inner` and the maximum, each taken among the points (the first
-        point at or above the quantile's rank, so a value holding many ranks is one edge, as numpy's quantiles
-        make it), and the exact count in each right-closed bin. The minimum and maximum must be points."""
+    def bins(self, quantiles: FloatArray) -> tuple[FloatArray, IntArray]:
+        """Bin edges, the quantiles at `quantiles`, each taken among the points (the first point at or above the
+        quantile's rank, so a value holding many ranks is one edge, as numpy's quantiles make it), and the exact
+        count in each right-closed bin, the outer two open."""
         at_most = np.cumsum(self.counts)[1::2]
-        chosen = np.searchsorted(at_most, inner * self.count, side="left")
-        edges = np.unique(np.concatenate([[self.minimum], self.points[chosen], [self.maximum]]))
+        chosen = np.searchsorted(at_most, quantiles * self.count, side="left")
+        edges = np.unique(self.points[chosen])
         at = np.searchsorted(self.points, edges)
         assert np.array_equal(self.points[at], edges)
         return edges, np.diff(np.concatenate([[0], at_most[at], [self.count]])).astype(np.int64)

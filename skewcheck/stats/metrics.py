@@ -15,7 +15,7 @@ import threading
 import numpy as np
 import numpy.typing as npt
 
-from skewcheck.schema.registry import PSI_PSEUDOCOUNT
+from skewcheck.schema.registry import PSI_SHARE_FLOOR
 from skewcheck.stats.arrays import Counts
 
 # scipy is imported where a metric needs it: a second that `validate` and `infer` never pay.
@@ -36,10 +36,13 @@ def shares(counts: Counts) -> npt.NDArray[np.float64]:
 
 
 def psi(train_counts: Counts, serving_counts: Counts) -> float:
-    """Population Stability Index over aligned bins, with PSI_PSEUDOCOUNT smoothing."""
-    bins = len(train_counts)
-    train = (train_counts + PSI_PSEUDOCOUNT) / (train_counts.sum() + PSI_PSEUDOCOUNT * bins)
-    serving = (serving_counts + PSI_PSEUDOCOUNT) / (serving_counts.sum() + PSI_PSEUDOCOUNT * bins)
+    """Population Stability Index over aligned bins, each side's shares raised to at least PSI_SHARE_FLOOR.
+
+    The floor is a share, so an empty bin weighs the same at a thousand rows as at a million, and the shares are
+    not renormalised after it (Evidently's rule): where no bin is below the floor, the textbook PSI exactly.
+    """
+    train = np.maximum(shares(train_counts), PSI_SHARE_FLOOR)
+    serving = np.maximum(shares(serving_counts), PSI_SHARE_FLOOR)
     return float(np.sum((serving - train) * np.log(serving / train)))
 
 

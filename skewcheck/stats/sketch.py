@@ -128,9 +128,9 @@ class Sketch:
                 result[i] = _between(self.high, below - (self.count - TAIL), fraction)
         return result
 
-    def quantile_edges(self, inner: FloatArray) -> FloatArray:
-        """Bin edges: the minimum, the sketch's quantiles at `inner`, the maximum; ties merged."""
-        return np.unique(np.concatenate([[self.minimum], self.quantiles(inner), [self.maximum]]))
+    def quantile_edges(self, quantiles: FloatArray) -> FloatArray:
+        """Bin edges: the sketch's quantiles at `quantiles`, ties merged."""
+        return np.unique(self.quantiles(quantiles))
 
     def pmf_counts(self, edges: FloatArray) -> npt.NDArray[np.int64]:
         """Approximate counts in right-closed bins on `edges` (for merged profiles whose parts had other edges)."""

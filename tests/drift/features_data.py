@@ -92,8 +92,9 @@ def reference_bins(values: FloatArray, edges: FloatArray) -> FloatArray:
 
 
 def reference_psi(train: FloatArray, serving: FloatArray) -> float:
-    t = (train + 0.5) / (train.sum() + 0.5 * len(train))
-    s = (serving + 0.5) / (serving.sum() + 0.5 * len(serving))
+    """Shares, each at least 1e-4 (Evidently's floor), then sum (s - t) ln(s / t)."""
+    t = np.maximum(train / train.sum(), 1e-4)
+    s = np.maximum(serving / serving.sum(), 1e-4)
     return float(np.sum((s - t) * np.log(s / t)))
 
 
@@ -103,7 +104,7 @@ def reference_numeric(metric: str, train: FloatArray, serving: FloatArray) -> fl
         return float(stats.ks_2samp(train, serving).statistic)
     if metric == "wasserstein":
         return float(stats.wasserstein_distance(train, serving)) / float(np.std(train, ddof=1))
-    edges = np.unique(np.quantile(train, np.linspace(0, 1, 11)))
+    edges = np.unique(np.quantile(train, np.linspace(0.1, 0.9, 9)))  # the nine deciles
     t, s = reference_bins(train, edges), reference_bins(serving, edges)
     if metric == "psi":
         return reference_psi(t, s)

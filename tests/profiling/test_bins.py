@@ -17,9 +17,11 @@ from tests.profiling.helpers import floats, reference_bin_counts
 
 class TestNumericEdges:
     def test_evenly_spaced_values_give_their_deciles(self) -> None:
-        """0, 1, ..., 10: the k-th decile of 11 evenly spaced values is k itself."""
+        """0, 1, ..., 10: the k-th decile of 11 evenly spaced values is k itself; the minimum and maximum are not
+        edges (the outer bins are open, each a tenth of training)."""
         edges = numeric_edges(np.arange(11, dtype=np.float64))
-        np.testing.assert_allclose(edges, np.arange(11, dtype=np.float64), atol=1e-12)
+        np.testing.assert_allclose(edges, np.arange(1, 10, dtype=np.float64), atol=1e-12)
+        assert bin_counts(np.arange(11, dtype=np.float64), edges).tolist() == [2, 1, 1, 1, 1, 1, 1, 1, 1, 1]
 
     def test_ties_are_merged(self) -> None:
         """70 zeros then 1..30 (100 values, linear quantiles at position q * 99).
@@ -27,11 +29,11 @@ class TestNumericEdges:
         q = 0 .. 0.6 land inside the zeros -> 0 (merged into one edge);
         q = 0.7 -> position 69.3 -> 0 + 0.3 * (1 - 0) = 0.3;
         q = 0.8 -> position 79.2 -> v[79] = 10, v[80] = 11 -> 10.2;
-        q = 0.9 -> position 89.1 -> 20.1; q = 1 -> 30.
+        q = 0.9 -> position 89.1 -> 20.1.
         """
         values = np.concatenate([np.zeros(70), np.arange(1, 31)]).astype(np.float64)
         edges = numeric_edges(values)
-        np.testing.assert_allclose(edges, [0.0, 0.3, 10.2, 20.1, 30.0], atol=1e-9)
+        np.testing.assert_allclose(edges, [0.0, 0.3, 10.2, 20.1], atol=1e-9)
         assert np.all(np.diff(edges) > 0)
 
     def test_zero_inflated_data_keeps_all_zeros_in_the_first_bin(self) -> None:
@@ -55,13 +57,14 @@ class TestNumericEdges:
         assert len(edges) == 0
         assert bin_counts(floats(1, 2), edges).tolist() == [2]
 
-    def test_first_and_last_edges_are_min_and_max(self) -> None:
+    def test_edges_are_the_nine_deciles_and_the_outer_bins_hold_a_tenth(self) -> None:
         rng = np.random.default_rng(3)
         values = np.sort(rng.normal(size=1000))
         edges = numeric_edges(values)
-        assert edges[0] == values[0]
-        assert edges[-1] == values[-1]
-        np.testing.assert_allclose(edges, np.quantile(values, [i / 10 for i in range(11)]), rtol=1e-12)
+        np.testing.assert_allclose(edges, np.quantile(values, [i / 10 for i in range(1, 10)]), rtol=1e-12)
+        counts = bin_counts(values, edges)
+        assert len(counts) == 10
+        assert counts[0] == counts[-1] == 100
 
     @settings(max_examples=200, deadline=None)
     @given(
@@ -75,9 +78,9 @@ class TestNumericEdges:
         )
     )
     def test_equal_numpy_quantiles_exactly(self, values: list[float]) -> None:
-        """Edges are numpy's linear quantiles at 0, 0.1, ..., 1, ties merged, bit for bit."""
+        """Edges are numpy's linear quantiles at 0.1, ..., 0.9, ties merged, bit for bit."""
         array = floats(*sorted(values))
-        expected = np.unique(np.quantile(array, np.linspace(0.0, 1.0, 11)))
+        expected = np.unique(np.quantile(array, np.linspace(0.1, 0.9, 9)))
         np.testing.assert_array_equal(numeric_edges(array), expected)
 
 
@@ -137,9 +140,9 @@ class TestProfilesOnTrainingEdges:
         rng = np.random.default_rng(9)
         raw = rng.normal(10, 3, 5000)
         profile = profile_numeric(pl.Series("x", raw))
-        np.testing.assert_allclose(profile.edges, np.quantile(raw, np.linspace(0, 1, 11)), rtol=1e-12)
+        np.testing.assert_allclose(profile.edges, np.quantile(raw, np.linspace(0.1, 0.9, 9)), rtol=1e-12)
         assert profile.bin_counts.tolist() == reference_bin_counts(raw.tolist(), profile.edges.tolist())
-        assert profile.bin_counts[-1] == 0  # nothing in training lies above its own maximum
+        assert profile.bin_counts.tolist() == [500] * 10  # every bin, the open outer two too, a tenth of training
 
     def test_serving_on_training_edges_has_the_same_bins(self) -> None:
         rng = np.random.default_rng(13)

@@ -223,8 +223,9 @@ class TestTemporal:
 
     def test_date_bins_on_training_edges(self) -> None:
         train = profile_numeric(pl.Series("d", [dt.date(2024, 1, d) for d in range(1, 11)]))
-        assert train.edges[0] == EPOCH_2024
-        assert train.edges[-1] == EPOCH_2024 + 9 * 86400
+        # Ten days: the first decile is 0.9 days after the first, the last 8.1 days after it.
+        assert train.edges[0] == pytest.approx(EPOCH_2024 + 0.9 * 86400)
+        assert train.edges[-1] == pytest.approx(EPOCH_2024 + 8.1 * 86400)
         serving = profile_numeric(pl.Series("d", [dt.date(2023, 6, 1), dt.date(2025, 6, 1)]), train.edges)
         assert serving.bin_counts[0] == 1
         assert serving.bin_counts[-1] == 1

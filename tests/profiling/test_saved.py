@@ -38,7 +38,7 @@ def test_the_file_is_parquet_any_reader_can_open(tmp_path: Path) -> None:
     city = frame.filter(pl.col("feature") == "city").row(0, named=True)
     assert city["kind"] == "categorical" and sum(city["category_counts"]) == 14_000
     metadata = json.loads(pq.read_schema(baseline).metadata[b"skewcheck"])
-    assert (metadata["format"], metadata["version"]) == ("skprofile", 1)
+    assert (metadata["format"], metadata["version"]) == ("skprofile", 2)
     assert metadata["source"]["rows"] == 14_000 and len(metadata["schema"]["sha256"]) == 64
 
 
@@ -155,7 +155,7 @@ def test_damaged_profiles_are_refused_not_believed(tmp_path: Path) -> None:
     assert_one_line_error(outcome, "flipped.skprofile")
     # Metadata that is not JSON, or lacks a key.
     table = pq.read_table(good)
-    for name, metadata in (("notjson", b"{not json"), ("nosource", json.dumps({"format": "skprofile", "version": 1}))):
+    for name, metadata in (("notjson", b"{not json"), ("nosource", json.dumps({"format": "skprofile", "version": 2}))):
         bad = table.replace_schema_metadata({b"skewcheck": metadata})
         pq.write_table(bad, tmp_path / f"{name}.skprofile")
         outcome = invoke(["check", tmp_path / f"{name}.skprofile", serving, "-s", DEMO_SCHEMA], 2)
@@ -167,6 +167,17 @@ def test_damaged_profiles_are_refused_not_believed(tmp_path: Path) -> None:
     pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), tmp_path / "unsorted.skprofile")
     outcome = invoke(["check", tmp_path / "unsorted.skprofile", serving, "-s", DEMO_SCHEMA], 2)
     assert_one_line_error(outcome, "unsorted.skprofile", "not sorted")
+
+
+def test_a_profile_saved_on_the_old_bins_is_refused_in_one_line(tmp_path: Path, big: Path) -> None:
+    """Version 1 kept training's minimum and maximum as bin edges: PSI on them is not this skewcheck's PSI."""
+    good = save(big / "train.parquet", big / "schema.yaml", tmp_path / "good.skprofile")
+    table = pq.read_table(good)
+    metadata = json.loads(table.schema.metadata[b"skewcheck"])
+    old = table.replace_schema_metadata({b"skewcheck": json.dumps({**metadata, "version": 1}).encode()})
+    pq.write_table(old, tmp_path / "old.skprofile")
+    outcome = invoke(["check", tmp_path / "old.skprofile", big / "serving.parquet", "-s", big / "schema.yaml"], 2)
+    assert_one_line_error(outcome, "old.skprofile", "older skewcheck", "re-run `skewcheck profile`")
 
 
 def test_a_feature_the_profile_never_held_asks_for_a_new_profile(tmp_path: Path, big: Path) -> None:

@@ -83,8 +83,8 @@ class TestJsonReport:
         assert isinstance(definitions, dict)
         assert set(METRICS) <= set(definitions)
         assert "base-2" in definitions["jensen_shannon"]
-        assert "0.5" in definitions["psi_smoothing"]
-        assert "quantiles" in definitions["numeric_bins"]
+        assert "0.0001" in definitions["psi_smoothing"] and "0.0001" in definitions["psi"]
+        assert "quantiles 0.1, 0.2" in definitions["numeric_bins"] and "(q9, inf)" in definitions["numeric_bins"]
 
 
 def test_every_gate_has_one_json_shape() -> None:

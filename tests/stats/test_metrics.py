@@ -20,15 +20,13 @@ def counts(*values: int) -> npt.NDArray[np.int64]:
     return np.array(values, dtype=np.int64)
 
 
-def reference_psi(train: list[int], serving: list[int], pseudocount: float = 0.5) -> float:
-    """PSI written out from its definition: add the pseudocount to every bin, renormalise, sum (s - t) ln(s / t)."""
-    bins = len(train)
-    train_total = sum(train) + pseudocount * bins
-    serving_total = sum(serving) + pseudocount * bins
+def reference_psi(train: list[int], serving: list[int], floor: float = 1e-4) -> float:
+    """PSI written out from its definition: shares, each raised to at least the floor (no renormalising), then
+    sum (s - t) ln(s / t)."""
     total = 0.0
     for t_count, s_count in zip(train, serving, strict=True):
-        t = (t_count + pseudocount) / train_total
-        s = (s_count + pseudocount) / serving_total
+        t = max(t_count / sum(train), floor)
+        s = max(s_count / sum(serving), floor)
         total += (s - t) * math.log(s / t)
     return total
 
@@ -57,28 +55,27 @@ count_lists = st.integers(min_value=1, max_value=12).flatmap(
 class TestPsi:
     def test_textbook_example_step_by_step(self) -> None:
         """Train 30/40/30, serving 20/40/40 (100 rows each): the expected value worked out bin by bin."""
-        # Smoothed totals: 100 + 0.5 * 3 = 101.5 on both sides.
-        # Bin 1: t = 30.5 / 101.5 = 0.300493, s = 20.5 / 101.5 = 0.201970,
-        #        (s - t) * ln(s / t) = (-10 / 101.5) * ln(20.5 / 30.5) = -0.098522 * -0.397302 = 0.039143
-        # Bin 2: t = s = 40.5 / 101.5, contributes 0.
-        # Bin 3: t = 30.5 / 101.5 = 0.300493, s = 40.5 / 101.5 = 0.399015,
-        #        (10 / 101.5) * ln(40.5 / 30.5) = 0.098522 * 0.283575 = 0.027938
-        # PSI = 0.039143 + 0 + 0.027938 = 0.067081
-        bin1 = (-10 / 101.5) * math.log(20.5 / 30.5)
-        bin3 = (10 / 101.5) * math.log(40.5 / 30.5)
-        assert bin1 == pytest.approx(0.039143, abs=1e-6)
-        assert bin3 == pytest.approx(0.027938, abs=1e-6)
+        # No bin is empty, so the floor changes nothing: the textbook shares.
+        # Bin 1: t = 0.3, s = 0.2, (s - t) * ln(s / t) = -0.1 * ln(2/3) = 0.040547
+        # Bin 2: t = s = 0.4, contributes 0.
+        # Bin 3: t = 0.3, s = 0.4, 0.1 * ln(4/3) = 0.028768
+        # PSI = 0.040547 + 0 + 0.028768 = 0.069315 (= 0.1 * ln 2)
+        bin1 = -0.1 * math.log(0.2 / 0.3)
+        bin3 = 0.1 * math.log(0.4 / 0.3)
+        assert bin1 == pytest.approx(0.040547, abs=1e-6)
+        assert bin3 == pytest.approx(0.028768, abs=1e-6)
         value = metrics.psi(counts(30, 40, 30), counts(20, 40, 40))
         assert value == pytest.approx(bin1 + bin3, rel=1e-12)
-        assert value == pytest.approx(0.067081, abs=1e-6)
+        assert value == pytest.approx(0.1 * math.log(2), rel=1e-12)
 
-    def test_pseudocount_is_half_a_count_on_every_bin(self) -> None:
-        """Without smoothing this example gives 0.0693 (0.1 * ln 2): the smoothed value must differ from it."""
-        unsmoothed = 0.1 * math.log(2)
-        value = metrics.psi(counts(30, 40, 30), counts(20, 40, 40))
-        assert value != pytest.approx(unsmoothed, abs=1e-4)
-        assert value == pytest.approx(reference_psi([30, 40, 30], [20, 40, 40], pseudocount=0.5), rel=1e-12)
-        assert registry.PSI_PSEUDOCOUNT == 0.5
+    def test_share_floor_is_a_share_not_a_count(self) -> None:
+        """An empty bin counts as a share of 1e-4 whatever the sample size: 2% of serving in a bin training never
+        filled gives (0.02 - 1e-4) * ln(0.02 / 1e-4) from that bin, at 100 rows as at a million."""
+        assert registry.PSI_SHARE_FLOOR == 1e-4
+        new_bin = (0.02 - 1e-4) * math.log(0.02 / 1e-4)
+        for n in (100, 10_000, 1_000_000):
+            value = metrics.psi(counts(n, 0), counts(n * 98 // 100, n * 2 // 100))
+            assert value == pytest.approx(-0.02 * math.log(0.98) + new_bin, rel=1e-12), n
 
     @pytest.mark.parametrize(
         ("train", "serving"),
@@ -93,26 +90,26 @@ class TestPsi:
     def test_matches_hand_formula(self, train: list[int], serving: list[int]) -> None:
         assert metrics.psi(counts(*train), counts(*serving)) == pytest.approx(reference_psi(train, serving), rel=1e-12)
 
-    def test_large_counts_converge_to_the_unsmoothed_psi(self) -> None:
-        """At serving volumes half a count changes nothing: the classic formula on raw shares is recovered."""
+    def test_without_empty_bins_it_is_the_textbook_psi(self) -> None:
+        """No share below the floor: the classic formula on raw shares, at any sample size."""
         train, serving = np.array([0.2, 0.3, 0.5]), np.array([0.25, 0.25, 0.5])
         classic = float(np.sum((serving - train) * np.log(serving / train)))
-        scale = 10**9
-        value = metrics.psi((train * scale).astype(np.int64), (serving * scale).astype(np.int64))
-        assert value == pytest.approx(classic, rel=1e-6)
+        for scale in (20, 10**9):
+            value = metrics.psi((train * scale).astype(np.int64), (serving * scale).astype(np.int64))
+            assert value == pytest.approx(classic, rel=1e-12)
 
     def test_identical_counts_give_zero(self) -> None:
         assert metrics.psi(counts(5, 0, 17, 3), counts(5, 0, 17, 3)) == 0.0
 
     def test_same_shares_different_totals_near_zero(self) -> None:
-        """Same shares, different sample sizes: only the pseudocount separates them."""
-        assert metrics.psi(counts(100_000, 200_000), counts(1_000_000, 2_000_000)) == pytest.approx(0.0, abs=1e-10)
+        """Same shares, different sample sizes: nothing separates them."""
+        assert metrics.psi(counts(100_000, 200_000), counts(1_000_000, 2_000_000)) == pytest.approx(0.0, abs=1e-15)
 
     def test_finite_with_empty_bins(self) -> None:
-        """Disjoint supports: each empty bin has 0.5 of 11; worked out PSI = 2 * (10 / 11) * ln(21)."""
+        """Disjoint supports: each empty bin is a share of 1e-4; worked out PSI = 2 * (1 - 1e-4) * ln(1e4)."""
         value = metrics.psi(counts(10, 0), counts(0, 10))
         assert math.isfinite(value)
-        assert value == pytest.approx(2 * (10 / 11) * math.log(21), rel=1e-12)
+        assert value == pytest.approx(2 * (1 - 1e-4) * math.log(1e4), rel=1e-12)
 
     def test_finite_when_a_bin_is_empty_on_both_sides(self) -> None:
         value = metrics.psi(counts(10, 0, 5), counts(3, 0, 12))
