@@ -1,7 +1,7 @@
 """Per-feature summaries of one dataset: counts, nulls, moments, quantiles, bins, categories.
 
-Training is profiled first and fixes the numeric bin edges (its minimum, deciles and
-maximum); serving is then counted on those same edges, so the two histograms align.
+Training is profiled first and fixes the numeric bin edges (its nine deciles, the outer
+bins open); serving is then counted on those same edges, so the two histograms align.
 Numeric profiles also keep the sorted values, because KS and Wasserstein are computed
 exactly on them.
 """

@@ -1,4 +1,4 @@
-"""Training's bins: its minimum, deciles and maximum as edges, and values counted in right-closed bins."""
+"""Training's bins: its nine deciles as edges, and values counted in ten right-closed bins, the outer two open."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ pseudocount alone.
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +17,7 @@ import polars as pl
 import pytest
 from scipy.spatial import distance
 
+from skewcheck import Options, run
 from skewcheck.drift.features import compare_feature
 from skewcheck.drift.gates import Status
 from skewcheck.profiling.profiles import profile_categorical, profile_numeric
@@ -111,3 +113,24 @@ def test_a_mean_shift_reads_the_textbook_decile_psi_and_warns() -> None:
     assert result.metrics["jensen_shannon"] == pytest.approx(distance.jensenshannon(t, s, base=2), rel=1e-9)
     assert result.status is Status.WARN
     assert result.reasons[0].startswith("psi 0.147")
+
+
+@pytest.mark.parametrize("approx", [False, True], ids=["exact", "approx"])
+def test_a_whole_run_reads_the_same_psi_at_every_size_read_whole_or_in_batches(tmp_path: Path, approx: bool) -> None:
+    """Through `run`, as the CLI calls it: read whole, or in batches counted on a grid (`--approx`), whose deciles
+    are grid points. The same populations, the same PSI, and the histogram is ten bins on nine edges."""
+    schema = tmp_path / "schema.yaml"
+    schema.write_text("features:\n  x: {type: float}\n", encoding="utf-8")
+    found = []
+    for n in (1_000, 100_000):
+        train, serving = numeric_pair(n)
+        pl.DataFrame({"x": train}).write_parquet(tmp_path / "train.parquet")
+        pl.DataFrame({"x": serving}).write_parquet(tmp_path / "serving.parquet")
+        report = run(str(tmp_path / "train.parquet"), str(tmp_path / "serving.parquet"), schema, Options(approx=approx))
+        (feature,) = report.features
+        assert feature.histogram is not None and feature.histogram.edges is not None
+        assert (len(feature.histogram.edges), len(feature.histogram.train)) == (9, 10)
+        assert feature.histogram.train == pytest.approx([0.1] * 10, abs=1e-3)
+        found.append(feature.metrics["psi"])
+    assert found[1] == pytest.approx(found[0], abs=1e-3)
+    assert found[1] == pytest.approx(0.00334, abs=1e-4)
