@@ -38,7 +38,8 @@ class Noise(StrEnum):
     """How large a metric gets between two samples of one distribution (see stats/noise.py)."""
 
     CHI_SQUARE = "chi_square"
-    """PSI (Jeffreys divergence) times n_t*n_s/(n_t+n_s) is chi-square with categories-1 degrees of freedom."""
+    """PSI (Jeffreys divergence) times n_t*n_s/(n_t+n_s) is chi-square with categories-1 degrees of freedom; on small
+    samples, plus the tail of one thin bin (see stats/noise.py)."""
     HALF_CHI_SQUARE = "half_chi_square"
     """The Jensen-Shannon divergence in nats is about an eighth of that chi-square."""
     KOLMOGOROV = "kolmogorov"
