@@ -1,9 +1,9 @@
 """Compare two datasets' profiles feature by feature: metrics, gates and a verdict.
 
-Each feature gets three gates: its drift metric, the rise of its null rate, and (for
-categorical features) the share of serving values nobody trained on. Each gate has
-the sample it stands on; too small a sample caps that gate at `warn`, because a small
-sample can neither pass nor fail a feature with confidence.
+Each feature gets three gates (drift_gates): its drift metric, the rise of its null rate, and the
+share of serving values outside training's domain, unseen categories or (for numbers and dates)
+values beyond training's range. Each gate has the sample it stands on; too small a sample caps
+that gate at `warn`, because a small sample can neither pass nor fail a feature with confidence.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from skewcheck.drift.gates import Gate, Grade, Status, grade, number, worst
+from skewcheck.drift.feature_gates import drift_gate, null_gate, range_gate, unseen_gate
+from skewcheck.drift.gates import Gate, Status, worst
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Feature, FeatureType
-from skewcheck.schema.registry import Thresholds
 from skewcheck.stats import ecdf, grid, metrics
 from skewcheck.stats.arrays import Counts
 from skewcheck.stats.grid import Grid
-from skewcheck.stats.noise import RUN_FALSE_ALARM_RATE, noise_level
+from skewcheck.stats.noise import RUN_FALSE_ALARM_RATE
 
 
 @dataclass(frozen=True)
@@ -107,11 +107,14 @@ def compare_feature(
         Dataset.SERVING: serving.summary(temporal=temporal),
     }
     histogram = _histogram(feature, train, serving)
+    # Before sampling: training's exact range against every serving value.
+    outside = _out_of_range(train, serving)
+    whole_train, serving_count = train, serving.count
     if sample is not None:
         train, serving = train.sampled(sample, seed), serving.sampled(sample, seed + 1)
     metrics: dict[str, float | None] = {}
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
-        metrics = _numeric_metrics(train, serving)
+        metrics = _numeric_metrics(train, serving, outside, serving_count)
     elif isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile):
         metrics = _categorical_metrics(feature, train, serving)
     metrics["null_rate_train"] = train.null_rate
@@ -120,11 +123,14 @@ def compare_feature(
     false_alarm_rate = RUN_FALSE_ALARM_RATE / max(compared_features, 1)
     categories = _categories(train, serving)
     gates = [
-        _drift_gate(feature, metrics, train.count, serving.count, categories, false_alarm_rate),
-        _null_gate(feature, train, serving),
+        drift_gate(feature, metrics, train.count, serving.count, categories, false_alarm_rate),
+        null_gate(feature, train, serving),
     ]
     if feature.type in (FeatureType.STRING, FeatureType.CATEGORY):
-        gates.append(_unseen_gate(feature, metrics["unseen_rate"], serving.count))
+        gates.append(unseen_gate(feature, metrics["unseen_rate"], serving.count))
+    if isinstance(whole_train, NumericProfile):
+        found = range_gate(feature, whole_train, *outside, serving_count, false_alarm_rate)
+        gates += [found] if found is not None else []
     result = FeatureResult(feature.name, feature.type, metrics=metrics, summary=summary, histogram=histogram)
     for gate in gates:
         result = result.with_gate(gate)
@@ -176,9 +182,26 @@ def _categories(train: Profile, serving: Profile) -> int:
     return len(train.counts.keys() | serving.counts.keys())
 
 
-def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str, float | None]:
+def _out_of_range(train: Profile, serving: Profile) -> tuple[int, int]:
+    """How many serving values lie below and above training's range (none when either side is empty)."""
+    if not isinstance(train, NumericProfile) or not isinstance(serving, NumericProfile):
+        return 0, 0
     if train.count == 0 or serving.count == 0:
-        return dict.fromkeys(("psi", "jensen_shannon", "wasserstein", "ks_statistic", "ks_pvalue"))
+        return 0, 0
+    if serving.values is not None:
+        return metrics.out_of_range(serving.values, train.minimum, train.maximum)
+    # Read in batches: a grid on training's points, minimum and maximum among them; a saved sketch: its CDF.
+    side = serving.sketch if isinstance(serving.sketch, Grid) else serving.cdf()
+    return metrics.out_of_range(side, train.minimum, train.maximum)
+
+
+def _numeric_metrics(
+    train: NumericProfile, serving: NumericProfile, outside: tuple[int, int], serving_count: int
+) -> dict[str, float | None]:
+    """`outside` and `serving_count`: the out-of-range counts and serving's count before any sampling."""
+    if train.count == 0 or serving.count == 0:
+        names = ("psi", "jensen_shannon", "wasserstein", "ks_statistic", "ks_pvalue", "out_of_range_rate")
+        return dict.fromkeys(names)
     if isinstance(serving.sketch, Grid):  # serving read in batches, counted on training's points
         ks, wasserstein = _on_grid(train, serving.sketch)
     elif isinstance(train.sketch, Grid) and serving.values is not None:  # few serving values, training on a grid
@@ -193,6 +216,7 @@ def _numeric_metrics(train: NumericProfile, serving: NumericProfile) -> dict[str
         "wasserstein": wasserstein,
         "ks_statistic": ks.statistic,
         "ks_pvalue": ks.pvalue,
+        "out_of_range_rate": metrics.out_of_range_rate(*outside, serving_count),
     }
 
 
@@ -224,71 +248,3 @@ def _categorical_metrics(
         "chi2_pvalue": metrics.chi2_pvalue(train_counts, serving_counts),
         "unseen_rate": unseen,
     }
-
-
-def _drift_gate(
-    feature: Feature,
-    values: dict[str, float | None],
-    train_count: int,
-    serving_count: int,
-    categories: int,
-    false_alarm_rate: float,
-) -> Gate:
-    assert feature.drift is not None
-    metric, thresholds = feature.drift.metric, feature.drift.thresholds
-    if train_count == 0 or serving_count == 0:
-        side = "training" if train_count == 0 else "serving"
-        reason = f"cannot compare: no non-null {side} values"
-        return Gate(metric, None, thresholds.warn, thresholds.fail, Status.ERROR, reason)
-    value = values[metric]
-    assert value is not None
-    graded = grade(value, thresholds.warn, thresholds.fail)
-    status = graded.status
-    reason = f"{metric} {number(value)} {graded.crossed}" if status is not Status.PASS else ""
-    noise = noise_level(metric, train_count, serving_count, categories, false_alarm_rate)
-    smallest = min(train_count, serving_count)
-    if smallest < feature.min_rows:
-        # Too few values to judge: never a confident pass, never a confident fail.
-        status = Status.WARN
-        reason = (
-            f"insufficient data: {metric} {number(value)} on {smallest:,} non-null values "
-            f"(min_rows {feature.min_rows:,})"
-        )
-    elif status is not Status.PASS and noise is not None and value <= noise:
-        # Small samples of one distribution differ by chance; a fail must stand out from that.
-        status = Status.WARN
-        reason += (
-            f", but within sampling noise: two samples of one distribution of these sizes exceed "
-            f"{number(noise)} with probability {false_alarm_rate:.2g}"
-        )
-    return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason, noise)
-
-
-def _null_gate(feature: Feature, train: Profile, serving: Profile) -> Gate:
-    increase = serving.null_rate - train.null_rate
-    thresholds = feature.max_null_rate_increase
-    graded = grade(increase, thresholds.warn, thresholds.fail, percent=True)
-    reason = f"null rate rose from {train.null_rate:.1%} to {serving.null_rate:.1%} (+{increase:.1%} {graded.crossed})"
-    return _rate_gate(
-        "null_rate_increase", increase, thresholds, graded, min(train.rows, serving.rows), feature, reason
-    )
-
-
-def _unseen_gate(feature: Feature, rate: float | None, serving_count: int) -> Gate:
-    thresholds = feature.max_unseen_rate
-    if rate is None:
-        return Gate("unseen_rate", None, thresholds.warn, thresholds.fail, Status.PASS, "")
-    graded = grade(rate, thresholds.warn, thresholds.fail, percent=True)
-    domain = "the declared values" if feature.values is not None else "the training values"
-    reason = f"{rate:.1%} of serving values are outside {domain} ({graded.crossed})"
-    return _rate_gate("unseen_rate", rate, thresholds, graded, serving_count, feature, reason)
-
-
-def _rate_gate(
-    metric: str, value: float, thresholds: Thresholds, graded: Grade, sample: int, feature: Feature, reason: str
-) -> Gate:
-    status = graded.status
-    if status is Status.FAIL and sample < feature.min_rows:
-        status = Status.WARN
-        reason += f"; insufficient data to fail: {sample:,} values (min_rows {feature.min_rows:,})"
-    return Gate(metric, value, thresholds.warn, thresholds.fail, status, reason if status is not Status.PASS else "")

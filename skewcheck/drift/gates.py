@@ -50,7 +50,8 @@ class Gate:
     status: Status
     reason: str
     noise: float | None = None
-    """What two samples of one distribution reach 1% of the time at these sample sizes (drift gate only)."""
+    """What two samples of one distribution reach 1% of the time at these sample sizes (drift and out-of-range
+    gates)."""
 
 
 @dataclass(frozen=True)

@@ -225,10 +225,15 @@ def _gates(old: Feature, new: Feature, old_defaults: Defaults, new_defaults: Def
         kind = ChangeKind.THRESHOLD_CHANGED if same_metric else ChangeKind.DRIFT_CHANGED
         # `drift: false` in the file is no gate here.
         yield _change(new.name, kind, "drift", old_drift or "false", new_drift or "false", False)
-    for key in ("max_null_rate_increase", "max_unseen_rate", "min_rows"):
+    for key in ("max_null_rate_increase", "max_unseen_rate", "max_out_of_range_rate", "min_rows"):
         before, after = getattr(old, key), getattr(new, key)
         if before != after and not _inherited(before, after, getattr(old_defaults, key), getattr(new_defaults, key)):
-            yield _change(new.name, ChangeKind.THRESHOLD_CHANGED, key, before, after, False)
+            # A gate turned off (`false` in the file) is None here.
+            yield _change(new.name, ChangeKind.THRESHOLD_CHANGED, key, _or_false(before), _or_false(after), False)
+
+
+def _or_false(value: object) -> object:
+    return "false" if value is None else value
 
 
 def _inherited(old: object, new: object, old_default: object, new_default: object) -> bool:
@@ -239,7 +244,8 @@ def _defaults(old: Defaults, new: Defaults) -> Iterator[Change]:
     for field in fields(Defaults):
         before, after = getattr(old, field.name), getattr(new, field.name)
         if before != after:
-            yield _change("", ChangeKind.DEFAULTS_CHANGED, f"defaults.{field.name}", before, after, False)
+            what = f"defaults.{field.name}"
+            yield _change("", ChangeKind.DEFAULTS_CHANGED, what, _or_false(before), _or_false(after), False)
 
 
 def _row_counts(old: Schema, new: Schema) -> Iterator[Change]:

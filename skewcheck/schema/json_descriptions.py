@@ -29,6 +29,8 @@ FEATURE_DOCS = {
     "min_rows": "Fewer non-null values than this on either side: the drift verdict is at most warn.",
     "max_null_rate_increase": "Gate on the null rate of serving minus that of training.",
     "max_unseen_rate": "Gate on the share of serving values outside the declared (or training) values.",
+    "max_out_of_range_rate": "Numbers and dates: gate on the share of serving values outside training's "
+    "[min, max], or false.",
     "trend": "Trend gates over the history of audits (--history): {rising: N, rolling: K}, or false.",
     "max_mismatch_rate": "Row-level skew (--key): gate on the share of joined rows whose value differs.",
     "tolerance": "Row-level skew: |serving - training| <= abs + rel * |training| counts as the same value "
@@ -39,6 +41,8 @@ DEFAULT_DOCS = {
     "categorical": "Drift gate of categorical features (bool, string, category).",
     "max_null_rate_increase": "Gate on the null rate of serving minus that of training, for every feature.",
     "max_unseen_rate": "Gate on the share of serving values outside the domain, for every feature.",
+    "max_out_of_range_rate": "Gate on the share of serving values outside training's [min, max], for every "
+    "numeric or date feature; false turns it off.",
     "min_rows": "Fewer non-null values than this: the drift verdict is at most warn.",
     "trend": "Trend gates every feature inherits, judged when a run keeps a history (--history).",
     "max_mismatch_rate": "Row-level skew (--key): gate on the share of joined rows whose value differs.",

@@ -16,7 +16,17 @@ from typing import Any
 from skewcheck.schema.constraints import CONSTRAINT_KEYS, RULE_KEYS, TEXT_TYPES, VALUES_TYPES
 from skewcheck.schema.json_descriptions import DEFAULT_DOCS, FEATURE_DOCS, RULE_DOCS, TREND_DOCS
 from skewcheck.schema.load import DEFAULT_KEYS, FEATURE_KEYS, TOP_LEVEL_KEYS, TREND_KEYS
-from skewcheck.schema.model import ENVIRONMENTS, Defaults, DriftGate, Feature, FeatureType, Role, RowCount, Severity
+from skewcheck.schema.model import (
+    ENVIRONMENTS,
+    OUT_OF_RANGE_THRESHOLDS,
+    Defaults,
+    DriftGate,
+    Feature,
+    FeatureType,
+    Role,
+    RowCount,
+    Severity,
+)
 from skewcheck.schema.registry import GATE_METRICS, Kind, Thresholds, gate_metrics_for
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -82,6 +92,11 @@ def _thresholds(default: Thresholds | None = None) -> Spec:
     return {**spec, "default": asdict(default)} if default is not None else spec
 
 
+def _optional_thresholds() -> Spec:
+    """{warn, fail}, or false to turn the gate off (max_out_of_range_rate)."""
+    return {"anyOf": [{"const": False}, _thresholds()], "default": asdict(OUT_OF_RANGE_THRESHOLDS)}
+
+
 def _gate(metrics: list[str], default: DriftGate | None = None) -> Spec:
     """{metric, warn, fail}: DriftGate's metric and Thresholds' fields, as the loader reads them."""
     spec = _thresholds()
@@ -98,6 +113,7 @@ def _defaults() -> Spec:
         "categorical": _gate(gate_metrics_for(Kind.CATEGORICAL), _BUILTIN.categorical),
         "max_null_rate_increase": _thresholds(_BUILTIN.max_null_rate_increase),
         "max_unseen_rate": _thresholds(_BUILTIN.max_unseen_rate),
+        "max_out_of_range_rate": _optional_thresholds(),
         "min_rows": {"type": "integer", "minimum": 1, "default": _BUILTIN.min_rows},
         "trend": _trend(),
         "max_mismatch_rate": _thresholds(_BUILTIN.max_mismatch_rate),
@@ -190,6 +206,7 @@ def _feature() -> Spec:
         "min_rows": {"type": "integer", "minimum": 1, "default": _BUILTIN.min_rows},
         "max_null_rate_increase": {"$ref": "#/$defs/thresholds", "default": asdict(_BUILTIN.max_null_rate_increase)},
         "max_unseen_rate": {"$ref": "#/$defs/thresholds", "default": asdict(_BUILTIN.max_unseen_rate)},
+        "max_out_of_range_rate": _optional_thresholds(),
         "trend": {"anyOf": [{"const": False}, _trend()]},
         "max_mismatch_rate": {"$ref": "#/$defs/thresholds", "default": asdict(_BUILTIN.max_mismatch_rate)},
         "tolerance": {

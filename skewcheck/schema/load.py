@@ -16,6 +16,7 @@ from skewcheck.schema.constraints import CONSTRAINT_KEYS, read_constraints, read
 from skewcheck.schema.document import Document, KeyPath, Reader, describe, read_document
 from skewcheck.schema.model import (
     ENVIRONMENTS,
+    OUT_OF_RANGE_THRESHOLDS,
     Dataset,
     Defaults,
     DriftGate,
@@ -69,6 +70,7 @@ FEATURE_KEYS = {
     "min_rows",
     "max_null_rate_increase",
     "max_unseen_rate",
+    "max_out_of_range_rate",
     "description",
     "pii",
     "trend",
@@ -81,6 +83,7 @@ DEFAULT_KEYS = {
     "categorical",
     "max_null_rate_increase",
     "max_unseen_rate",
+    "max_out_of_range_rate",
     "min_rows",
     "trend",
     "max_mismatch_rate",
@@ -95,6 +98,13 @@ class _Builder(Reader):
     def thresholds(self, key_path: KeyPath, inherited: Thresholds) -> Thresholds:
         self.mapping(key_path, {"warn", "fail"}, f"'{key_path[-1]}'")
         return self._warn_fail(key_path, inherited)
+
+    def optional_thresholds(self, key_path: KeyPath, inherited: Thresholds | None) -> Thresholds | None:
+        """`{warn, fail}`, or `false` to turn the gate off; under a gate turned off, thresholds start from the
+        built-in ones."""
+        if self.value(key_path) is False:
+            return None
+        return self.thresholds(key_path, inherited or OUT_OF_RANGE_THRESHOLDS)
 
     def lower_bounds(self, key_path: KeyPath, inherited: Thresholds) -> Thresholds:
         """`{warn, fail}` for a gate that trips below its thresholds (min_join_rate): warn >= fail, both in [0, 1]."""
@@ -156,6 +166,11 @@ class _Builder(Reader):
             max_unseen_rate=self.thresholds(("defaults", "max_unseen_rate"), builtin.max_unseen_rate)
             if "max_unseen_rate" in data
             else builtin.max_unseen_rate,
+            max_out_of_range_rate=self.optional_thresholds(
+                ("defaults", "max_out_of_range_rate"), builtin.max_out_of_range_rate
+            )
+            if "max_out_of_range_rate" in data
+            else builtin.max_out_of_range_rate,
             min_rows=self.integer(("defaults", "min_rows"), minimum=1) if "min_rows" in data else builtin.min_rows,
             trend=self.trend(("defaults", "trend")) if "trend" in data else None,
             max_mismatch_rate=self.thresholds(("defaults", "max_mismatch_rate"), builtin.max_mismatch_rate)
@@ -212,6 +227,11 @@ class _Builder(Reader):
             max_unseen_rate=self.thresholds((*key_path, "max_unseen_rate"), defaults.max_unseen_rate)
             if "max_unseen_rate" in data
             else defaults.max_unseen_rate,
+            max_out_of_range_rate=self.optional_thresholds(
+                (*key_path, "max_out_of_range_rate"), defaults.max_out_of_range_rate
+            )
+            if "max_out_of_range_rate" in data
+            else defaults.max_out_of_range_rate,
         )
 
     def _tolerance_for(self, key_path: KeyPath, type_: FeatureType) -> Tolerance:

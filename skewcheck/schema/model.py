@@ -115,12 +115,18 @@ class TrendSettings:
         return max(self.rising + 1 if self.rising else 0, self.rolling or 0)
 
 
+OUT_OF_RANGE_THRESHOLDS = Thresholds(0.01, 0.05)
+"""The out-of-range gate's built-in thresholds, also where a schema sets some under a gate its defaults turned off."""
+
+
 @dataclass(frozen=True)
 class Defaults:
     numeric: DriftGate = DriftGate("psi", METRIC_THRESHOLDS["psi"])
     categorical: DriftGate = DriftGate("jensen_shannon", METRIC_THRESHOLDS["jensen_shannon"])
     max_null_rate_increase: Thresholds = Thresholds(0.02, 0.05)
     max_unseen_rate: Thresholds = Thresholds(0.01, 0.05)
+    max_out_of_range_rate: Thresholds | None = OUT_OF_RANGE_THRESHOLDS
+    """None (`false` in the schema): no gate on numeric serving values outside training's range."""
     min_rows: int = 100
     trend: TrendSettings | None = None
     max_mismatch_rate: Thresholds = Thresholds(0.001, 0.01)
@@ -155,6 +161,8 @@ class Feature:
     min_rows: int = 100
     max_null_rate_increase: Thresholds = Defaults.max_null_rate_increase
     max_unseen_rate: Thresholds = Defaults.max_unseen_rate
+    max_out_of_range_rate: Thresholds | None = Defaults.max_out_of_range_rate
+    """Numbers, dates, datetimes: the share of serving values outside training's [min, max]; None: not gated."""
     pattern: str | None = None
     min_length: int | None = None
     max_length: int | None = None

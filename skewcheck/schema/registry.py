@@ -46,6 +46,10 @@ class Noise(StrEnum):
     """Kolmogorov's limit distribution of the KS statistic."""
     LARGEST_SHARE = "largest_share"
     """A normal bound on the largest of the categories' share differences."""
+    RANGE = "range"
+    """A fresh value of training's distribution falls outside n_t training values' range with probability
+    2/(n_t+1), the chance it is the smallest or the largest of the n_t+1; the count of such serving values has an
+    exact tail (two exchangeable samples), whose false-alarm quantile is the level (see stats/noise.py)."""
 
 
 # The least share a bin or category has before PSI takes logarithms, so an empty bin stays finite. A share, not
@@ -132,6 +136,14 @@ METRICS: dict[str, Metric] = {
             _CATEGORICAL,
             "share of non-null serving values outside the declared values (or the training values when none)",
             history_column=9,
+        ),
+        Metric(
+            "out_of_range_rate",
+            _NUMERIC,
+            "share of non-null serving values below training's minimum or above its maximum (numbers, dates, "
+            "datetimes)",
+            history_column=10,
+            noise=Noise.RANGE,
         ),
         Metric(
             "null_rate_train",

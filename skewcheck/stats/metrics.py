@@ -17,6 +17,8 @@ import numpy.typing as npt
 
 from skewcheck.schema.registry import PSI_SHARE_FLOOR
 from skewcheck.stats.arrays import Counts
+from skewcheck.stats.ecdf import StepCdf
+from skewcheck.stats.grid import Grid
 
 # scipy is imported where a metric needs it: a second that `validate` and `infer` never pay.
 
@@ -81,3 +83,30 @@ def unseen_rate(serving_counts: dict[str, int], known: set[str]) -> float:
     total = sum(serving_counts.values())
     unseen = sum(count for value, count in serving_counts.items() if value not in known)
     return unseen / total if total else 0.0
+
+
+def out_of_range(serving: npt.NDArray[np.float64] | Grid | StepCdf, low: float, high: float) -> tuple[int, int]:
+    """How many serving values lie below `low` and how many above `high` (training's minimum and maximum).
+
+    Exact on sorted values, and on a grid whose points include both bounds (serving read in batches is counted on
+    training's points, which always include its minimum and maximum); a sketch's step CDF is exact in its tails.
+    """
+    if isinstance(serving, Grid):
+        points = serving.points
+        # Cells: (-inf, p0), {p0}, (p0, p1), {p1}, ...: the values strictly below p_i fill the first 2i + 1 cells.
+        i, j = int(np.searchsorted(points, low, side="left")), int(np.searchsorted(points, high, side="right"))
+        if i < len(points) and points[i] == low and j > 0 and points[j - 1] == high:
+            return int(serving.counts[: 2 * i + 1].sum()), int(serving.counts[2 * j :].sum())
+        serving = serving.cdf()
+    if isinstance(serving, StepCdf):
+        # P(X < low) is the CDF at the float just below it.
+        share_below = float(serving.at(np.array([np.nextafter(low, -np.inf)]))[0])
+        share_above = 1.0 - float(serving.at(np.array([high]))[0])
+        return round(share_below * serving.count), round(share_above * serving.count)
+    below = int(np.searchsorted(serving, low, side="left"))
+    return below, len(serving) - int(np.searchsorted(serving, high, side="right"))
+
+
+def out_of_range_rate(below: int, above: int, count: int) -> float:
+    """The share of serving values outside training's range: (below + above) / count."""
+    return (below + above) / count if count else 0.0

@@ -21,7 +21,8 @@ def noise_level(
 
     Large-sample approximations: PSI (Jeffreys divergence) times n_t*n_s/(n_t+n_s) is chi-square with
     categories-1 degrees of freedom; the Jensen-Shannon divergence in nats is about an eighth of that;
-    KS uses Kolmogorov's limit distribution; L-infinity a normal bound on the largest share difference.
+    KS uses Kolmogorov's limit distribution; L-infinity a normal bound on the largest share difference;
+    the out-of-range rate an exact tail of the count outside training's range (`_outside_level`).
     None for Wasserstein, whose noise depends on the shape of the distribution. PSI's adds its
     `_thin_bin_level`, the small-sample tail the chi-square misses (nothing at serving volumes).
     """
@@ -43,7 +44,45 @@ def noise_level(
         # The largest of `categories` share differences, each at most 0.5 * sqrt(inverse_n) in standard deviation.
         z = -float(special.ndtri(false_alarm_rate / (2 * max(categories, 1))))  # scipy.stats.norm.isf
         return z * 0.5 * math.sqrt(inverse_n)
+    if model is Noise.RANGE:
+        return _outside_level(train_count, serving_count, false_alarm_rate) / serving_count
     return None
+
+
+def _outside_level(train_count: int, serving_count: int, false_alarm_rate: float) -> int:
+    """The count of serving values outside training's range that two samples of one distribution exceed with
+    probability at most `false_alarm_rate`.
+
+    The two samples are exchangeable: the a smallest and b largest of all n = n_t + n_s values are all serving with
+    probability g(a + b), g(k) = n_s (n_s - 1) ... (n_s - k + 1) / (n (n - 1) ... (n - k + 1)). So the count outside,
+    K, has P(K >= k) = (k + 1) g(k) - k g(k + 1): about (1 + k n_t / n) (n_s / n)^k, a mean of 2 n_s / (n_t + 1)
+    (a rate of 2/(n_t+1)). P(K > k) falls as k grows: the least k with P(K > k) <= false_alarm_rate, by bisection.
+    """
+    from scipy import special
+
+    total = train_count + serving_count
+
+    def log_g(k: int) -> float:
+        if k > serving_count:
+            return -math.inf
+        return float(
+            special.gammaln(serving_count + 1)
+            - special.gammaln(serving_count - k + 1)
+            - special.gammaln(total + 1)
+            + special.gammaln(total - k + 1)
+        )
+
+    def exceeded(k: int) -> float:  # P(K > k) = P(K >= k + 1)
+        return (k + 2) * math.exp(log_g(k + 1)) - (k + 1) * math.exp(log_g(k + 2))
+
+    low, high = 0, serving_count  # exceeded(serving_count) is 0
+    while low < high:
+        middle = (low + high) // 2
+        if exceeded(middle) <= false_alarm_rate:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 # Above this many expected values in each bin, the chi-square alone is accurate.

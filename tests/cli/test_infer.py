@@ -67,7 +67,7 @@ class TestCheckWithoutSchema:
             "--save-schema PATH keeps it for review"
         )
         # The skews are drift: no bound, domain or nullability was made up from the training sample.
-        assert outcome.stdout.strip() == "FAIL: 3 of 11 features drifted, 1 warned, 1 schema warning in serving"
+        assert outcome.stdout.strip() == "FAIL: 4 of 11 features drifted, 1 schema warning in serving"
 
     def test_save_schema_keeps_what_was_inferred(self, tmp_path: Path) -> None:
         target = tmp_path / "inferred.yaml"

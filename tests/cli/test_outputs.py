@@ -98,7 +98,7 @@ class TestOutputs:
     def test_json_to_stdout_leaves_the_summary_on_stderr(self) -> None:
         outcome = invoke([*DEMO, "--json", "-"], 3)
         json.loads(outcome.stdout)
-        assert outcome.stderr.startswith("FAIL: 3 of 11 features drifted, 1 warned")
+        assert outcome.stderr.startswith("FAIL: 4 of 11 features drifted")
 
     def test_format_json_prints_the_same_report(self, tmp_path: Path) -> None:
         """`--format json` prints, byte for byte, the report `--json PATH` writes in the same run."""
@@ -107,7 +107,7 @@ class TestOutputs:
         assert outcome.stdout == target.read_text(encoding="utf-8")
         assert (
             outcome.json()["summary"]
-            == "FAIL: 3 of 11 features drifted, 1 warned, 1 schema violation in serving, 1 schema warning in serving"
+            == "FAIL: 4 of 11 features drifted, 1 schema violation in serving, 1 schema warning in serving"
         )
 
     def test_json_file_is_written_and_the_table_still_printed(self, tmp_path: Path) -> None:
@@ -129,5 +129,5 @@ class TestOutputs:
     def test_quiet_prints_only_the_summary(self) -> None:
         outcome = invoke([*DEMO, "--quiet"], 3)
         assert outcome.stdout.strip() == (
-            "FAIL: 3 of 11 features drifted, 1 warned, 1 schema violation in serving, 1 schema warning in serving"
+            "FAIL: 4 of 11 features drifted, 1 schema violation in serving, 1 schema warning in serving"
         )

@@ -26,16 +26,16 @@ def test_one_run_writes_every_report(tmp_path: Path) -> None:
     assert "Schema findings" in outcome.stdout  # the table still goes to stdout
     assert paths["md"].read_text().startswith("**FAIL**")
     suite = ET.parse(paths["xml"]).getroot().find("testsuite")
-    assert suite is not None and int(suite.get("failures", "0")) == 4  # 3 drifted features, the domain finding
+    assert suite is not None and int(suite.get("failures", "0")) == 5  # 4 drifted features, the domain finding
     assert '"exit_code": 3' in paths["json"].read_text()
 
 
 def test_github_format_on_stdout_and_summary_on_stderr() -> None:
     outcome = invoke([*DEMO, "--format", "github"], 3)
     lines = outcome.stdout.strip().splitlines()
-    assert lines[-1].startswith("::notice title=skewcheck::FAIL: 3 of 11 features drifted, 1 warned")
+    assert lines[-1].startswith("::notice title=skewcheck::FAIL: 4 of 11 features drifted")
     assert any(line.startswith("::error title=skewcheck drift%3A distance_km::") for line in lines)
-    assert outcome.stderr.startswith("FAIL: 3 of 11")
+    assert outcome.stderr.startswith("FAIL: 4 of 11")
 
 
 def test_markdown_to_stdout() -> None:

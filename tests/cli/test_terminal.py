@@ -45,7 +45,7 @@ def test_a_terminal_sees_the_stages(tmp_path: Path) -> None:
     code, output = run_in_terminal(["check", *DEMO])
     assert code == 3
     assert b"reading training data" in output
-    assert b"FAIL: 3 of 11 features drifted, 1 warned" in output
+    assert b"FAIL: 4 of 11 features drifted" in output
 
 
 def test_quiet_and_non_terminal_runs_draw_no_progress() -> None:
@@ -53,4 +53,4 @@ def test_quiet_and_non_terminal_runs_draw_no_progress() -> None:
     assert "reading" not in outcome.stderr and "comparing" not in outcome.stderr + outcome.stdout
     code, output = run_in_terminal(["check", *DEMO, "--quiet"])
     assert code == 3
-    assert b"reading" not in output and b"FAIL: 3 of 11" in output
+    assert b"reading" not in output and b"FAIL: 4 of 11" in output

@@ -45,7 +45,7 @@ class TestDriftVerdicts:
         result = compare_numeric(numeric_feature(metric, 0.1, 0.2), train, serving)
         assert reference_numeric(metric, train, serving) < 0.05
         assert result.status is Status.PASS, result.reasons
-        assert [g.status for g in result.gates] == [Status.PASS, Status.PASS]
+        assert [g.status for g in result.gates] == [Status.PASS, Status.PASS, Status.PASS]
 
     def test_shifted_distribution_fails_naming_metric_value_and_threshold(self) -> None:
         train, serving = normal(1, 10_000), normal(2, 10_000, loc=1.0)

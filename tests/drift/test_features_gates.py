@@ -244,4 +244,4 @@ class TestUnseenGate:
     def test_numeric_has_no_unseen_gate(self) -> None:
         values = normal(30, 1_000)
         result = compare_numeric(numeric_feature(), values, values)
-        assert [g.metric for g in result.gates] == ["psi", "null_rate_increase"]
+        assert [g.metric for g in result.gates] == ["psi", "null_rate_increase", "out_of_range_rate"]

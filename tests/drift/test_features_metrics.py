@@ -67,9 +67,10 @@ class TestNoValues:
         assert len(result.reasons) == 2
 
     def test_fail_outranks_error(self) -> None:
-        """All-null serving: the drift gate cannot compare, the null-rate gate fails; the feature fails."""
+        """All-null serving: the drift gate cannot compare, the null-rate gate fails, nothing is out of range; the
+        feature fails."""
         result = compare_numeric(numeric_feature(), normal(41, 10_000), pl.Series("x", [None] * 10_000, pl.Float64))
-        assert {g.status for g in result.gates} == {Status.ERROR, Status.FAIL}
+        assert [g.status for g in result.gates] == [Status.ERROR, Status.FAIL, Status.PASS]
         assert result.status is Status.FAIL
 
 
@@ -87,6 +88,7 @@ class TestMetricsDict:
             "wasserstein",
             "ks_statistic",
             "ks_pvalue",
+            "out_of_range_rate",
             "null_rate_train",
             "null_rate_serving",
         }
@@ -138,7 +140,14 @@ class TestMetricsDict:
 
     def test_names_present_when_a_side_is_empty(self) -> None:
         numeric = compare_numeric(numeric_feature(), normal(52, 500), pl.Series("x", [None] * 500, pl.Float64))
-        assert set(numeric.metrics) == {*NUMERIC_METRICS, "ks_pvalue", "null_rate_train", "null_rate_serving"}
+        assert set(numeric.metrics) == {
+            *NUMERIC_METRICS,
+            "ks_pvalue",
+            "out_of_range_rate",
+            "null_rate_train",
+            "null_rate_serving",
+        }
+        assert numeric.metrics["out_of_range_rate"] is None
         categorical = compare_categorical(
             categorical_feature(), ["a"] * 500, pl.Series("c", [None] * 500, dtype=pl.String)
         )

@@ -260,8 +260,23 @@ def test_rows_from_a_real_audit_hold_metrics_not_values(tmp_path: Path) -> None:
     assert stored.get_column("schema_sha256").to_list() == [report.schema_sha256] * 2
     city = stored.row(0, named=True)
     assert city["unseen_rate"] == pytest.approx(0.5) and city["status"] == "fail"
-    assert stored.row(1, named=True)["gate_metric"] == "psi"
+    km = stored.row(1, named=True)
+    assert km["gate_metric"] == "psi"
+    # Serving's km (i % 41 * 1.6, up to 64) against training's 0 to 36: the share above training's maximum.
+    above = sum(1 for i in range(200) if float(i % 41) * 1.6 > 36)
+    assert km["out_of_range_rate"] == pytest.approx(above / 200) and city["out_of_range_rate"] is None
     text = [str(v) for column in stored.select(pl.col(pl.String)).iter_columns() for v in column]
     assert not [v for v in text if "Secret" in v or "Hamburg" in v]
     history.write(tmp_path / "history", stored)
     assert history.read(tmp_path / "history").equals(stored)
+
+
+def test_a_file_written_before_out_of_range_rate_reads_it_as_null(tmp_path: Path) -> None:
+    """out_of_range_rate is the last metric column: a history file an older skewcheck wrote lacks it."""
+    write_days(tmp_path, {"a": [0.1, 0.2]})
+    for path in tmp_path.glob("partition=*/*.parquet"):
+        pl.read_parquet(path).drop("out_of_range_rate").write_parquet(path)
+    stored = history.read(tmp_path)
+    assert stored.schema == history.SCHEMA
+    assert stored.get_column("out_of_range_rate").to_list() == [None, None]
+    assert stored.get_column("gate_value").to_list() == pytest.approx([0.1, 0.2])

@@ -139,4 +139,4 @@ def test_html_goes_to_stdout_with_a_dash(tmp_path: Path) -> None:
         3,
     )
     assert outcome.stdout.startswith("<!DOCTYPE html>") and outcome.stdout.rstrip().endswith("</html>")
-    assert "FAIL: 3 of 11 features drifted, 1 warned" in outcome.stderr
+    assert "FAIL: 4 of 11 features drifted" in outcome.stderr

@@ -62,6 +62,7 @@ class TestJsonReport:
             "wasserstein",
             "ks_statistic",
             "ks_pvalue",
+            "out_of_range_rate",
             "null_rate_train",
             "null_rate_serving",
         }

@@ -18,9 +18,9 @@ DEMO = [
 class TestTable:
     def test_worst_features_first_then_findings_then_summary(self) -> None:
         text = invoke(DEMO, 3).stdout
-        order = [text.index(name) for name in ("traffic_index", "prep_time_min", "basket_value", "request_id")]
+        order = [text.index(name) for name in ("prep_time_min", "traffic_index", "basket_value", "request_id")]
         assert order == sorted(order)
-        assert text.index("Features") < text.index("Schema findings") < text.index("FAIL: 3 of 11")
+        assert text.index("Features") < text.index("Schema findings") < text.index("FAIL: 4 of 11")
         assert "info: serving has columns the schema does not mention: ts, model_version, prediction" in text
         assert "null rate rose from 0.5% to 12.5%" in text
 

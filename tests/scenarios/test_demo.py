@@ -36,11 +36,15 @@ def test_each_injected_skew_is_caught_by_the_right_gate(report: Report) -> None:
     assert features["distance_km"].status is Status.FAIL
     assert features["distance_km"].reasons[0].startswith("psi ")
     # An 18% default fill of 0.0 puts 26.5% of serving in training's lowest decile bin: a textbook decile PSI of
-    # 0.19, a warning (the open outer bin holds a tenth of training; the fill is below training's minimum).
+    # 0.19, only a warning (the open outer bin holds a tenth of training). The fill is below training's minimum:
+    # out_of_range_rate fails it.
     prep = features["prep_time_min"]
-    assert prep.status is Status.WARN
+    assert prep.status is Status.FAIL
     assert prep.reasons[0].startswith("psi ")
     assert prep.metrics["psi"] == pytest.approx(0.195, abs=0.005)
+    assert [g.metric for g in prep.gates if g.status is Status.FAIL] == ["out_of_range_rate"]
+    assert prep.metrics["out_of_range_rate"] == pytest.approx(0.183, abs=0.001)
+    assert prep.reasons[1] == "out_of_range_rate 18.3% > fail 5.0%: serving values below training's minimum 0.5"
     # The traffic API outage is a null-rate jump, not a distribution change.
     traffic = features["traffic_index"]
     assert traffic.status is Status.FAIL

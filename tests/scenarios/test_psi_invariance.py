@@ -111,8 +111,11 @@ def test_a_mean_shift_reads_the_textbook_decile_psi_and_warns() -> None:
     result = compare_feature(NUMERIC, train_profile, profile_numeric(pl.Series("x", serving), train_profile.edges))
     assert result.metrics["psi"] == pytest.approx(expected, rel=1e-9)
     assert result.metrics["jensen_shannon"] == pytest.approx(distance.jensenshannon(t, s, base=2), rel=1e-9)
-    assert result.status is Status.WARN
+    assert result.drift_gate is not None and result.drift_gate.status is Status.WARN
     assert result.reasons[0].startswith("psi 0.147")
+    # The 7.5% above training's maximum is out_of_range_rate's finding, at every size.
+    assert result.status is Status.FAIL
+    assert result.reasons[1] == "out_of_range_rate 7.5% > fail 5.0%: serving values above training's maximum 1"
 
 
 @pytest.mark.parametrize("approx", [False, True], ids=["exact", "approx"])

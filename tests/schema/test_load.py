@@ -81,6 +81,7 @@ class TestLoading:
         assert schema.feature("c").drift == DriftGate("jensen_shannon", Thresholds(0.1, 0.2))
         assert schema.feature("x").max_null_rate_increase == Thresholds(0.02, 0.05)
         assert schema.feature("c").max_unseen_rate == Thresholds(0.01, 0.05)
+        assert schema.feature("x").max_out_of_range_rate == Thresholds(0.01, 0.05)
         assert schema.feature("x").min_rows == 100
         assert schema.feature("x").nullable is True
 

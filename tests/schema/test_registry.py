@@ -80,6 +80,7 @@ def test_the_derived_lists_are_the_ones_files_and_reports_already_hold() -> None
         "linf",
         "chi2_pvalue",
         "unseen_rate",
+        "out_of_range_rate",
     )
     assert list(DEFINITIONS) == [
         "psi",
@@ -90,6 +91,7 @@ def test_the_derived_lists_are_the_ones_files_and_reports_already_hold() -> None
         "linf",
         "chi2_pvalue",
         "unseen_rate",
+        "out_of_range_rate",
         "null_rate_train",
         "null_rate_serving",
     ]
