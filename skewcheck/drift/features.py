@@ -1,6 +1,6 @@
 """Compare two datasets' profiles feature by feature: metrics, gates and a verdict.
 
-Each feature gets three gates (drift_gates): its drift metric, the rise of its null rate, and the
+Each feature gets three gates (feature_gates): its drift metric, the rise of its null rate, and the
 share of serving values outside training's domain, unseen categories or (for numbers and dates)
 values beyond training's range. Each gate has the sample it stands on; too small a sample caps
 that gate at `warn`, because a small sample can neither pass nor fail a feature with confidence.
