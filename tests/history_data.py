@@ -42,7 +42,7 @@ def make_report(
         result = FeatureResult(name, FeatureType.FLOAT)
         if value is None:
             result = result.with_gate(
-                Gate(metric, None, WARN, FAIL, Status.ERROR, "cannot compare: no non-null serving values")
+                Gate(metric, None, WARN, FAIL, Status.ERROR, f"{metric} not computed: no non-null serving values")
             )
         else:
             status = Status.FAIL if value > FAIL else Status.WARN if value > WARN else Status.PASS

@@ -29,7 +29,7 @@ def drift_gate(
     metric, thresholds = feature.drift.metric, feature.drift.thresholds
     if train_count == 0 or serving_count == 0:
         side = "training" if train_count == 0 else "serving"
-        reason = f"cannot compare: no non-null {side} values"
+        reason = f"{metric} not computed: no non-null {side} values"
         return Gate(metric, None, thresholds.warn, thresholds.fail, Status.ERROR, reason)
     value = values[metric]
     assert value is not None
@@ -42,7 +42,7 @@ def drift_gate(
         # Too few values to judge: never a confident pass, never a confident fail.
         status = Status.WARN
         reason = (
-            f"insufficient data: {metric} {number(value)} on {smallest:,} non-null values "
+            f"{metric} {number(value)} on {smallest:,} non-null values: insufficient data to judge "
             f"(min_rows {feature.min_rows:,})"
         )
     elif status is not Status.PASS and noise is not None and value <= noise:
@@ -56,23 +56,23 @@ def drift_gate(
 
 
 def null_gate(feature: Feature, train: Profile, serving: Profile) -> Gate:
+    metric = "null_rate_increase"
     increase = serving.null_rate - train.null_rate
     thresholds = feature.max_null_rate_increase
     graded = grade(increase, thresholds.warn, thresholds.fail, percent=True)
-    reason = f"null rate rose from {train.null_rate:.1%} to {serving.null_rate:.1%} (+{increase:.1%} {graded.crossed})"
-    return _rate_gate(
-        "null_rate_increase", increase, thresholds, graded, min(train.rows, serving.rows), feature, reason
-    )
+    rose = f"null rate rose from {train.null_rate:.1%} to {serving.null_rate:.1%}"
+    reason = f"{metric} {increase:+.1%} {graded.crossed}: {rose}"
+    return _rate_gate(metric, increase, thresholds, graded, min(train.rows, serving.rows), feature, reason)
 
 
 def unseen_gate(feature: Feature, rate: float | None, serving_count: int) -> Gate:
-    thresholds = feature.max_unseen_rate
+    metric, thresholds = "unseen_rate", feature.max_unseen_rate
     if rate is None:
-        return Gate("unseen_rate", None, thresholds.warn, thresholds.fail, Status.PASS, "")
+        return Gate(metric, None, thresholds.warn, thresholds.fail, Status.PASS, "")
     graded = grade(rate, thresholds.warn, thresholds.fail, percent=True)
     domain = "the declared values" if feature.values is not None else "the training values"
-    reason = f"{rate:.1%} of serving values are outside {domain} ({graded.crossed})"
-    return _rate_gate("unseen_rate", rate, thresholds, graded, serving_count, feature, reason)
+    reason = f"{metric} {rate:.1%} {graded.crossed}: serving values outside {domain}"
+    return _rate_gate(metric, rate, thresholds, graded, serving_count, feature, reason)
 
 
 def _rate_gate(

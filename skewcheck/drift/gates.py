@@ -2,8 +2,8 @@
 
 Every threshold in skewcheck is graded by `grade`: the drift metric, the null-rate rise, the unseen rate,
 the row mismatch rate, the join rate (a floor: it must stay above its thresholds) and the trend's rolling
-median. So every reason names the threshold a value crossed the same way, in the unit the reason writes the value
-in: "psi 0.31 > fail 0.25", "join rate 42.0%: … (< fail 50.0%)".
+median. So every reason starts the same way: the gate's metric, its value in the unit the reason writes it in, and
+the threshold it crossed, then the words: "psi 0.31 > fail 0.25", "join_rate 42.0% < fail 50.0%: …".
 """
 
 from __future__ import annotations

@@ -117,12 +117,13 @@ def _join_gates(coverage: Coverage, thresholds: Thresholds, keep: KeepDuplicates
     gates = [_join_rate_gate(coverage, thresholds)]
     for name, side in (("training", coverage.train), ("serving", coverage.serving)):
         if side.duplicate_keys and keep is None:
+            metric = f"duplicate_keys_{name}"
             reason = (
-                f"{side.duplicate_keys:,} keys occur more than once in {name}; the first row of each was "
-                "compared (--allow-duplicate-keys first|last makes that a choice)"
+                f"{metric} {side.duplicate_keys:,}: keys that occur more than once in {name}; the first row of each "
+                "was compared (--allow-duplicate-keys first|last makes that a choice)"
             )
             # A warning: the comparison stands on the first rows, but the user should know the join is ambiguous.
-            gates.append(Gate(f"duplicate_keys_{name}", float(side.duplicate_keys), 0, 0, Status.WARN, reason))
+            gates.append(Gate(metric, float(side.duplicate_keys), 0, 0, Status.WARN, reason))
     return gates
 
 
@@ -133,7 +134,7 @@ def _join_rate_gate(coverage: Coverage, thresholds: Thresholds) -> Gate:
     reason = ""
     if graded.status is not Status.PASS:
         smaller = min(coverage.train.keys, coverage.serving.keys)
-        reason = f"join rate {rate:.1%}: {coverage.both:,} of {smaller:,} keys found on both sides ({graded.crossed})"
+        reason = f"join_rate {rate:.1%} {graded.crossed}: {coverage.both:,} of {smaller:,} keys found on both sides"
     return Gate("join_rate", rate, thresholds.warn, thresholds.fail, graded.status, reason)
 
 
@@ -198,7 +199,7 @@ def _mismatch_gate(result: FeatureRows, thresholds: Thresholds) -> Gate:
         return Gate("mismatch_rate", None, thresholds.warn, thresholds.fail, Status.SKIPPED, "no joined rows")
     graded = grade(rate, thresholds.warn, thresholds.fail, percent=True)
     reason = (
-        f"{rate:.2%} of {result.joined:,} joined rows differ ({graded.crossed})"
+        f"mismatch_rate {rate:.2%} {graded.crossed}: {result.differing:,} of {result.joined:,} joined rows differ"
         if graded.status is not Status.PASS
         else ""
     )

@@ -176,10 +176,10 @@ def test_row_gate_reasons_write_a_rate_and_its_threshold_in_one_unit() -> None:
     from skewcheck.schema.registry import Thresholds
 
     join_rate = _join_rate_gate(Coverage(Side(100, 100, 0, 0), Side(200, 200, 0, 0), 42), Thresholds(0.9, 0.5))
-    assert join_rate.reason == "join rate 42.0%: 42 of 100 keys found on both sides (< fail 50.0%)"
+    assert join_rate.reason == "join_rate 42.0% < fail 50.0%: 42 of 100 keys found on both sides"
     differing = rows.FeatureRows("x", FeatureType.FLOAT, 1_000, matches=998, mismatches=2)
     mismatch = _mismatch_gate(differing, Thresholds(0.001, 0.01))
-    assert mismatch.reason == "0.20% of 1,000 joined rows differ (> warn 0.1%)"
+    assert mismatch.reason == "mismatch_rate 0.20% > warn 0.1%: 2 of 1,000 joined rows differ"
 
 
 def test_tolerances_from_the_schema(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def _metric(result: FeatureResult, name: str) -> float:
 
 @pytest.mark.parametrize("null", [None, float("nan")], ids=["all-null", "all-nan"])
 def test_a_training_feature_with_no_values_is_reported_not_a_crash(tmp_path: Path, null: float | None) -> None:
-    """The whole-data path reports 'cannot compare: no non-null training values' (exit 1). Against a profile, and
+    """The whole-data path reports 'psi not computed: no non-null training values' (exit 1). Against a profile, and
     under --approx, streaming._points calls NumericProfile.cdf() on the empty values: IndexError, exit 4."""
     rng = np.random.default_rng(1)
     pl.DataFrame({"x": pl.Series([null] * 300, dtype=pl.Float64), "y": rng.normal(0, 1, 300)}).write_parquet(

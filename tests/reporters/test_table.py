@@ -22,7 +22,9 @@ class TestTable:
         assert order == sorted(order)
         assert text.index("Features") < text.index("Schema findings") < text.index("FAIL: 4 of 11")
         assert "info: serving has columns the schema does not mention: ts, model_version, prediction" in text
-        assert "null rate rose from 0.5% to 12.5%" in text
+        # The reason column wraps; its cells read in order are the reasons.
+        reasons = " ".join(line.split("│")[-2].strip() for line in text.splitlines() if line.count("│") > 2)
+        assert "null_rate_increase +11.9% > fail 5.0%: null rate rose from 0.5% to 12.5%" in reasons
 
     def test_no_colour_codes_when_not_a_terminal(self) -> None:
         assert "\x1b[" not in invoke(DEMO, 3).stdout

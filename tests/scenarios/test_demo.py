@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -10,7 +13,9 @@ from polars.testing import assert_frame_equal
 
 from fixtures import generate
 from skewcheck import ExitCode, Report, run
+from skewcheck.audit.options import Options
 from skewcheck.drift.gates import Status
+from skewcheck.reporters import json_report
 from skewcheck.schema.model import Severity
 from skewcheck.validation.findings import Check
 from tests.helpers import FIXTURES
@@ -93,3 +98,35 @@ def test_training_rows_are_a_recomputation_of_logged_requests() -> None:
     train_ids = set(pl.read_parquet(FIXTURES / "train.parquet").get_column("request_id"))
     serving_ids = set(pl.read_ndjson(FIXTURES / "serving.jsonl.gz").get_column("request_id"))
     assert train_ids < serving_ids
+
+
+def _gates(record: Any) -> Iterator[dict[str, Any]]:
+    """Every gate record anywhere in a JSON report: a mapping with a metric, a status and a reason."""
+    if isinstance(record, dict):
+        if {"metric", "status", "reason"} <= record.keys():
+            yield record
+        for value in record.values():
+            yield from _gates(value)
+    elif isinstance(record, list):
+        for value in record:
+            yield from _gates(value)
+
+
+def test_every_gate_that_did_not_pass_starts_its_reason_with_its_metric() -> None:
+    # Joined on the key, so the row-level gates (join rate, mismatch rates) are in the report too.
+    keyed = run(
+        str(FIXTURES / "train.parquet"),
+        str(FIXTURES / "serving.jsonl.gz"),
+        FIXTURES / "schema.yaml",
+        Options(keys=("request_id",)),
+    )
+    gates = list(_gates(json.loads(json_report.render(keyed))))
+    failing = [gate for gate in gates if gate["status"] != "pass"]
+    assert {gate["metric"] for gate in failing} >= {
+        "psi",
+        "out_of_range_rate",
+        "unseen_rate",
+        "null_rate_increase",
+        "mismatch_rate",
+    }
+    assert [gate["reason"] for gate in failing if not gate["reason"].startswith(f"{gate['metric']} ")] == []
