@@ -14,6 +14,7 @@ from skewcheck.drift.gates import Gate, Grade, Status, grade, number
 from skewcheck.profiling.profiles import NumericProfile, Profile
 from skewcheck.schema.model import Feature, FeatureType
 from skewcheck.schema.registry import Thresholds
+from skewcheck.stats.metrics import out_of_range_rate
 from skewcheck.stats.noise import noise_level
 
 
@@ -100,7 +101,7 @@ def range_gate(
     metric = "out_of_range_rate"
     if train.count == 0 or serving_count == 0:
         return Gate(metric, None, thresholds.warn, thresholds.fail, Status.PASS, "")
-    rate = (below + above) / serving_count
+    rate = out_of_range_rate(below, above, serving_count)  # the metric's own definition, not a second one
     noise = noise_level(metric, train.count, serving_count, 0, false_alarm_rate)
     graded = grade(rate, thresholds.warn, thresholds.fail, percent=True)
     if noise is not None and rate <= noise:
