@@ -61,7 +61,7 @@ def histogram_svg(feature: FeatureResult, *, temporal: bool = False) -> str | No
     else:
         dates = feature.type is FeatureType.DATE
         labels, train, serving = _bin_labels(histogram, temporal, dates), histogram.train, histogram.serving
-        # Steep labels, so that neighbours stay apart (at 12 bins on 520 pixels, 15 pixels across their
+        # Steep labels, so that neighbours stay apart (at ten or twelve bins on 520 pixels, 15 pixels across their
         # slant), and room below the bars for the longest: the bars keep their height with long date labels.
         many = len(labels) > _MAX_X_LABELS
         sparse = {"show_minor_x_labels": False, "x_labels_major_count": _MAX_X_LABELS} if many else {}
