@@ -6,7 +6,7 @@ SKEWCHECK := $(BIN)/skewcheck
 DEMO_REPORTS := demo-report
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint typecheck unit fixtures bench bench-peers clean
+.PHONY: help demo test lint typecheck unit fixtures bench bench-peers fuzz clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,8 +39,8 @@ demo: $(VENV)/.installed ## Install skewcheck and audit the shipped fixtures; ev
 test: $(VENV)/.installed-test lint unit ## Lint, type-check and run the whole test suite
 
 lint: $(VENV)/.installed-test ## ruff (lint and format check), the package layers (lint-imports) and mypy
-	$(BIN)/ruff check skewcheck tests fixtures bench
-	$(BIN)/ruff format --check skewcheck tests fixtures bench
+	$(BIN)/ruff check skewcheck tests fixtures bench fuzz
+	$(BIN)/ruff format --check skewcheck tests fixtures bench fuzz
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 
@@ -49,6 +49,11 @@ unit: $(VENV)/.installed-test ## The test suite alone
 
 bench: $(VENV)/.installed ## Time skewcheck against a bare polars read; writes bench/RESULTS.md
 	$(BIN)/python bench/run.py
+
+FUZZ_MINUTES ?= 30
+fuzz: $(VENV)/.installed-test ## Hostile generated and damaged inputs against the CLI for FUZZ_MINUTES (not in make test)
+	$(BIN)/mypy --strict fuzz
+	nice -n 15 $(BIN)/python -m fuzz.run --minutes $(FUZZ_MINUTES) --findings fuzz/findings
 
 bench-peers: ## Install Evidently (bench/.venv-peers) and TFDV (bench/.venv-tfdv) for make bench to compare with
 	$(PYTHON) -m venv bench/.venv-peers
