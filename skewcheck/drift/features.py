@@ -8,6 +8,8 @@ that gate at `warn`, because a small sample can neither pass nor fail a feature 
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -15,6 +17,7 @@ import numpy as np
 
 from skewcheck.drift.feature_gates import drift_gate, null_gate, range_gate, unseen_gate
 from skewcheck.drift.gates import Gate, Status, worst
+from skewcheck.profiling.infer import looks_like_id
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Feature, FeatureType
 from skewcheck.stats import ecdf, grid, metrics
@@ -134,7 +137,21 @@ def compare_feature(
     result = FeatureResult(feature.name, feature.type, metrics=metrics, summary=summary, histogram=histogram)
     for gate in gates:
         result = result.with_gate(gate)
-    return result
+    note = _id_note(feature, whole_train)
+    return result if note is None else replace(result, reasons=(*result.reasons, note))
+
+
+def _id_note(feature: Feature, train: Profile) -> str | None:
+    """A `category` with nearly one value per row is an id: its drift and unseen rates say nothing useful."""
+    if feature.type is not FeatureType.CATEGORY or not isinstance(train, CategoricalProfile):
+        return None
+    distinct, present = len(train.counts), train.count
+    if not looks_like_id(distinct, present):
+        return None
+    return (
+        f"{distinct:,} distinct values in {present:,} training values: probably an id, not a category "
+        "(declare it type: string, role: key)"
+    )
 
 
 HISTOGRAM_CATEGORIES = 12
@@ -149,12 +166,14 @@ def _histogram(feature: Feature, train: Profile, serving: Profile) -> Histogram:
         )
     assert isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile)
     known = _known(feature, train)
-    either = {c: n / train.count for c, n in train.counts.items()}
+    # Totals once, outside the loops: a profile's count sums its categories (a million for an id column).
+    train_total, serving_total = train.count, serving.count
+    either = {c: n / train_total for c, n in train.counts.items()}
     for category, n in serving.counts.items():
-        either[category] = max(either.get(category, 0.0), n / serving.count)
-    ranked = sorted(either, key=lambda c: -either[c])  # sorted() is stable: ties keep training's order
-    shown = [c for c in ranked if c in known][:HISTOGRAM_CATEGORIES]
-    unseen = [c for c in serving.counts if c not in known][:HISTOGRAM_UNSEEN]
+        either[category] = max(either.get(category, 0.0), n / serving_total)
+    # nlargest is sorted(reverse=True)[:n], which is stable: ties keep training's order; no sort of them all.
+    shown = heapq.nlargest(HISTOGRAM_CATEGORIES, (c for c in either if c in known), key=either.__getitem__)
+    unseen = list(itertools.islice((c for c in serving.counts if c not in known), HISTOGRAM_UNSEEN))
     buckets = [*shown, *unseen]
     sides = []
     for side in (train, serving):

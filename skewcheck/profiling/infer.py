@@ -257,6 +257,12 @@ def _string_kind(stats: dict[str, Any], options: InferOptions) -> tuple[FeatureT
     counts = sorted((-row["n"], row["value"]) for row in stats["counts"])  # ties in value order: deterministic
     if 0 < distinct <= options.max_categories and -counts[-1][0] >= options.min_category_count:
         return FeatureType.CATEGORY, tuple(value for _, value in counts), Role.FEATURE
-    if present > options.max_categories and distinct >= KEY_UNIQUE_SHARE * present:
+    if looks_like_id(distinct, present, options.max_categories):
         return FeatureType.STRING, None, Role.KEY
     return FeatureType.STRING, None, Role.FEATURE
+
+
+def looks_like_id(distinct: int, present: int, max_categories: int = InferOptions.max_categories) -> bool:
+    """More values than a category list would hold, nearly one per row: an id (infer's `role: key`, and the
+    comparison's note on a `category` that is one)."""
+    return present > max_categories and distinct >= KEY_UNIQUE_SHARE * present
