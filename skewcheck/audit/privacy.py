@@ -4,11 +4,12 @@ Serving logs hold personal data and reports travel (CI logs, PR comments, artifa
 features marked `pii: true` are replaced by salted hashes wherever a report would show one
 (finding examples, top categories); `--no-examples` drops every example and top category from
 every report. Counts, metrics and histogram shares stay. Done once, on the finished result, before any reporter
-sees it: no reporter can forget.
+sees it: no reporter can forget. Every other value shown is cut to MAX_SHOWN characters here too (`shown`).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Mapping
@@ -20,6 +21,9 @@ from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.drift.rows import RowSkew
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.validation.findings import Finding
+
+MAX_SHOWN = 200
+"""Characters of one value a report shows; the rest is cut, its length said (README, Limits)."""
 
 
 def new_salt() -> bytes:
@@ -49,18 +53,26 @@ def hashed(value: str, salt: bytes) -> str:
     return "hash:" + hashlib.sha256(salt + value.encode("utf-8")).hexdigest()[:12]
 
 
+def shown(value: str) -> str:
+    """A value as reports show it: at most MAX_SHOWN characters, and the length of a longer one said.
+
+    A 10 MB string in one field would otherwise be copied into every report (a 30 MB JSON, a 40 MB HTML page).
+    """
+    if len(value) <= MAX_SHOWN:
+        return value
+    return f"{value[:MAX_SHOWN]}…({len(value):,} chars)"
+
+
 def _finding(finding: Finding, personal: bool, keep_examples: bool, salt: bytes) -> Finding:
     if not keep_examples:
         return replace(finding, examples=())
-    if personal:
-        return replace(finding, examples=tuple(hashed(example, salt) for example in finding.examples))
-    return finding
+    mask = functools.partial(hashed, salt=salt) if personal else shown
+    return replace(finding, examples=tuple(mask(example) for example in finding.examples))
 
 
 def _feature(feature: FeatureResult, personal: bool, keep_examples: bool, salt: bytes) -> FeatureResult:
-    if keep_examples and not personal:
-        return feature
     summary: dict[Dataset, Mapping[str, object]] = {}
+    mask = functools.partial(hashed, salt=salt) if personal else shown
     for dataset, original in feature.summary.items():
         side = dict(original)
         if personal:
@@ -69,7 +81,7 @@ def _feature(feature: FeatureResult, personal: bool, keep_examples: bool, salt: 
                 side.pop(key, None)
         top = side.pop("top", None)
         if isinstance(top, list) and keep_examples:
-            side["top"] = [{**entry, "value": hashed(str(entry["value"]), salt)} for entry in top]
+            side["top"] = [{**entry, "value": mask(str(entry["value"]))} for entry in top]
         summary[dataset] = side
     return replace(feature, summary=summary, histogram=_histogram(feature.histogram, personal, keep_examples, salt))
 
@@ -81,10 +93,11 @@ def _histogram(histogram: Histogram | None, personal: bool, keep_examples: bool,
     if histogram.categories is None or histogram.unseen is None:
         return replace(histogram, edges=None) if personal else histogram
     if keep_examples:
+        mask = functools.partial(hashed, salt=salt) if personal else shown
         return replace(
             histogram,
-            categories=[hashed(value, salt) for value in histogram.categories],
-            unseen=[hashed(value, salt) for value in histogram.unseen],
+            categories=[mask(value) for value in histogram.categories],
+            unseen=[mask(value) for value in histogram.unseen],
         )
     return replace(
         histogram,
@@ -105,7 +118,8 @@ def redact_row_skew(rows: RowSkew, schema: Schema, *, keep_examples: bool, salt:
             continue
         hidden = {*hidden_keys, *(("train", "serving") if secret else ())}
         examples = [_hidden(example, hidden, salt) for example in feature.examples]
-        pairs = [(hashed(t, salt), hashed(s, salt), n) for t, s, n in feature.pairs] if secret else feature.pairs
+        mask = functools.partial(hashed, salt=salt) if secret else shown
+        pairs = [(mask(t), mask(s), n) for t, s, n in feature.pairs]
         differences = dict(feature.differences)
         if secret:  # a personal feature's most common serving value is someone's value
             differences.pop("serving_mode", None)
@@ -132,7 +146,10 @@ def redact_rows(frame: pl.DataFrame, schema: Schema, *, salt: bytes) -> pl.DataF
 
 
 def _hidden(example: dict[str, str | None], hidden: set[str], salt: bytes) -> dict[str, str | None]:
-    return {name: _hash_text(value, salt) if name in hidden else value for name, value in example.items()}
+    return {
+        name: _hash_text(value, salt) if name in hidden else None if value is None else shown(value)
+        for name, value in example.items()
+    }
 
 
 def _hash_text(value: str | None, salt: bytes) -> str | None:

@@ -29,9 +29,15 @@ def emit_partitions(
     if path is not None and path != "-":
         write(path, document, [])
     line = run.summary
+    failed = [result for result in run.partitions if result.error]
+    if failed:  # exit 2: one stderr line names the (first) partition that could not be read, and why
+        more = f" (and {terminal.plural(len(failed) - 1, 'more partition')} that could not be read)"
+        reason = " ".join(failed[0].error.split())
+        terminal.note(f"skewcheck: error: partition {failed[0].partition}: {reason}{more if len(failed) > 1 else ''}")
     if output_format is OutputFormat.JSON or path == "-":
         sys.stdout.write(document)
-        terminal.stderr().print(line, highlight=False, markup=False)
+        if not failed:
+            terminal.stderr().print(line, highlight=False, markup=False)
     elif quiet:
         terminal.stdout().print(line, highlight=False, markup=False)
     else:

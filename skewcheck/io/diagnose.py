@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import json
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import IO, cast
 
 import polars as pl
 import pyarrow as pa
@@ -21,6 +21,9 @@ import pyarrow.parquet as pq
 from skewcheck.errors import InputError
 
 _MAX_LINES_SCANNED = 5_000_000
+MAX_JSON_DEPTH = 1_024
+"""polars' limit on how deep a JSON Lines value nests (Python's own reader stops a little earlier)."""
+_JSON_NAMES = {type(None): "null", bool: "true or false", int: "a number", float: "a number", str: "a string"}
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
@@ -39,8 +42,6 @@ def _file_problem(path: Path, format: str) -> str | None:
         return "no such file"
     if path.stat().st_size == 0:
         return "file is empty"
-    if _magic(path) == _ZSTD_MAGIC:
-        return None  # reading zstd needs a library we do not depend on; polars' message will do
     try:
         if format == "jsonl":
             return _jsonl_problem(path)
@@ -49,10 +50,12 @@ def _file_problem(path: Path, format: str) -> str | None:
         return _binary_problem(path, format)
     except (EOFError, zlib.error, gzip.BadGzipFile) as error:
         return f"not a readable gzip file, truncated or corrupt ({error})"
-    except OSError as error:
-        return f"cannot read: {error.strerror or error}"
-    except UnicodeDecodeError:
-        return "not UTF-8 text (skewcheck reads UTF-8 CSV and JSON Lines)"
+    except (OSError, pa.ArrowException) as error:
+        if _magic(path) == _ZSTD_MAGIC:
+            return f"a damaged zstd file: it cannot be decompressed ({_first_line(error)})"
+        return f"cannot read: {getattr(error, 'strerror', None) or error}"
+    except _NotUtf8Error as error:
+        return f"line {error.line}: not UTF-8 text (skewcheck reads UTF-8 CSV and JSON Lines)"
 
 
 def _binary_problem(path: Path, format: str) -> str | None:
@@ -103,8 +106,12 @@ def _jsonl_problem(path: Path) -> str | None:
         if not line.strip():
             continue
         seen_data = True
+        # A byte-order mark on line 1 is accepted: polars is given the file without it.
+        text = line.removeprefix("\ufeff") if number == 1 else line
         try:
-            value = json.loads(line, parse_constant=_not_json)
+            value = json.loads(text, parse_constant=_not_json)
+        except RecursionError:
+            return f"line {number}: nested too deep (skewcheck reads JSON nested at most {MAX_JSON_DEPTH:,} levels)"
         except ValueError as error:
             if not isinstance(error, json.JSONDecodeError):
                 return f"line {number}: {error}"
@@ -114,7 +121,8 @@ def _jsonl_problem(path: Path) -> str | None:
         if isinstance(value, list):
             return f"line {number}: a JSON array, not JSON Lines (one object per line)"
         if not isinstance(value, dict):
-            return f"line {number}: a JSON {type(value).__name__}, expected one JSON object per line"
+            kind = _JSON_NAMES.get(type(value), "a value")
+            return f"line {number} is {kind}, not an object (JSON Lines holds one object per line)"
     return None if seen_data else "file is empty (no JSON lines in it)"
 
 
@@ -125,25 +133,53 @@ def _not_json(constant: str) -> None:
 
 def _csv_problem(path: Path, separator: str) -> str | None:
     lines = (line for _, line in _numbered_lines(path))
-    reader = csv.reader(lines, delimiter=separator)
+    # strict: a quote that is never closed is an error at the end of the file, not one field holding the rest.
+    reader = csv.reader(lines, delimiter=separator, strict=True)
     header: list[str] | None = None
-    for row in reader:
-        if header is None:
-            header = row
-            continue
-        if len(row) > len(header):
-            return f"line {reader.line_num}: {len(row)} fields where the header has {len(header)}"
+    start = 1  # the line the record being read starts on
+    try:
+        for row in reader:
+            if header is None:
+                header = row
+            elif len(row) > len(header):
+                return f"line {start}: {len(row)} fields where the header has {len(header)}"
+            start = reader.line_num + 1
+    except csv.Error as error:
+        if "end of data" in str(error):
+            return f"line {start}: a quoted value starts here and its closing quote never comes"
+        return f"line {reader.line_num}: {error}"
     if header is None:
         return "file is empty (no header)"
     return None
 
 
+class _NotUtf8Error(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
 def _numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
-    with _open_text(path) as stream:
-        for number, line in enumerate(stream, start=1):
+    """The file's lines as text, decompressed; _NotUtf8Error names the first line that is not UTF-8."""
+    with _open_binary(path) as stream:
+        for number, raw in enumerate(_split_lines(stream), start=1):
             if number > _MAX_LINES_SCANNED:
                 return
-            yield number, line
+            try:
+                yield number, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise _NotUtf8Error(number) from None
+
+
+def _split_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """Lines ending in \\n, kept (csv needs them); read in blocks: a 10 MB line is read as it comes."""
+    rest = b""
+    while block := stream.read(1 << 20):
+        rest += block
+        *lines, rest = rest.split(b"\n")
+        yield from (line + b"\n" for line in lines)
+    if rest:
+        yield rest
 
 
 def _magic(path: Path) -> bytes:
@@ -151,10 +187,13 @@ def _magic(path: Path) -> bytes:
         return probe.read(4)
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    if _magic(path)[:2] == b"\x1f\x8b":
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return io.TextIOWrapper(path.open("rb"), encoding="utf-8", newline="")
+def _open_binary(path: Path) -> IO[bytes]:
+    magic = _magic(path)
+    if magic[:2] == b"\x1f\x8b":
+        return cast(IO[bytes], gzip.open(path, "rb"))
+    if magic == _ZSTD_MAGIC:
+        return cast(IO[bytes], pa.input_stream(str(path), compression="zstd"))
+    return path.open("rb")
 
 
 def _first_line(error: BaseException) -> str:

@@ -14,6 +14,9 @@ from polars._typing import PolarsDataType
 
 FieldPath = tuple[str, ...]
 
+MAX_WALKED = 64
+"""Levels of structs `walk` looks into; a struct deeper than that is named as one leaf."""
+
 
 def has_fields(path: FieldPath, dtype: pl.DataType) -> bool:
     """Descend into every struct that has fields (an empty struct is a leaf): the default for `walk`."""
@@ -27,7 +30,8 @@ def walk(
     replaced by its fields, walked the same way. `descend` sees structs and leaves alike."""
 
     def visit(path: FieldPath, dtype: pl.DataType) -> Iterator[tuple[FieldPath, pl.DataType]]:
-        if isinstance(dtype, pl.Struct) and descend(path, dtype):
+        # Deeper than MAX_WALKED a struct is a leaf: a hostile file nests a thousand levels (Python's stack).
+        if isinstance(dtype, pl.Struct) and len(path) < MAX_WALKED and descend(path, dtype):
             for field in dtype.fields:
                 yield from visit((*path, field.name), _instance(field.dtype))
         else:
@@ -35,6 +39,19 @@ def walk(
 
     for name, dtype in schema.items():
         yield from visit((name,), _instance(dtype))
+
+
+def depth(dtype: PolarsDataType) -> int:
+    """How many structs and lists are nested in a type, at its deepest (0 for a scalar); without recursion."""
+    deepest, stack = 0, [(_instance(dtype), 0)]
+    while stack:
+        current, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(current, pl.Struct):
+            stack.extend((_instance(f.dtype), level + 1) for f in current.fields)
+        elif isinstance(current, pl.List | pl.Array):
+            stack.append((_instance(current.inner), level + 1))
+    return deepest
 
 
 def find(schema: Mapping[str, PolarsDataType], path: FieldPath) -> pl.DataType | None:

@@ -16,8 +16,10 @@ from pathlib import Path
 import polars as pl
 
 from skewcheck.errors import InputError
+from skewcheck.io.content import content_problem
 from skewcheck.io.diagnose import diagnose_unreadable, parquet_extent_problem
-from skewcheck.io.nested import FieldPath, field_expression, find, has_fields, struct_around, walk
+from skewcheck.io.nested import FieldPath, depth, field_expression, find, has_fields, struct_around, walk
+from skewcheck.io.parquet_pages import checksum_problem
 from skewcheck.io.sources import InputFormat, Source
 from skewcheck.schema.model import Dataset, Schema
 
@@ -26,6 +28,9 @@ def scan_source(source: Source, *, infer_all_rows: bool = False) -> pl.LazyFrame
     """A lazy frame over all the source's files; hive partition values become string columns."""
     frames = []
     for path in source.files:
+        problem = content_problem(path, source.format)
+        if problem:
+            raise InputError(f"{path}: {problem}")
         frame = _scan_file(path, source.format, infer_all_rows=infer_all_rows)
         partition = source.partitions.get(path, {})
         if partition:
@@ -34,6 +39,11 @@ def scan_source(source: Source, *, infer_all_rows: bool = False) -> pl.LazyFrame
     if len(frames) == 1:
         return frames[0]
     return pl.concat(frames, how="diagonal_relaxed")
+
+
+_BOM = b"\xef\xbb\xbf"
+MAX_FEATURE_DEPTH = 32
+"""Levels of lists and structs a feature's values may be nested in."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,8 @@ def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
     plan = _plan(source, schema, dataset)
     data = _collect(source, plan.frame, plan.found)
     rows = data.height if plan.found else _count_rows(source, plan.frame)
+    if plan.found:
+        _check_all_read(source, plan.frame, rows)
     if rows == 0:
         raise InputError(f"{source.spec}: no rows ({dataset} data)")
     return plan.table(data, rows)
@@ -132,22 +144,45 @@ class _Plan:
 
 
 def _plan(source: Source, schema: Schema, dataset: Dataset, *, infer_all_rows: bool = False) -> _Plan:
-    if source.format is InputFormat.PARQUET:
-        for path in source.files:
-            problem = parquet_extent_problem(path)
-            if problem:
-                raise InputError(f"{path}: {problem}")
     paths = {feature.name: feature.path_in(dataset) for feature in schema.features}
+    if source.format is InputFormat.PARQUET:
+        _check_parquet(source, {path[0] for path in paths.values()} | {".".join(path) for path in paths.values()})
     frame = scan_source(source, infer_all_rows=infer_all_rows)
     file_schema = _collect_schema(source, frame)
     found = _resolve(paths, file_schema)
     expected_missing = [f.name for f in schema.features if f.name not in found and f.expected_in(dataset)]
-    if expected_missing and source.format is InputFormat.JSONL and not infer_all_rows:
-        # A field first seen after the first 100 lines is invisible to polars' default inference.
+    partial = source.format is InputFormat.JSONL and not infer_all_rows
+    if partial and (expected_missing or _unexpected(file_schema, paths.values())):
+        # Fields first seen after the first 100 lines are invisible to polars' default inference: a missing
+        # feature may be there, and the unexpected columns would be counted from 100 lines only.
         frame = scan_source(source, infer_all_rows=True)
         file_schema = _collect_schema(source, frame)
         found = _resolve(paths, file_schema)
+    _check_depth(source, paths, found, file_schema)
     return _Plan(source, dataset, frame, found, paths, file_schema, tuple(f.name for f in schema.features))
+
+
+def _check_parquet(source: Source, columns: set[str]) -> None:
+    """Row groups past the file's end (a truncated copy), and pages that fail their checksums, before a read."""
+    for path in source.files:
+        problem = parquet_extent_problem(path) or checksum_problem(path, sorted(columns))
+        if problem:
+            raise InputError(f"{path}: {problem}")
+
+
+def _check_depth(
+    source: Source, paths: dict[str, FieldPath], found: dict[str, pl.Expr], file_schema: pl.Schema
+) -> None:
+    """A feature that reads values nested deeper than MAX_FEATURE_DEPTH: polars hangs or overflows its stack on
+    a few hundred levels, and no feature's values are that deep on purpose."""
+    for name in found:
+        dtype = find(file_schema, paths[name]) or file_schema.get(".".join(paths[name]))
+        levels = depth(dtype) if dtype is not None else 0
+        if levels > MAX_FEATURE_DEPTH:
+            raise InputError(
+                f"{source.spec}: feature {name} holds values nested {levels} levels deep "
+                f"(skewcheck reads at most {MAX_FEATURE_DEPTH})"
+            )
 
 
 def json_numbers(source: Source, path: FieldPath) -> pl.Series:
@@ -163,7 +198,7 @@ def json_numbers(source: Source, path: FieldPath) -> pl.Series:
 @functools.lru_cache(maxsize=4)
 def _json_numbers(files: tuple[tuple[str, int, int], ...], path: FieldPath) -> pl.Series:
     schema = {path[0]: struct_around(path, pl.Float64())}
-    frames = [pl.scan_ndjson(glob.escape(name), schema=schema, ignore_errors=True) for name, _, _ in files]
+    frames = [pl.scan_ndjson(_ndjson(name), schema=schema, ignore_errors=True) for name, _, _ in files]
     return pl.concat(frames).select(field_expression(path).is_not_null()).collect().to_series()
 
 
@@ -174,11 +209,19 @@ def _scan_file(path: Path, format: InputFormat, *, infer_all_rows: bool) -> pl.L
     if format is InputFormat.IPC:
         return pl.scan_ipc(path, glob=False)
     if format is InputFormat.JSONL:
-        # scan_ndjson always globs: escape the name so that it matches only itself.
-        return pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=None if infer_all_rows else 100)
+        return pl.scan_ndjson(_ndjson(str(path)), infer_schema_length=None if infer_all_rows else 100)
     # CSV has no types: read text, and let coercion say which values are not numbers.
     separator = "\t" if format is InputFormat.TSV else ","
     return pl.scan_csv(path, separator=separator, infer_schema=False, raise_if_empty=True, glob=False)
+
+
+def _ndjson(name: str) -> str | bytes:
+    """What scan_ndjson reads for a file: its name, escaped (scan_ndjson always globs, so that it matches only
+    itself), or its bytes without the byte-order mark a Windows tool put first, which polars refuses."""
+    with open(name, "rb") as probe:
+        if probe.read(3) != _BOM:
+            return glob.escape(name)
+        return probe.read()
 
 
 def _resolve(paths: dict[str, FieldPath], file_schema: pl.Schema) -> dict[str, pl.Expr]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -100,6 +101,11 @@ def resolve_source(spec: str, format: InputFormat | None = None, *, format_param
         if not candidates:
             raise InputError(f"{spec}: directory has no data files")
     elif path.exists():
+        if not path.is_file():  # a named pipe, a socket or a device: read once, then empty
+            raise InputError(
+                f"{spec}: {_special_kind(path)}; pipes are not supported (skewcheck reads an input "
+                "more than once): write the data to a file first"
+            )
         root = path.parent
         candidates = [path]
     elif glob.has_magic(spec):
@@ -158,6 +164,15 @@ def _part(source: Source, label: str, files: list[Path], each: str) -> Source:
     spec = label if each == "file" else f"{source.spec} [{label}]"
     partitions = {path: source.partitions[path] for path in files if path in source.partitions}
     return Source(spec, source.format, tuple(files), partitions)
+
+
+def _special_kind(path: Path) -> str:
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a named pipe, not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    return "a device, not a file"
 
 
 def _glob_root(spec: str) -> str:

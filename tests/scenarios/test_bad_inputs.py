@@ -152,7 +152,7 @@ class TestUnreadableData:
         latin1 = inputs.root / "train.csv"
         latin1.write_bytes("age,city\n31,Köln\n45,Düsseldorf\n".encode("latin-1"))
         outcome = check(latin1, inputs.serving, inputs.schema)
-        error_line(outcome, f"{latin1}: not UTF-8 text")
+        error_line(outcome, f"{latin1}: line 2: not UTF-8 text")
 
 
 class TestBadSchema:
