@@ -85,11 +85,8 @@ def compare_rows(
     with_rows: bool = True,
 ) -> tuple[RowSkew, pl.DataFrame | None]:
     """The row-level comparison, and (with_rows) every differing row (key, feature, train, serving) for --mismatches."""
-    features = [
-        f
-        for f in schema.features
-        if f.name not in keys and f.role is not Role.KEY and f.name in train.columns and f.name in serving.columns
-    ]
+    both = set(train.columns) & set(serving.columns)  # once: a frame's column list is built on every call
+    features = [f for f in schema.features if f.name not in keys and f.role is not Role.KEY and f.name in both]
     joined_rows = join(train, serving, keys, keep)
     gates = _join_gates(joined_rows.coverage, schema.defaults.min_join_rate, keep)
     results: list[FeatureRows] = []

@@ -89,7 +89,8 @@ def _stream(
     for batch in read_batches(source, schema, dataset, batch_rows, infer_all_rows=infer_all_rows):
         progress.stage(f"reading and summarising {dataset} data {source.spec}: {tally.rows + batch.rows:,} rows")
         typed = tally.add(batch)
-        present = [feature for feature in compared if feature.name in typed.columns]
+        columns = set(typed.columns)  # once per batch: a frame's column list is built anew on every call
+        present = [feature for feature in compared if feature.name in columns]
         edges = {name: total.edges for name, total in totals.items() if total.edges is not None}
         for name, part in profile_columns(typed, present, edges).items():
             if isinstance(part, NumericProfile):

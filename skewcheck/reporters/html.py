@@ -23,9 +23,14 @@ from skewcheck.validation.findings import Check, Finding
 _MAX_PATHS = 5
 
 
+MAX_CARDS = 500
+"""Features that get a card with a chart (the worst first); the table lists every feature."""
+
+
 def render(report: Report) -> str:
     features = ranked(report.features)
-    anchors = {id(feature): f"feature-{i}" for i, feature in enumerate(features, 1)}
+    # A card (and its chart) for the first MAX_CARDS features only: ten thousand charts are a 90 MB page.
+    anchors = {id(feature): f"feature-{i}" for i, feature in enumerate(features[:MAX_CARDS], 1)}
     body = [
         _header(report),
         _inputs(report),
@@ -136,7 +141,7 @@ def _features_table(features: Sequence[FeatureResult], anchors: dict[int, str]) 
         value = gate_value(feature)
         rows.append(
             [
-                f'<td><a href="#{anchors[id(feature)]}">{escape(feature.name)}</a></td>',
+                _name_cell(feature, anchors),
                 f"<td>{escape(feature.type)}</td>",
                 _sorted_cell(_badge(str(feature.status)), feature.status.order),
                 f"<td>{escape(gate.metric) if gate else ''}</td>",
@@ -181,8 +186,17 @@ def _rows_section(rows: RowSkew | None) -> str:
 
 
 def _feature_sections(features: Sequence[FeatureResult], anchors: dict[int, str]) -> str:
-    cards = "\n".join(_feature_card(feature, anchors[id(feature)]) for feature in features)
-    return f'<section>\n<h2>Distributions</h2>\n<div class="cards">\n{cards}\n</div>\n</section>' if cards else ""
+    cards = "\n".join(_feature_card(feature, anchors[id(feature)]) for feature in features[:MAX_CARDS])
+    more = len(features) - MAX_CARDS
+    note = f'<p class="note">Charts for the first {MAX_CARDS:,} features above; {more:,} more are in the table.</p>\n'
+    cards = (note if more > 0 else "") + f'<div class="cards">\n{cards}\n</div>'
+    return f"<section>\n<h2>Distributions</h2>\n{cards}\n</section>" if features else ""
+
+
+def _name_cell(feature: FeatureResult, anchors: dict[int, str]) -> str:
+    anchor = anchors.get(id(feature))
+    name = escape(feature.name)
+    return f'<td><a href="#{anchor}">{name}</a></td>' if anchor else f"<td>{name}</td>"
 
 
 def _feature_card(feature: FeatureResult, anchor: str) -> str:

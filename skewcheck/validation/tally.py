@@ -45,8 +45,9 @@ class Tally:
         self.rows += table.rows
         self.batches += 1
         typed_columns = []
+        present = set(table.frame.columns)  # once: a frame's column list is built anew on every call
         for feature in self.schema.features:
-            if feature.name not in table.frame.columns:
+            if feature.name not in present:
                 continue
             raw = table.frame.get_column(feature.name)
             coerced = coerce(raw, feature.type)
