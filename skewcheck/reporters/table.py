@@ -30,6 +30,10 @@ STYLES = {
 }
 
 
+MAX_ROWS = 1_000
+"""Features the table lists (the worst first)."""
+
+
 def render(report: Report, width: int = 120) -> str:
     """Plain text, as a file or a CI log would show it."""
     console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False, soft_wrap=False)
@@ -131,8 +135,12 @@ def _input(summary: InputSummary) -> str:
 
 
 def _features_table(report: Report, compact: bool = False) -> Table:
-    table = Table(title="Features", title_justify="left", expand=False)
     features = ranked(report.features)
+    # The worst MAX_ROWS: rich lays a table out as a whole, and ten thousand rows took a minute to lay out.
+    more = len(features) - MAX_ROWS
+    caption = f"… and {more:,} more features, in the order above (every feature is in --json)" if more > 0 else None
+    table = Table(title="Features", title_justify="left", expand=False, caption=caption, caption_justify="left")
+    features = features[:MAX_ROWS]
     if compact:
         # The type is in the schema; thresholds and null-rate changes are in the reason when they matter.
         table.add_column("feature", no_wrap=True)
