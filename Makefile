@@ -6,7 +6,7 @@ SKEWCHECK := $(BIN)/skewcheck
 DEMO_REPORTS := demo-report
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint typecheck unit fixtures bench bench-peers fuzz clean
+.PHONY: help demo test lint typecheck unit fixtures bench bench-scaling bench-peers fuzz clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ unit: $(VENV)/.installed-test ## The test suite alone
 
 bench: $(VENV)/.installed ## Time skewcheck against a bare polars read; writes bench/RESULTS.md
 	$(BIN)/python bench/run.py
+
+bench-scaling: $(VENV)/.installed ## Time and memory against categories, features and rows; writes bench/SCALING.md
+	nice -n 15 $(BIN)/python bench/scaling.py
 
 FUZZ_MINUTES ?= 30
 fuzz: $(VENV)/.installed-test ## Hostile generated and damaged inputs against the CLI for FUZZ_MINUTES (not in make test)
