@@ -23,8 +23,7 @@ from skewcheck.validation.findings import Check, Finding
 _MAX_PATHS = 5
 
 
-MAX_CARDS = 500
-"""Features that get a card with a chart (the worst first); the table lists every feature."""
+MAX_CARDS = 500  # features with a card and a chart, the worst first; the table lists every feature
 
 
 def render(report: Report) -> str:
@@ -187,15 +186,13 @@ def _rows_section(rows: RowSkew | None) -> str:
 
 def _feature_sections(features: Sequence[FeatureResult], anchors: dict[int, str]) -> str:
     cards = "\n".join(_feature_card(feature, anchors[id(feature)]) for feature in features[:MAX_CARDS])
-    more = len(features) - MAX_CARDS
-    note = f'<p class="note">Charts for the first {MAX_CARDS:,} features above; {more:,} more are in the table.</p>\n'
-    cards = (note if more > 0 else "") + f'<div class="cards">\n{cards}\n</div>'
-    return f"<section>\n<h2>Distributions</h2>\n{cards}\n</section>" if features else ""
+    more = f"Charts for the first {MAX_CARDS:,} features above; {len(features) - MAX_CARDS:,} more are in the table."
+    note = f'<p class="note">{more}</p>\n' if len(features) > MAX_CARDS else ""
+    return f'<section>\n<h2>Distributions</h2>\n{note}<div class="cards">\n{cards}\n</div>\n</section>' if cards else ""
 
 
 def _name_cell(feature: FeatureResult, anchors: dict[int, str]) -> str:
-    anchor = anchors.get(id(feature))
-    name = escape(feature.name)
+    anchor, name = anchors.get(id(feature)), escape(feature.name)
     return f'<td><a href="#{anchor}">{name}</a></td>' if anchor else f"<td>{name}</td>"
 
 
