@@ -3,10 +3,11 @@
 Three series, each growing one dimension tenfold per step while the others stay small: distinct categories in one
 category column (10k, 100k, 1M; one row per value, training's values never seen in serving), features (100, 1,000,
 10,000 float columns of 120 rows, a schema naming every one), and rows (250k, 1M, 4M of four features). Each run is
-`skewcheck check TRAIN SERVING --schema S -q` in a fresh process: wall time, and the child's peak resident memory
-(its rusage). The last column is the growth exponent from the step before (time ratio over size ratio, in logs):
-1 is linear, 2 quadratic. Nothing is asserted; writes bench/SCALING.md. Set SCALING_SERIES=categories (or features,
-rows) to run one series.
+`skewcheck check TRAIN SERVING --schema S -q` in a fresh process: wall time, CPU time (user + system, all threads)
+and peak resident memory, from the child's rusage. The last columns are the growth exponents from the step before
+(CPU time and memory ratios over the size ratio, in logs): 1 is linear, 2 quadratic. CPU time, not wall time,
+because a shared machine's load swings wall times by several times. Nothing is asserted; writes bench/SCALING.md.
+Set SCALING_SERIES=categories (or features, rows) to run one series.
 """
 
 from __future__ import annotations
@@ -65,14 +66,15 @@ SERIES: dict[str, tuple[Callable[[Path, int], tuple[Path, Path, str]], list[int]
 }
 
 
-def measure(train: Path, serving: Path, schema: Path) -> tuple[float, float, int]:
-    """Wall seconds, peak resident MiB and exit code of one `skewcheck check` in a fresh process."""
+def measure(train: Path, serving: Path, schema: Path) -> tuple[float, float, float, int]:
+    """Wall and CPU seconds, peak resident MiB and exit code of one `skewcheck check` in a fresh process."""
     command = [sys.executable, "-m", "skewcheck", "check", str(train), str(serving), "--schema", str(schema), "-q"]
     start = time.perf_counter()
     process = subprocess.Popen([*command, "--no-step-summary"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    return seconds, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, cpu, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
 
 
 def main() -> None:
@@ -82,8 +84,8 @@ def main() -> None:
         "",
         f"`make bench-scaling` (bench/scaling.py) on {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {time.strftime('%Y-%m-%d')}. One `skewcheck check -q` per row in a fresh "
-        "process; the exponent is log(time ratio) / log(size ratio) from the row before: 1 linear, 2 quadratic. "
-        "Wall times include about a second of start-up (imports), which flattens the small sizes.",
+        "process; an exponent is log(ratio) / log(size ratio) from the row before: 1 linear, 2 quadratic. "
+        "Times include about a second of start-up (imports), which flattens the small sizes.",
         "",
     ]
     for name in chosen:
@@ -91,22 +93,23 @@ def main() -> None:
         lines += [
             f"## {name}",
             "",
-            f"| {name} | seconds | peak MiB | exit | exponent (time) |",
-            "|---:|---:|---:|---:|---:|",
+            f"| {name} | wall s | CPU s | peak MiB | exit | exponent (CPU) | exponent (memory) |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        previous: tuple[int, float] | None = None
+        previous: tuple[int, float, float] | None = None
         for size in sizes:
             with tempfile.TemporaryDirectory(prefix="skewscale-") as folder:
                 train, serving, text = make(Path(folder), size)
                 schema = Path(folder) / "schema.yaml"
                 schema.write_text(text, encoding="utf-8")
-                seconds, mib, code = measure(train, serving, schema)
-            exponent = (
-                "" if previous is None else f"{math.log(seconds / previous[1]) / math.log(size / previous[0]):.2f}"
-            )
-            lines.append(f"| {size:,} | {seconds:.1f} | {mib:,.0f} | {code} | {exponent} |")
+                seconds, cpu, mib, code = measure(train, serving, schema)
+            growth = ["", ""]
+            if previous is not None:
+                step = math.log(size / previous[0])
+                growth = [f"{math.log(cpu / previous[1]) / step:.2f}", f"{math.log(mib / previous[2]) / step:.2f}"]
+            lines.append(f"| {size:,} | {seconds:.1f} | {cpu:.1f} | {mib:,.0f} | {code} | {growth[0]} | {growth[1]} |")
             print(lines[-1], flush=True)
-            previous = (size, seconds)
+            previous = (size, cpu, mib)
         lines.append("")
     OUT.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {OUT}")

@@ -29,9 +29,7 @@ def wide(tmp_path: Path, features: int, rows: int = 30) -> tuple[Path, Path]:
     return data, schema
 
 
-def test_column_names_listed_grow_linearly_with_the_width(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_column_names_listed_grow_linearly_with_the_width(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"columns": 0}
     original = pl.DataFrame.columns
 
