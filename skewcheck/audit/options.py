@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from skewcheck.audit.report import FailOn
 from skewcheck.drift.join import KeepDuplicates
 from skewcheck.errors import UsageError
+from skewcheck.io.remote import StorageOptions
 from skewcheck.io.sources import InputFormat
 from skewcheck.profiling.streaming import BATCH_ROWS
 
@@ -39,6 +40,8 @@ class Options:
     """Read both sides in batches, numbers counted on a grid (--approx): memory bounded by the batch, KS and
     Wasserstein within the grid's stated bounds. Serving checked against a saved profile is always read so."""
     batch_rows: int = BATCH_ROWS
+    storage_options: StorageOptions = field(default_factory=dict, repr=False, compare=False)
+    """Keys, endpoint and settings for inputs and outputs in object stores (`--storage-option`): never shown."""
 
     def __post_init__(self) -> None:
         joined = bool(self.keys) or self.rows

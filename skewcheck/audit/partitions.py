@@ -20,13 +20,13 @@ from skewcheck.audit.baseline import load_baseline
 from skewcheck.audit.options import HistoryOptions, Options
 from skewcheck.audit.partition_run import ALREADY_STORED, PartitionResult, PartitionRun
 from skewcheck.audit.report import Report
+from skewcheck.audit.schema_at import schema_at
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.errors import SkewcheckError, UsageError
 from skewcheck.history import store, trend
 from skewcheck.io.sources import partitions_of, resolve_source
 from skewcheck.progress import SILENT, Progress
-from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Schema
 from skewcheck.stats import metrics
 
@@ -51,8 +51,10 @@ def run_each(
         raise UsageError("{latest} picks the newest of the partitions {each} makes", latest=True, each=None)
     options = options or Options()
     metrics.preload()
-    schema = as_schema(schema)
-    source = resolve_source(serving, options.serving_format, format_parameter="serving_format")
+    schema = schema_at(schema, options.storage_options)
+    source = resolve_source(
+        serving, options.serving_format, format_parameter="serving_format", storage_options=options.storage_options
+    )
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = load_baseline(train, schema, options, progress=progress)
     log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id())

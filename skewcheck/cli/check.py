@@ -25,6 +25,7 @@ from skewcheck.cli.options import (
     QuietOption,
     ServingFormatOption,
     StepSummaryOption,
+    StorageOption,
     TrainFormatOption,
 )
 from skewcheck.drift.join import KeepDuplicates
@@ -39,7 +40,7 @@ def check(
     ],
     serving: Annotated[str, typer.Argument(help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")],
     schema: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--schema", "-s", help="The schema file (YAML or JSON). Without it, one is inferred from TRAIN."),
     ] = None,
     save_schema: Annotated[
@@ -91,6 +92,7 @@ def check(
     mismatches: Annotated[
         str | None, typer.Option("--mismatches", metavar="PATH", help="Write every differing row (Parquet).")
     ] = None,
+    storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> int:
@@ -108,11 +110,12 @@ def check(
         keep_duplicates=keep_duplicates,
         mismatched_rows=mismatches is not None,
         approx=approx,
+        storage_options=outputs.use_storage(storage_option),
     )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
     outputs.check_mismatches_path(mismatches)
     if schema is None:
-        audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
+        audit_schema: str | Schema = _inferred_schema(train, serving, options, save_schema)
     elif save_schema is not None:
         raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
     else:
