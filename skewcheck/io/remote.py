@@ -180,27 +180,23 @@ def failure(
     text = scrub(str(error), options)
     lowered = text.lower()
     name = type(error).__name__
-    if "nosuchbucket" in lowered or "bucket does not exist" in lowered or "specified bucket" in lowered:
+    if any(word in lowered for word in ("timed out", "error sending request", "connection refused", "dns error")):
+        reason = "the store did not answer, after a bounded retry: check the network and the endpoint"
+    elif "nosuchbucket" in lowered or "bucket does not exist" in lowered or "specified bucket" in lowered:
         reason = "the bucket does not exist (check the URL, or the endpoint and region)"
-    elif name == "NotFoundError" or "nosuchkey" in lowered or "not found" in lowered or "404" in lowered:
+    elif name == "NotFoundError" or "nosuchkey" in lowered or "not found" in lowered or _status(lowered, "404"):
         reason = "no such object"
-    elif name in ("PermissionDeniedError", "UnauthenticatedError") or any(
-        word in lowered
-        for word in (
-            "accessdenied",
-            "access denied",
-            "403",
-            "forbidden",
-            "invalidaccesskeyid",
-            "signaturedoesnotmatch",
-            "401",
+    elif (
+        name in ("PermissionDeniedError", "UnauthenticatedError")
+        or _status(lowered, "401", "403")
+        or any(
+            word in lowered
+            for word in ("accessdenied", "access denied", "forbidden", "invalidaccesskeyid", "signaturedoesnotmatch")
         )
     ):
         reason = "access denied: check the credentials (environment, config file or storage options) and their rights"
-    elif "credential" in lowered or "no valid" in lowered:
+    elif "credential" in lowered:
         reason = "no credentials found: set them in the environment, a config file or storage options"
-    elif any(word in lowered for word in ("timed out", "error sending request", "connection refused", "dns error")):
-        reason = f"the store did not answer (tried {MAX_RETRIES + 1} times): check the network and endpoint"
     else:
         reason = f"{'cannot write' if writing else 'cannot read'}: {_first_line(text)}"
     return InputError(f"{shown(url)}: {reason}")
@@ -222,6 +218,11 @@ def _obstore() -> Any:
     except ImportError:
         raise UsageError("object storage needs obstore: pip install 'skewcheck[cloud]'") from None
     return obstore
+
+
+def _status(text: str, *codes: str) -> bool:
+    """An HTTP status in an error's text, as a whole number (not part of a port or a duration)."""
+    return any(re.search(rf"(?<![\d.:]){code}(?![\d.])", text) for code in codes)
 
 
 def _first_line(text: str) -> str:
