@@ -1,0 +1,84 @@
+"""The history as a Delta Lake table, on disk and in an S3 bucket (moto's server on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from skewcheck.history import lake
+from tests.cloud import Bucket
+from tests.helpers import REPO
+from tests.history_data import rows
+
+
+def _writers(location: str, names: list[str], count: int) -> list[subprocess.Popen[str]]:
+    command = [sys.executable, "-m", "tests.history.lake_writer", location]
+    return [
+        subprocess.Popen(
+            [*command, name, str(count)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for name in names
+    ]
+
+
+def _finish(processes: list[subprocess.Popen[str]]) -> None:
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0 and out.strip() == "done", err[-2000:]
+
+
+@pytest.mark.parametrize("where", ["disk", "bucket"])
+def test_two_writers_at_once_lose_nothing(where: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    location = str(tmp_path / "history") if where == "disk" else request.getfixturevalue("bucket").url("history")
+    _finish(_writers(location, ["first", "second"], 6))
+    history = lake.read(location)
+    expected = {f"{name}-{index}" for name in ("first", "second") for index in range(6)}
+    assert set(history.get_column("partition")) == expected
+    assert history.height == 2 * len(expected)  # two features each, none twice
+    assert pl.read_delta(location).height == history.height  # any Delta reader sees the same table
+
+
+def test_re_auditing_a_partition_replaces_its_rows_and_retain_deletes_and_vacuums(bucket: Bucket) -> None:
+    location = bucket.url("history")
+    for index in range(4):
+        lake.write(location, rows(index, {"a": 0.1, "b": 0.2}))
+    lake.write(location, rows(2, {"a": 0.3, "b": 0.4}, run=5))  # the same partition, baseline and schema again
+    lake.write(location, rows(2, {"a": 0.9}, baseline_id="baseline-2"))  # another baseline: kept beside
+    history = lake.read(location)
+    day2 = history.filter(pl.col("partition") == "date=2026-11-03")
+    assert sorted(zip(day2["baseline_id"], day2["feature"], day2["gate_value"], strict=True)) == [
+        ("baseline-1", "a", 0.3),
+        ("baseline-1", "b", 0.4),
+        ("baseline-2", "a", 0.9),
+    ]
+    assert history.height == 3 * 2 + 3
+    removed = lake.prune(location, dt.date(2026, 11, 3))
+    assert removed == 4  # days 0 and 1, two features each
+    assert sorted(set(lake.read(location)["partition"])) == ["date=2026-11-03", "date=2026-11-04"]
+
+
+def test_a_killed_writer_leaves_nothing_half_visible(tmp_path: Path) -> None:
+    location = str(tmp_path / "history")
+    lake.write(location, rows(0, {"a": 0.1, "b": 0.2}, partition="before"))
+    for delay in (0.5, 1.0, 1.5, 2.0):
+        (writer,) = _writers(location, [f"killed{delay}"], 50)
+        time.sleep(delay)
+        os.kill(writer.pid, signal.SIGKILL)
+        writer.wait()
+    history = lake.read(location)
+    per_partition = history.group_by("partition").len()
+    assert set(per_partition["len"]) == {2}  # every audit visible is whole: both features, or none
+    assert "before" in set(history["partition"])
+
+
+def test_no_table_yet_reads_as_no_rows(tmp_path: Path, bucket: Bucket) -> None:
+    assert lake.read(str(tmp_path / "none")).is_empty()
+    assert lake.read(bucket.url("none")).is_empty()
