@@ -61,7 +61,8 @@ _GIVE_KEYS = "{what}: give {{keys}} (or {{rows}} to join on the schema's keys)"
 
 @dataclass(frozen=True)
 class HistoryOptions:
-    directory: Path
+    directory: str | Path
+    """A local directory, or a URL in an object store (always a Delta table there)."""
     skip_done: bool = False
     """Leave out partitions the history already holds for this baseline and schema (a catch-up run)."""
     retain_days: int | None = None

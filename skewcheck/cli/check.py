@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -72,7 +71,8 @@ def check(
         typer.Option("--each", metavar="KEY|file", help="Audit each file, or each KEY=value folder, on its own."),
     ] = None,
     history_dir: Annotated[
-        Path | None, typer.Option("--history", metavar="DIR", help="Keep every partition's metrics here (Parquet).")
+        str | None,
+        typer.Option("--history", metavar="DIR", help="Keep every partition's metrics here (a Delta table; or a URL)."),
     ] = None,
     skip_done: Annotated[
         bool, typer.Option("--skip-done", help="Skip partitions the history holds for this baseline and schema.")
@@ -130,6 +130,8 @@ def check(
         return int(report.exit_code)
     with terminal.progress(quiet) as progress:
         partitions = run_each(train, serving, audit_schema, each, options, keep=keep, latest=latest, progress=progress)
+    for note in partitions.notes:
+        terminal.note(f"skewcheck: {note}")
     if each is None and partitions[0].report is not None:
         outputs.emit(partitions[0].report, output_format, report_files, quiet, step_summary)
     else:

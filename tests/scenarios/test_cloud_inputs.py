@@ -60,8 +60,10 @@ def test_each_hive_folder_in_a_bucket_is_a_partition(bucket: Bucket) -> None:
     bucket.put_parquet("serving/date=2026-11-20/part-0.parquet", serving)
     bucket.put_parquet("serving/date=2026-11-21/part-0.parquet", serving)
     outcome = invoke(
-        ["check", bucket.url("train/"), bucket.url("serving/date=*/*.parquet"), "-s", bucket.url("schema.yaml")]
-        + ["--each", "date", "-f", "json"],
+        [
+            *("check", bucket.url("train/"), bucket.url("serving/date=*/*.parquet"), "-s", bucket.url("schema.yaml")),
+            *("--each", "date", "-f", "json"),
+        ],
         None,
     )
     labels = [part["partition"] for part in outcome.json()["partitions"]]
@@ -76,8 +78,11 @@ def test_a_storage_option_reaches_the_store_and_no_output_shows_it(bucket: Bucke
     options += ["--storage-option", f"aws_endpoint_url={bucket.endpoint}"]
     files = {name: tmp_path / f"report.{name}" for name in ("json", "html")}
     outcome = invoke(
-        ["check", bucket.url("train/"), bucket.url("serving/log.jsonl.gz"), "-s", bucket.url("schema.yaml"), *options]
-        + ["--json", files["json"], "--html", files["html"], "--markdown", bucket.url("reports/r.md")],
+        [
+            *("check", bucket.url("train/"), bucket.url("serving/log.jsonl.gz"), "-s", bucket.url("schema.yaml")),
+            *options,
+            *("--json", files["json"], "--html", files["html"], "--markdown", bucket.url("reports/r.md")),
+        ],
         3,  # the demo's serving log breaks the schema
     )
     assert "distance_km" in outcome.stdout  # the terminal table was printed, and read through the options
