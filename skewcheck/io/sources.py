@@ -240,7 +240,7 @@ def _remote_source(
     root_url, key = remote.split_url(spec)
     if glob.has_magic(key):
         fixed = _glob_root(key)
-        pattern = _glob_pattern(key)
+        pattern = _glob_pattern(key + "**" if key.endswith("/") else key)  # folders/: every object in them
         listed = remote.list_objects(f"{root_url}/{'' if fixed == '.' else fixed}", options)
         explicit = any(part.startswith(("_", ".")) for part in Path(key).parts)
         root = Path(fixed)
