@@ -53,7 +53,11 @@ def load_baseline(
     if options.approx:  # Options refuses a row join with it
         with timed(timings, "read"):
             source = resolve_source(
-                train, options.train_format, format_parameter="train_format", storage_options=options.storage_options
+                train,
+                options.train_format,
+                format_parameter="train_format",
+                storage_options=options.storage_options,
+                version=options.train_version,
             )
             streamed = stream(source, schema, Dataset.TRAIN, batch_rows=options.batch_rows, progress=progress)
         table = streamed.table
@@ -69,6 +73,7 @@ def load_baseline(
         side="training",
         require_features=False,
         storage_options=options.storage_options,
+        version=options.train_version,
         progress=progress,
         timings=timings,
     )
@@ -118,6 +123,9 @@ def source_identity(source: Source) -> str:
     Not modification times: a fresh checkout would make every history look like another baseline's.
     """
     digest = hashlib.sha256()
+    if source.version is not None:  # a Delta table: its location and the version read name it exactly
+        digest.update(f"{source.files[0]}\0{source.version}".encode())
+        return digest.hexdigest()[:16]
     for file in sorted(source.files, key=str):
         name = file.rsplit("/", 1)[-1] if isinstance(file, str) else file.name
         digest.update(f"{name}\0{source.size(file)}\0".encode())

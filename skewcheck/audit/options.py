@@ -40,6 +40,9 @@ class Options:
     """Read both sides in batches, numbers counted on a grid (--approx): memory bounded by the batch, KS and
     Wasserstein within the grid's stated bounds. Serving checked against a saved profile is always read so."""
     batch_rows: int = BATCH_ROWS
+    train_version: int | None = None
+    """The version of a Delta table to read as training (--train-version); its latest when None."""
+    serving_version: int | None = None
     storage_options: StorageOptions = field(default_factory=dict, repr=False, compare=False)
     """Keys, endpoint and settings for inputs and outputs in object stores (`--storage-option`): never shown."""
 

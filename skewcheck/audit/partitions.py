@@ -54,7 +54,11 @@ def run_each(
     metrics.preload()
     schema = schema_at(schema, options.storage_options)
     source = resolve_source(
-        serving, options.serving_format, format_parameter="serving_format", storage_options=options.storage_options
+        serving,
+        options.serving_format,
+        format_parameter="serving_format",
+        storage_options=options.storage_options,
+        version=options.serving_version,
     )
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = load_baseline(train, schema, options, progress=progress)

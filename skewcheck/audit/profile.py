@@ -24,7 +24,13 @@ def profile(
     """The saved profile of one training dataset: its features' summaries and its schema findings."""
     schema = schema_at(schema, options.storage_options)
     table, validation = read_validated(
-        data, schema, Dataset.TRAIN, options.train_format, storage_options=options.storage_options, progress=progress
+        data,
+        schema,
+        Dataset.TRAIN,
+        options.train_format,
+        storage_options=options.storage_options,
+        version=options.train_version,
+        progress=progress,
     )
     progress.stage("summarising features")
     features = {

@@ -22,6 +22,7 @@ def read_validated(
     side: str = "",
     require_features: bool = True,
     storage_options: StorageOptions = NO_OPTIONS,
+    version: int | None = None,
     progress: Progress = SILENT,
     timings: dict[str, float] | None = None,
 ) -> tuple[Table, Validation]:
@@ -34,7 +35,9 @@ def read_validated(
     with timed(timings, "read"):
         progress.stage(f"reading {side + ' data ' if side else ''}{data}")
         parameter = "train_format" if environment is Dataset.TRAIN else "serving_format"  # Options' name for it
-        source = resolve_source(data, data_format, format_parameter=parameter, storage_options=storage_options)
+        source = resolve_source(
+            data, data_format, format_parameter=parameter, storage_options=storage_options, version=version
+        )
         table = read_table(source, schema, environment)
         if require_features and len(table.missing) == len(schema.features):
             raise InputError(f"{data}: none of the features of {schema.path} is in it; is this the right file?")

@@ -47,7 +47,11 @@ def run(
         schema = schema_at(schema, options.storage_options)
     baseline = load_baseline(train, schema, options, progress=progress, timings=timings)
     source = resolve_source(
-        serving, options.serving_format, format_parameter="serving_format", storage_options=options.storage_options
+        serving,
+        options.serving_format,
+        format_parameter="serving_format",
+        storage_options=options.storage_options,
+        version=options.serving_version,
     )
     return audit(baseline, source, schema, options, progress=progress, timings=timings)
 

@@ -92,6 +92,12 @@ def check(
     mismatches: Annotated[
         str | None, typer.Option("--mismatches", metavar="PATH", help="Write every differing row (Parquet).")
     ] = None,
+    train_version: Annotated[
+        int | None, typer.Option("--train-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
+    serving_version: Annotated[
+        int | None, typer.Option("--serving-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
     storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -110,6 +116,8 @@ def check(
         keep_duplicates=keep_duplicates,
         mismatched_rows=mismatches is not None,
         approx=approx,
+        train_version=train_version,
+        serving_version=serving_version,
         storage_options=outputs.use_storage(storage_option),
     )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)

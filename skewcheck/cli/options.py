@@ -72,7 +72,7 @@ FLAGS = {
 _DATA_FORMAT: tuple[str, str | None] = ("--data-format", None)
 COMMAND_FLAGS: dict[str, dict[str, tuple[str, str | None]]] = {
     "validate": {"train_format": _DATA_FORMAT, "serving_format": _DATA_FORMAT},
-    "profile": {"train_format": _DATA_FORMAT},
+    "profile": {"train_format": _DATA_FORMAT, "train_version": ("--data-version", "N")},
     "infer": {"source_format": _DATA_FORMAT},
     "check": {"source_format": ("--train-format", None)},  # without --schema, training's inferred first
     "history": {"keep": ("check --history", "DIR")},  # the command that writes the history it reads

@@ -29,6 +29,9 @@ def profile_command(
         bool, typer.Option("--merge", help="Merge saved profiles of parts into the profile of the whole.")
     ] = False,
     data_format: DataFormatOption = None,
+    data_version: Annotated[
+        int | None, typer.Option("--data-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
     storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -57,7 +60,10 @@ def profile_command(
             )
         with terminal.progress(quiet) as progress:
             saved = profile(
-                data[0], schema, Options(train_format=data_format, storage_options=storage), progress=progress
+                data[0],
+                schema,
+                Options(train_format=data_format, train_version=data_version, storage_options=storage),
+                progress=progress,
             )
         inputs = [*outputs.input_files(data[0], data_format), str(schema)]
     outputs.write(output, profile_file.to_bytes(saved), inputs, what="the profile")

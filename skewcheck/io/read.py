@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from skewcheck.errors import InputError
-from skewcheck.io import remote
+from skewcheck.io import remote, tables
 from skewcheck.io.diagnose import diagnose_unreadable, parquet_extent_problem
 from skewcheck.io.nested import FieldPath, field_expression, find, has_fields, struct_around, walk
 from skewcheck.io.sources import InputFormat, Source
@@ -27,6 +27,10 @@ def scan_source(source: Source, *, infer_all_rows: bool = False) -> pl.LazyFrame
     """A lazy frame over all the source's files; hive partition values become string columns."""
     frames = []
     for path in source.files:
+        if source.format is InputFormat.DELTA:
+            assert source.version is not None, "resolve_source reads a table's version"
+            frames.append(tables.scan(str(path), source.version, source.storage_options))
+            continue
         frame = _scan_file(path, source.format, infer_all_rows=infer_all_rows, options=source.storage_options)
         partition = source.partitions.get(path, {})
         if partition:

@@ -161,6 +161,32 @@ def list_objects(url: str, options: StorageOptions = NO_OPTIONS) -> list[tuple[s
     return sorted((f"{root}/{entry['path']}", int(entry["size"])) for entry in listed)
 
 
+def glob_pattern(pattern: str) -> re.Pattern[str]:
+    """A glob as a regular expression over keys: `*` and `?` within one folder, `**` across folders."""
+    out, index = [], 0
+    while index < len(pattern):
+        if pattern.startswith("**/", index):
+            out.append("(?:[^/]*/)*")
+            index += 3
+        elif pattern.startswith("**", index):
+            out.append(".*")
+            index += 2
+        elif pattern[index] == "*":
+            out.append("[^/]*")
+            index += 1
+        elif pattern[index] == "?":
+            out.append("[^/]")
+            index += 1
+        elif pattern[index] == "[" and (end := pattern.find("]", index + 2)) != -1:
+            body = pattern[index + 1 : end]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
+            index = end + 1
+        else:
+            out.append(re.escape(pattern[index]))
+            index += 1
+    return re.compile("".join(out))
+
+
 def size_of(url: str, options: StorageOptions = NO_OPTIONS) -> int:
     """The size of the one object `url` names; an InputError when there is none."""
     obstore = _obstore()

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from skewcheck.errors import InputError, UsageError
-from skewcheck.io import remote
+from skewcheck.io import remote, tables
 
 
 class InputFormat(StrEnum):
@@ -24,6 +24,8 @@ class InputFormat(StrEnum):
     TSV = "tsv"
     JSONL = "jsonl"
     IPC = "ipc"
+    DELTA = "delta"
+    """A Delta Lake table, read through its log at one version (see `tables`)."""
 
     @property
     def is_text(self) -> bool:
@@ -58,6 +60,8 @@ class Source:
     """How to reach the objects (keys, endpoint): secrets, so never shown, not even in a repr."""
     sizes: Mapping[str, int] = field(default_factory=dict, compare=False)
     """Each object's size in bytes, as its store listed it (local files are asked when needed)."""
+    version: int | None = None
+    """The version of a Delta table read (the pinned one, or the latest when it was resolved)."""
 
     @property
     def partition_keys(self) -> set[str]:
@@ -73,7 +77,8 @@ class Source:
 
     def summary(self, rows: int, sampled_rows: int | None = None) -> InputSummary:
         """This input as read: what reports and saved profiles say about it."""
-        return InputSummary(self.spec, str(self.format), tuple(str(path) for path in self.files), rows, sampled_rows)
+        paths = tuple(str(path) for path in self.files)
+        return InputSummary(self.spec, str(self.format), paths, rows, sampled_rows, self.version)
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ class InputSummary:
     rows: int
     sampled_rows: int | None = None
     """How many of the rows the numeric metrics saw under a sample (`sample=`); None when all of them."""
+    version: int | None = None
+    """A Delta table's version, the one read: with it, the input is named exactly."""
 
 
 def format_of(path: Path) -> InputFormat | None:
@@ -107,14 +114,19 @@ def resolve_source(
     *,
     format_parameter: str | None = None,
     storage_options: remote.StorageOptions = remote.NO_OPTIONS,
+    version: int | None = None,
 ) -> Source:
     """Expand a file, glob or directory (local, or a URL in an object store) into its data files, all of one format.
 
     `format_parameter`: the caller's parameter that sets `format` (`train_format`, say), which an unknown suffix's
     error suggests; None when the caller has none.
     """
+    table = tables.location_of(spec)
+    if table is not None or format is InputFormat.DELTA or tables.is_local_table(spec):
+        return _table_source(spec, table or spec, version, storage_options)
     if remote.is_url(spec):
-        return _remote_source(spec, format, format_parameter, storage_options)
+        return _remote_source(spec, format, format_parameter, storage_options, version)
+    tables.refuse_version(spec, format_parameter, version)
     path = Path(spec)
     # A path that exists is taken as it is, even when its name has glob characters: train[1].parquet.
     if path.is_dir():
@@ -234,13 +246,17 @@ def _suffix_hint(candidates: list[Path], format_parameter: str | None) -> str:
 
 
 def _remote_source(
-    spec: str, format: InputFormat | None, format_parameter: str | None, options: remote.StorageOptions
+    spec: str,
+    format: InputFormat | None,
+    format_parameter: str | None,
+    options: remote.StorageOptions,
+    version: int | None,
 ) -> Source:
     """A URL's objects: one object, every object under a prefix (a 'directory'), or those a glob matches."""
     root_url, key = remote.split_url(spec)
     if glob.has_magic(key):
         fixed = _glob_root(key)
-        pattern = _glob_pattern(key + "**" if key.endswith("/") else key)  # folders/: every object in them
+        pattern = remote.glob_pattern(key + "**" if key.endswith("/") else key)  # folders/: every object in them
         listed = remote.list_objects(f"{root_url}/{'' if fixed == '.' else fixed}", options)
         explicit = any(part.startswith(("_", ".")) for part in Path(key).parts)
         root = Path(fixed)
@@ -251,11 +267,14 @@ def _remote_source(
     else:
         root = Path(key.rstrip("/"))
         listed = remote.list_objects(spec, options)
+        if any(_key(url).parts[len(root.parts) : len(root.parts) + 1] == (tables.LOG_FOLDER,) for url, _ in listed):
+            return _table_source(spec, spec, version, options)  # its files are a table's, read through its log
         found = [(url, size) for url, size in listed if not _is_hidden(_key(url), root)]
         if not listed:  # not a prefix: the one object it names, if it exists
             found, root = [(spec, remote.size_of(spec, options))], root.parent
         elif not found:
             raise InputError(f"{remote.shown(spec)}: no data objects under this prefix")
+    tables.refuse_version(spec, format_parameter, version)
     sizes = dict(found)
     urls = [url for url, _ in found if format is not None or format_of(_key(url)) is not None]
     if not urls:
@@ -274,27 +293,7 @@ def _key(url: str) -> Path:
     return Path(remote.split_url(url)[1])
 
 
-def _glob_pattern(pattern: str) -> re.Pattern[str]:
-    """A glob as a regular expression over keys: `*` and `?` within one folder, `**` across folders."""
-    out, index = [], 0
-    while index < len(pattern):
-        if pattern.startswith("**/", index):
-            out.append("(?:[^/]*/)*")
-            index += 3
-        elif pattern.startswith("**", index):
-            out.append(".*")
-            index += 2
-        elif pattern[index] == "*":
-            out.append("[^/]*")
-            index += 1
-        elif pattern[index] == "?":
-            out.append("[^/]")
-            index += 1
-        elif pattern[index] == "[" and (end := pattern.find("]", index + 2)) != -1:
-            body = pattern[index + 1 : end]
-            out.append("[" + ("^" + body[1:] if body.startswith("!") else body) + "]")
-            index = end + 1
-        else:
-            out.append(re.escape(pattern[index]))
-            index += 1
-    return re.compile("".join(out))
+def _table_source(spec: str, location: str, version: int | None, options: remote.StorageOptions) -> Source:
+    read = tables.version_of(location, version, options)
+    where: Path | str = location if remote.is_url(location) else Path(location)
+    return Source(spec, InputFormat.DELTA, (where,), storage_options=options, version=read)

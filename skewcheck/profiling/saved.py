@@ -241,6 +241,7 @@ def _metadata(profile: SavedProfile) -> dict[str, Any]:
             "format": profile.source.format,
             "paths": list(profile.source.paths),
             "rows": profile.source.rows,
+            **({"version": profile.source.version} if profile.source.version is not None else {}),
         },
         "parts": profile.parts,
         "findings": [finding.to_record() for finding in profile.findings],
