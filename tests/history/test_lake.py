@@ -60,13 +60,17 @@ def test_re_auditing_a_partition_replaces_its_rows_and_retain_deletes_and_vacuum
         ("baseline-2", "a", 0.9),
     ]
     assert history.height == 3 * 2 + 3
+    lake.write(location, rows(0, {"a": 0.5}, partition="undated"))  # dated by its run: 2026-11-02
     removed = lake.prune(location, dt.date(2026, 11, 3))
-    assert removed == 4  # days 0 and 1, two features each
+    assert removed == 5  # days 0 and 1, two features each, and the undated audit run before the cutoff
     assert sorted(set(lake.read(location)["partition"])) == ["date=2026-11-03", "date=2026-11-04"]
 
 
-def test_a_killed_writer_leaves_nothing_half_visible(tmp_path: Path) -> None:
-    location = str(tmp_path / "history")
+@pytest.mark.parametrize("where", ["disk", "bucket"])
+def test_a_killed_writer_leaves_nothing_half_visible(
+    where: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    location = str(tmp_path / "history") if where == "disk" else request.getfixturevalue("bucket").url("history")
     lake.write(location, rows(0, {"a": 0.1, "b": 0.2}, partition="before"))
     for delay in (0.5, 1.0, 1.5, 2.0):
         (writer,) = _writers(location, [f"killed{delay}"], 50)
@@ -82,3 +86,17 @@ def test_a_killed_writer_leaves_nothing_half_visible(tmp_path: Path) -> None:
 def test_no_table_yet_reads_as_no_rows(tmp_path: Path, bucket: Bucket) -> None:
     assert lake.read(str(tmp_path / "none")).is_empty()
     assert lake.read(bucket.url("none")).is_empty()
+
+
+def test_retain_vacuums_the_files_no_commit_names_any_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from deltalake import DeltaTable
+
+    location = str(tmp_path / "history")
+    for index in range(3):
+        lake.write(location, rows(index, {"a": 0.1}))
+    lake.write(location, rows(2, {"a": 0.2}, run=1))  # replaces day 2's file with a new one
+    monkeypatch.setattr(lake, "VACUUM_HOURS", 0)  # files are seconds old here; in use they wait an hour
+    assert lake.prune(location, dt.date(2026, 11, 2)) == 1
+    on_disk = sorted(path.name for path in Path(location).glob("*.parquet"))
+    assert on_disk == sorted(Path(uri).name for uri in DeltaTable(location).file_uris())
+    assert len(on_disk) == 2  # days 1 and 2 (re-audited); day 0's file and day 2's first file are gone
