@@ -20,7 +20,7 @@ from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from skewcheck.errors import InputError, UsageError
+from skewcheck.errors import InputError, SkewcheckError, UsageError
 
 SCHEMES = ("s3", "s3a", "gs", "gcs", "az", "azure", "abfs", "abfss", "adl", "http", "https")
 StorageOptions = Mapping[str, str]
@@ -105,11 +105,8 @@ def store(url: str, options: StorageOptions = NO_OPTIONS) -> Any:
             client[bare] = value
         elif key in _RETRY_KEYS:
             continue
-        elif prefix and not key.startswith(prefix):
-            # obstore panics on a key outside the store's vocabulary: refuse it as a usage error instead.
-            raise UsageError(f"storage option {key!r} is not one for {scheme}:// (its keys start with {prefix})")
-        else:
-            config[key] = value
+        else:  # obstore panics on a key without its store's prefix: `region` is `aws_region`, as polars reads it
+            config[key if not prefix or key.startswith(prefix) else prefix + key] = value
     if client and "allow_http" not in client and os.environ.get("AWS_ALLOW_HTTP"):
         # Client options given replace those of the environment: keep the environment's plain-http permission.
         client["allow_http"] = os.environ["AWS_ALLOW_HTTP"]
@@ -119,7 +116,9 @@ def store(url: str, options: StorageOptions = NO_OPTIONS) -> Any:
     }
     try:
         return from_url(root, config=config or None, client_options=client or None, retry_config=retry)
-    except Exception as error:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:  # a Rust panic (pyo3's PanicException) is a BaseException: still one line
         raise failure(url, error, options) from None
 
 
@@ -129,7 +128,7 @@ def read_bytes(url: str, options: StorageOptions = NO_OPTIONS) -> bytes:
     _, key = split_url(url)
     try:
         return bytes(obstore.get(store(url, options), key).bytes())
-    except InputError:
+    except SkewcheckError:
         raise
     except Exception as error:
         raise failure(url, error, options) from None
@@ -141,7 +140,7 @@ def write_bytes(url: str, data: bytes, options: StorageOptions = NO_OPTIONS) -> 
     _, key = split_url(url)
     try:
         obstore.put(store(url, options), key, data)
-    except InputError:
+    except SkewcheckError:
         raise
     except Exception as error:
         raise failure(url, error, options, writing=True) from None
@@ -154,7 +153,7 @@ def list_objects(url: str, options: StorageOptions = NO_OPTIONS) -> list[tuple[s
     prefix = key.rstrip("/")
     try:
         listed = obstore.list(store(url, options), prefix=prefix or None).collect()
-    except InputError:
+    except SkewcheckError:
         raise
     except Exception as error:
         raise failure(url, error, options) from None
@@ -193,7 +192,7 @@ def size_of(url: str, options: StorageOptions = NO_OPTIONS) -> int:
     _, key = split_url(url)
     try:
         return int(obstore.head(store(url, options), key)["size"])
-    except InputError:
+    except SkewcheckError:
         raise
     except Exception as error:
         raise failure(url, error, options) from None
@@ -231,7 +230,7 @@ def failure(
 def scrub(text: str, options: StorageOptions) -> str:
     """`text` with every storage option's value (and any URL's query) replaced by '***'."""
     for value in sorted(options.values(), key=len, reverse=True):
-        if len(value) >= 4:  # 'true' and short numbers are settings, not secrets, and too common to replace
+        if len(value) >= 6:  # 'true', '30s' and short numbers are settings, not secrets, and too common to replace
             text = text.replace(value, "***")
     return re.sub(r"(https?://[^\s?]+)\?\S*", r"\1?***", text)
 
