@@ -29,6 +29,7 @@ ONLY_IN = {  # a third-party library -> the packages (or modules) that may impor
     "datasketches": ("skewcheck.stats.sketch",),
     "obstore": ("skewcheck.io.remote",),
     "deltalake": ("skewcheck.io.tables", "skewcheck.history.lake"),
+    "pyiceberg": ("skewcheck.io.tables",),
 }
 MAY_PRINT = ("skewcheck.cli", "skewcheck.__main__")
 

@@ -29,8 +29,8 @@ def diagnose_unreadable(
     files: Sequence[Path | str], format: str, error: BaseException, options: remote.StorageOptions = remote.NO_OPTIONS
 ) -> InputError:
     """The most precise InputError we can find for a failed read of these files (objects: what the store said)."""
-    if format == "delta":
-        return InputError(f"{files[0]}: cannot read the Delta table: {_first_line(error)}")
+    if format in ("delta", "iceberg"):
+        return InputError(f"{files[0]}: cannot read the {format.title()} table: {_first_line(error)}")
     urls = [file for file in files if isinstance(file, str)]
     if urls:
         return remote.failure(urls[0], error, options)

@@ -27,9 +27,9 @@ def scan_source(source: Source, *, infer_all_rows: bool = False) -> pl.LazyFrame
     """A lazy frame over all the source's files; hive partition values become string columns."""
     frames = []
     for path in source.files:
-        if source.format is InputFormat.DELTA:
+        if source.format in (InputFormat.DELTA, InputFormat.ICEBERG):
             assert source.version is not None, "resolve_source reads a table's version"
-            frames.append(tables.scan(str(path), source.version, source.storage_options))
+            frames.append(tables.scan(str(source.format), path, source.version, source.storage_options))
             continue
         frame = _scan_file(path, source.format, infer_all_rows=infer_all_rows, options=source.storage_options)
         partition = source.partitions.get(path, {})

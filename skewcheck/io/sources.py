@@ -26,6 +26,7 @@ class InputFormat(StrEnum):
     IPC = "ipc"
     DELTA = "delta"
     """A Delta Lake table, read through its log at one version (see `tables`)."""
+    ICEBERG = "iceberg"
 
     @property
     def is_text(self) -> bool:
@@ -121,9 +122,9 @@ def resolve_source(
     `format_parameter`: the caller's parameter that sets `format` (`train_format`, say), which an unknown suffix's
     error suggests; None when the caller has none.
     """
-    table = tables.location_of(spec)
-    if table is not None or format is InputFormat.DELTA or tables.is_local_table(spec):
-        return _table_source(spec, table or spec, version, storage_options)
+    table = tables.table_of(spec, None if format is None else str(format), version, storage_options)
+    if table is not None:
+        return _table_source(spec, table, storage_options)
     if remote.is_url(spec):
         return _remote_source(spec, format, format_parameter, storage_options, version)
     tables.refuse_version(spec, format_parameter, version)
@@ -268,7 +269,9 @@ def _remote_source(
         root = Path(key.rstrip("/"))
         listed = remote.list_objects(spec, options)
         if any(_key(url).parts[len(root.parts) : len(root.parts) + 1] == (tables.LOG_FOLDER,) for url, _ in listed):
-            return _table_source(spec, spec, version, options)  # its files are a table's, read through its log
+            table = tables.table_of(spec, "delta", version, options)  # its files are a table's: read through its log
+            assert table is not None, "format='delta' names a table"
+            return _table_source(spec, table, options)
         found = [(url, size) for url, size in listed if not _is_hidden(_key(url), root)]
         if not listed:  # not a prefix: the one object it names, if it exists
             found, root = [(spec, remote.size_of(spec, options))], root.parent
@@ -293,7 +296,5 @@ def _key(url: str) -> Path:
     return Path(remote.split_url(url)[1])
 
 
-def _table_source(spec: str, location: str, version: int | None, options: remote.StorageOptions) -> Source:
-    read = tables.version_of(location, version, options)
-    where: Path | str = location if remote.is_url(location) else Path(location)
-    return Source(spec, InputFormat.DELTA, (where,), storage_options=options, version=read)
+def _table_source(spec: str, table: tables.Table, options: remote.StorageOptions) -> Source:
+    return Source(spec, InputFormat(table.format), (table.where,), storage_options=options, version=table.version)

@@ -1,13 +1,16 @@
-"""Lake tables as inputs: a Delta Lake table, read at one version by polars' `scan_delta` (deltalake underneath).
+"""Lake tables as inputs: Delta Lake and Iceberg tables, read at one version by polars' own scanners.
 
-A table is named `delta://PATH` (a local path or a URL: `delta://s3://bucket/table`), or by its location with the
-format given, or found by its `_delta_log` folder. Reading its data files as plain Parquet would be wrong (files a
-later commit removed are still there), so a table is always read through its log, at one version: the one pinned,
-else the latest, which the report then names, so the baseline a profile was made from is named exactly.
+A table is named `delta://PATH` or `iceberg://PATH` (a local path or a URL: `delta://s3://bucket/table`), or by its
+location with the format given, or found by its `_delta_log` folder (Delta). Reading a table's data files as plain
+Parquet would be wrong (files a later commit removed are still there), so a table is always read through its log,
+at one version: the one pinned, else the latest, which the report then names, so the baseline a profile was made
+from is named exactly. A Delta version is its commit number; an Iceberg one, its snapshot id.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,23 +19,54 @@ import polars as pl
 from skewcheck.errors import InputError, UsageError
 from skewcheck.io import remote
 
-PREFIX = "delta://"
+FORMATS = ("delta", "iceberg")
 LOG_FOLDER = "_delta_log"
+_METADATA = re.compile(r"^v?(\d+)[-.].*metadata\.json$")
 
 
-def location_of(spec: str) -> str | None:
-    """The table a `delta://` name stands for; None for any other name."""
-    return spec[len(PREFIX) :] if spec.lower().startswith(PREFIX) else None
+@dataclass(frozen=True)
+class Table:
+    format: str
+    where: Path | str
+    """A local table's folder (an Iceberg table's metadata file), or its URL."""
+    version: int
 
 
-def is_local_table(spec: str) -> bool:
-    return not remote.is_url(spec) and (Path(spec) / LOG_FOLDER).is_dir()
+def table_of(
+    spec: str, format: str | None, version: int | None, options: remote.StorageOptions = remote.NO_OPTIONS
+) -> Table | None:
+    """The lake table `spec` names (with its version to read), or None when it names files."""
+    for name in FORMATS:
+        if spec.lower().startswith(f"{name}://"):
+            format, spec = name, spec[len(name) + 3 :]
+    if format not in FORMATS and not (not remote.is_url(spec) and (Path(spec) / LOG_FOLDER).is_dir()):
+        return None
+    if format == "iceberg":
+        metadata = _iceberg_metadata(spec, options)
+        return Table("iceberg", metadata, _iceberg_version(spec, metadata, version, options))
+    where: Path | str = spec if remote.is_url(spec) else Path(spec)
+    return Table("delta", where, _delta_version(spec, version, options))
 
 
-def version_of(location: str, version: int | None, options: remote.StorageOptions) -> int:
-    """The version to read: the one pinned (which must exist), else the table's latest at this moment."""
+def refuse_version(spec: str, format_parameter: str | None, version: int | None) -> None:
+    """A version pinned for an input that is not a table is a mistake: say so rather than read the files."""
+    if version is not None:
+        parameter = (format_parameter or "format").replace("format", "version")
+        message = f"{remote.shown(spec) if remote.is_url(spec) else spec}: {{{parameter}}} pins a table's version"
+        raise UsageError(f"{message}; this is not a Delta or Iceberg table", **{parameter: version})
+
+
+def scan(format: str, where: Path | str, version: int, options: remote.StorageOptions) -> pl.LazyFrame:
+    storage = _options(options) or None
+    if format == "iceberg":
+        _pyiceberg_table()
+        return pl.scan_iceberg(_uri(where), snapshot_id=version, storage_options=storage)
+    return pl.scan_delta(_uri(where), version=version, storage_options=storage)
+
+
+def _delta_version(location: str, version: int | None, options: remote.StorageOptions) -> int:
     module = _deltalake()
-    shown = remote.shown(location) if remote.is_url(location) else location
+    shown = _shown(location)
     try:
         table = module.DeltaTable(_uri(location), storage_options=_options(options))
     except module.exceptions.TableNotFoundError:
@@ -52,16 +86,35 @@ def version_of(location: str, version: int | None, options: remote.StorageOption
     return version
 
 
-def refuse_version(spec: str, format_parameter: str | None, version: int | None) -> None:
-    """A version pinned for an input that is not a table is a mistake: say so rather than read the files."""
-    if version is not None:
-        parameter = (format_parameter or "format").replace("format", "version")
-        message = f"{remote.shown(spec) if remote.is_url(spec) else spec}: {{{parameter}}} pins a Delta table's version"
-        raise UsageError(f"{message}; this is not a table", **{parameter: version})
+def _iceberg_metadata(location: str, options: remote.StorageOptions) -> Path | str:
+    """An Iceberg table's current metadata file: the one named, or the highest-numbered in its metadata folder."""
+    if location.endswith(".metadata.json"):
+        return location if remote.is_url(location) else Path(location)
+    if remote.is_url(location):
+        names = [url for url, _ in remote.list_objects(f"{location.rstrip('/')}/metadata/", options)]
+    else:
+        names = [str(path) for path in (Path(location) / "metadata").glob("*.metadata.json")]
+    numbered = [(int(match.group(1)), name) for name in names if (match := _METADATA.match(name.rsplit("/", 1)[-1]))]
+    if not numbered:
+        raise InputError(f"{_shown(location)}: not an Iceberg table (no metadata/*.metadata.json there)")
+    latest = max(numbered)[1]
+    return latest if remote.is_url(latest) else Path(latest)
 
 
-def scan(location: str, version: int, options: remote.StorageOptions) -> pl.LazyFrame:
-    return pl.scan_delta(_uri(location), version=version, storage_options=_options(options) or None)
+def _iceberg_version(location: str, metadata: Path | str, version: int | None, options: remote.StorageOptions) -> int:
+    module = _pyiceberg_table()
+    try:
+        table = module.StaticTable.from_metadata(_uri(metadata), properties=_options(options))
+    except Exception as error:  # pyiceberg's errors share no base class: any failure to read the metadata is one line
+        raise _unreadable(_shown(location), error, "Iceberg") from None
+    snapshots = [snapshot.snapshot_id for snapshot in table.metadata.snapshots]
+    if version is None:
+        if table.metadata.current_snapshot_id is None:
+            raise InputError(f"{_shown(location)}: the Iceberg table has no snapshot yet (no data)")
+        return int(table.metadata.current_snapshot_id)
+    if version not in snapshots:
+        raise InputError(f"{_shown(location)}: the Iceberg table has no snapshot {version} ({len(snapshots)} others)")
+    return version
 
 
 def _deltalake() -> Any:
@@ -72,16 +125,30 @@ def _deltalake() -> Any:
     return deltalake
 
 
-def _uri(location: str) -> str:
-    return location.rstrip("/") if remote.is_url(location) else str(Path(location).resolve())
+def _pyiceberg_table() -> Any:
+    try:
+        import pyiceberg.table
+    except ImportError:
+        raise UsageError("reading an Iceberg table needs pyiceberg: pip install 'skewcheck[iceberg]'") from None
+    return pyiceberg.table
+
+
+def _uri(location: Path | str) -> str:
+    if isinstance(location, str) and remote.is_url(location):
+        return location.rstrip("/")
+    return str(Path(location).resolve())
+
+
+def _shown(location: str) -> str:
+    return remote.shown(location) if remote.is_url(location) else location
 
 
 def _options(options: remote.StorageOptions) -> dict[str, str]:
     return {key: str(value) for key, value in options.items() if key not in ("max_retries", "retry_timeout_secs")}
 
 
-def _unreadable(shown: str, error: BaseException) -> InputError:
-    return InputError(f"{shown}: not a readable Delta table ({_first_line(error)})")
+def _unreadable(shown: str, error: BaseException, kind: str = "Delta") -> InputError:
+    return InputError(f"{shown}: not a readable {kind} table ({_first_line(error)})")
 
 
 def _first_line(error: BaseException) -> str:

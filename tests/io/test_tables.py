@@ -47,7 +47,9 @@ def test_a_version_that_does_not_exist_is_one_line(tmp_path: Path) -> None:
     args = ["check", str(tmp_path / "table"), _serving(tmp_path), "-s", schema, "--train-version", "7"]
     assert_one_line_error(invoke(args, 2), "has no version 7 (its versions are 0 to 1)")
     plain = ["check", _serving(tmp_path), _serving(tmp_path), "-s", schema, "--train-version", "1"]
-    assert_one_line_error(invoke(plain, 2), "--train-version 1 pins a Delta table's version")
+    assert_one_line_error(
+        invoke(plain, 2), "--train-version 1 pins a table's version; this is not a Delta or Iceberg table"
+    )
     missing = ["check", f"delta://{tmp_path / 'nothing'}", _serving(tmp_path), "-s", schema]
     assert_one_line_error(invoke(missing, 2), "not a Delta table")
 
