@@ -121,3 +121,52 @@ def moto_session() -> Iterator[MotoServer]:
         yield server
     finally:
         stop_moto(server)
+
+
+class CountingProxy:
+    """A plain-http forward proxy on 127.0.0.1 that counts the body bytes the store sent back through it."""
+
+    def __init__(self) -> None:
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import urlsplit
+
+        proxy = self
+        self.received = 0
+        self.lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                target = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                connection = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=30)
+                path = target.path + (f"?{target.query}" if target.query else "")
+                connection.request(self.command, path, body=body, headers=dict(self.headers))
+                response = connection.getresponse()
+                payload = response.read()
+                with proxy.lock:
+                    proxy.received += len(payload)
+                self.send_response(response.status)
+                for name, value in response.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(payload)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        for verb in ("GET", "HEAD", "PUT", "POST", "DELETE"):  # http.server's names for its handlers
+            setattr(Handler, f"do_{verb}", Handler._forward)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
