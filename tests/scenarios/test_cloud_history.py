@@ -28,3 +28,10 @@ def test_daily_exports_in_a_bucket_audited_with_the_history_in_the_bucket(bucket
     view = invoke(["history", history, "--feature", "distance_km", "--json"], 0)
     assert "distance_km" in view.stdout
     assert not [key for key in bucket.keys("skew-history") if key.endswith(".tmp")]
+    # The README's cron line: yesterday's folder alone, no --each; the partition is named by its date folder.
+    bucket.put_parquet("exports/date=2026-11-23/part-0.parquet", train.sample(2000, seed=23))
+    report = bucket.url("reports/skew-2026-11-23.json")
+    daily = ["--history", history, "--skip-done", "--retain", "100000", "--json", report, "-q"]
+    invoke(["check", bucket.url("model/train.parquet"), bucket.url("exports/date=2026-11-23/"), *common[:2], *daily], 0)
+    assert "date=2026-11-23" in set(pl.read_delta(history)["partition"])
+    assert b'"exit_code": 0' in bucket.get("reports/skew-2026-11-23.json")
