@@ -205,7 +205,9 @@ def failure(
     text = scrub(str(error), options)
     lowered = text.lower()
     name = type(error).__name__
-    if any(word in lowered for word in ("timed out", "error sending request", "connection refused", "dns error")):
+    if "169.254.169.254" in lowered or "169.254.170.2" in lowered:  # the machine's metadata service, asked last
+        reason = "no credentials found: set them in the environment, a config file or storage options"
+    elif any(word in lowered for word in ("timed out", "error sending request", "connection refused", "dns error")):
         reason = "the store did not answer, after a bounded retry: check the network and the endpoint"
     elif "nosuchbucket" in lowered or "bucket does not exist" in lowered or "specified bucket" in lowered:
         reason = "the bucket does not exist (check the URL, or the endpoint and region)"

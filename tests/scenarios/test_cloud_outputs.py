@@ -93,3 +93,12 @@ def test_a_store_that_never_answers_fails_after_a_bounded_retry(monkeypatch: pyt
         outcome = invoke(["check", "s3://slow-bucket/train.parquet", *DEMO[1:], *options], 2)
         assert time.monotonic() - started < 30
     assert_one_line_error(outcome, "s3://slow-bucket/train.parquet", "did not answer")
+
+
+def test_no_credentials_anywhere_is_one_line(bucket: Bucket, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    bucket.put("train.parquet", (FIXTURES / "train.parquet").read_bytes())
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.aws either: the last resort is the machine's metadata service
+    outcome = invoke(["check", bucket.url("train.parquet"), *DEMO[1:]], 2)
+    assert_one_line_error(outcome, bucket.url("train.parquet"), "no credentials found")
