@@ -170,3 +170,36 @@ class CountingProxy:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def serve_directory(directory: str) -> tuple[str, Any]:
+    """A web server on 127.0.0.1 for `directory`, answering Range requests as real ones do; (its URL, the server)."""
+    import functools
+    import re
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Ranged(SimpleHTTPRequestHandler):
+        def send_head(self) -> Any:
+            match = re.fullmatch(r"bytes=(\d*)-(\d*)", self.headers.get("Range", ""))
+            path = self.translate_path(self.path)
+            if match is None or not os.path.isfile(path):
+                return super().send_head()
+            data = open(path, "rb").read()  # noqa: SIM115 - small test files, read whole
+            if match.group(1):
+                start, end = int(match.group(1)), min(int(match.group(2) or len(data) - 1), len(data) - 1)
+            else:  # bytes=-N: the last N bytes (a Parquet footer)
+                start, end = max(len(data) - int(match.group(2)), 0), len(data) - 1
+            part = data[start : end + 1]
+            self.send_response(206)
+            self.send_header("Content-Range", f"bytes {start}-{start + len(part) - 1}/{len(data)}")
+            self.send_header("Content-Length", str(len(part)))
+            self.end_headers()
+            return io.BytesIO(part)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Ranged, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}", server

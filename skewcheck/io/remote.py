@@ -54,7 +54,8 @@ def is_url(spec: object) -> bool:
 def shown(url: str) -> str:
     """A URL as a message may show it: no user or password, no query (an Azure SAS token, a signed URL's key)."""
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.hostname or "", parts.path, "", ""))
+    host = (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 
 def same_object(url: str, other: str) -> bool:
@@ -146,8 +147,15 @@ def write_bytes(url: str, data: bytes, options: StorageOptions = NO_OPTIONS) -> 
         raise failure(url, error, options, writing=True) from None
 
 
+def lists(url: str) -> bool:
+    """Whether the store at `url` can list its objects: a web server cannot, so an https URL names one file."""
+    return urlsplit(url).scheme.lower() not in ("http", "https")
+
+
 def list_objects(url: str, options: StorageOptions = NO_OPTIONS) -> list[tuple[str, int]]:
     """Every object under the prefix `url` names, as (URL, size), sorted; a bucket that is missing is an error."""
+    if not lists(url):
+        raise InputError(f"{shown(url)}: a web server cannot list its files: name each file, or use a bucket's URL")
     obstore = _obstore()
     root, key = split_url(url)
     prefix = key.rstrip("/")

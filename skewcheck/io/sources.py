@@ -267,7 +267,7 @@ def _remote_source(
             raise InputError(f"{remote.shown(spec)}: no objects match this pattern")
     else:
         root = Path(key.rstrip("/"))
-        listed = remote.list_objects(spec, options)
+        listed = remote.list_objects(spec, options) if remote.lists(spec) else []
         if any(_key(url).parts[len(root.parts) : len(root.parts) + 1] == (tables.LOG_FOLDER,) for url, _ in listed):
             table = tables.table_of(spec, "delta", version, options)  # its files are a table's: read through its log
             assert table is not None, "format='delta' names a table"

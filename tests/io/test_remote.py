@@ -27,6 +27,7 @@ def test_is_url(spec: str, expected: bool) -> None:
 def test_shown_drops_what_may_be_secret() -> None:
     assert remote.shown("https://user:pass@host/x.parquet?sig=abc&se=2026") == "https://host/x.parquet"
     assert remote.shown("s3://bucket/a/b.parquet") == "s3://bucket/a/b.parquet"
+    assert remote.shown("http://user:pw@127.0.0.1:9000/b/x.csv") == "http://127.0.0.1:9000/b/x.csv"
 
 
 def test_a_malformed_option_is_named_without_its_value() -> None:

@@ -133,3 +133,23 @@ def test_only_the_schemas_columns_are_fetched(bucket: Bucket, tmp_path: Path) ->
         fetched[width] = proxy.received
     assert fetched[1] < size / 10  # one column's chunks and the footer
     assert fetched[40] > size * 0.9
+
+
+def test_a_file_on_a_web_server_is_read_as_one_object() -> None:
+    from tests.cloud import serve_directory
+
+    url, server = serve_directory(str(FIXTURES))
+    try:
+        web = ["--storage-option", "allow_http=true"]
+        schema = ["-s", f"{url}/schema.yaml", "-f", "json"]
+        outcome = invoke(["check", f"{url}/train.parquet", f"{url}/serving.jsonl.gz", *schema, *web], None)
+        assert outcome.exit_code != 2, outcome.stderr
+        remote = outcome.json()
+        demo = [FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", "-s", FIXTURES / "schema.yaml", "-f", "json"]
+        local = invoke(["check", *demo], remote["exit_code"]).json()
+        assert _features(remote) == _features(local)
+        listing = invoke(["check", f"{url}/*.parquet", f"{url}/serving.jsonl.gz", *schema, *web], 2)
+        assert_one_line_error(listing, "a web server cannot list its files")
+    finally:
+        server.shutdown()
+        server.server_close()
