@@ -66,6 +66,7 @@ def write(location: str | Path, rows: pl.DataFrame, options: remote.StorageOptio
                 table,
                 mode="overwrite" if exists else "append",
                 predicate=predicate if exists else None,
+                schema_mode="merge",  # a metric a later skewcheck adds becomes a column; older rows read it as null
                 storage_options=_options(options),
             )
             return

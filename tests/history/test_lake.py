@@ -100,3 +100,15 @@ def test_retain_vacuums_the_files_no_commit_names_any_more(tmp_path: Path, monke
     on_disk = sorted(path.name for path in Path(location).glob("*.parquet"))
     assert on_disk == sorted(Path(uri).name for uri in DeltaTable(location).file_uris())
     assert len(on_disk) == 2  # days 1 and 2 (re-audited); day 0's file and day 2's first file are gone
+
+
+def test_a_table_written_before_a_new_metric_column_takes_it(tmp_path: Path) -> None:
+    location = str(tmp_path / "history")
+    older = rows(0, {"a": 0.1}).drop("out_of_range_rate")  # as an older skewcheck, without the newest metric
+    from deltalake import write_deltalake
+
+    write_deltalake(location, older.to_arrow(), mode="append")
+    lake.write(location, rows(1, {"a": 0.2}))
+    history = lake.read(location).sort("partition")
+    assert history["out_of_range_rate"].to_list()[0] is None
+    assert history.height == 2
