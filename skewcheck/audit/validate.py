@@ -33,6 +33,7 @@ def validate_dataset(
         environment,
         data_format,
         storage_options=options.storage_options,
+        version=options.train_version if environment is Dataset.TRAIN else options.serving_version,
         progress=progress,
         timings=timings,
     )

@@ -71,7 +71,12 @@ FLAGS = {
 
 _DATA_FORMAT: tuple[str, str | None] = ("--data-format", None)
 COMMAND_FLAGS: dict[str, dict[str, tuple[str, str | None]]] = {
-    "validate": {"train_format": _DATA_FORMAT, "serving_format": _DATA_FORMAT},
+    "validate": {
+        "train_format": _DATA_FORMAT,
+        "serving_format": _DATA_FORMAT,
+        "train_version": ("--data-version", "N"),
+        "serving_version": ("--data-version", "N"),
+    },
     "profile": {"train_format": _DATA_FORMAT, "train_version": ("--data-version", "N")},
     "infer": {"source_format": _DATA_FORMAT},
     "check": {"source_format": ("--train-format", None)},  # without --schema, training's inferred first

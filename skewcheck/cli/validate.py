@@ -50,6 +50,9 @@ def validate(
     examples: ExamplesOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
     data_format: DataFormatOption = None,
+    data_version: Annotated[
+        int | None, typer.Option("--data-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
     storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -61,6 +64,8 @@ def validate(
         serving_format=data_format,
         fail_on=fail_on,
         examples=examples,
+        train_version=data_version,
+        serving_version=data_version,
         storage_options=storage,
     )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)

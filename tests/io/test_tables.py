@@ -65,3 +65,12 @@ def test_a_delta_table_in_a_bucket_is_read_through_its_log(bucket: Bucket, tmp_p
     invoke(["profile", bucket.url("tables/train/"), "--data-version", "0", "-s", schema, "-o", profile], 0)
     report = invoke(["check", profile, serving, "-s", schema, "-f", "json"], 0).json()
     assert report["train"]["rows"] == 300
+
+
+def test_validate_reads_the_version_pinned(tmp_path: Path) -> None:
+    _table(str(tmp_path / "table"))
+    schema = write_schema(tmp_path / "s.yaml", SCHEMA)
+    args = ["validate", tmp_path / "table", "-s", schema, "-e", "training", "-f", "json"]
+    assert invoke([*args, "--data-version", "0"], 0).json()["train"]["rows"] == 300
+    assert invoke(args, 0).json()["train"]["rows"] == 200
+    assert_one_line_error(invoke([*args, "--data-version", "9"], 2), "has no version 9")
