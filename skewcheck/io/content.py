@@ -6,6 +6,7 @@ polars reads what it is told: Parquet bytes named `.csv` become six rows of bina
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from skewcheck.io.sources import InputFormat
@@ -23,6 +24,7 @@ _MAGIC = (
     (b"SQLite format 3\x00", "an SQLite database"),
 )
 _OWN = {InputFormat.PARQUET: "Parquet data", InputFormat.IPC: "Arrow IPC / Feather data"}
+_SAVE = "write the data to a file first"
 _COMPRESSED_TEXT = {"gzip-compressed data", "zstd-compressed data"}
 _NAMES = {
     InputFormat.PARQUET: "Parquet",
@@ -44,10 +46,19 @@ def held(path: Path) -> str | None:
 
 
 def content_problem(path: Path, format: InputFormat) -> str | None:
-    """A file whose bytes are not the format it is read as (its name, or the format the caller gave)."""
+    """A file whose bytes are not the format it is read as (its name, or the format the caller gave), or no
+    regular file at all: a named pipe is read once and is then empty, and skewcheck reads an input more than once."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # the read itself names the problem
+    if not stat.S_ISREG(mode):
+        special = "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+        return f"{special}, not a file; pipes are not supported (skewcheck reads an input more than once): {_SAVE}"
     kind = held(path)
     if kind is None or kind == _OWN.get(format):
         return None
     if format.is_text and kind in _COMPRESSED_TEXT:
         return None  # compressed text: polars decompresses it
-    return f"read as {_NAMES[format]}, but the file holds {kind} (its first bytes say so): rename it or set its format"
+    named = _NAMES.get(format, str(format))
+    return f"read as {named}, but the file holds {kind} (its first bytes say so): rename it or set its format"

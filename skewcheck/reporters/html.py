@@ -23,12 +23,11 @@ from skewcheck.validation.findings import Check, Finding
 _MAX_PATHS = 5
 
 
-MAX_CARDS = 500  # features with a card and a chart, the worst first; the table lists every feature
+MAX_CARDS = 500  # features with a card and chart, the worst first (10,000 charts: a 90 MB page); a table row each
 
 
 def render(report: Report) -> str:
     features = ranked(report.features)
-    # A card (and its chart) for the first MAX_CARDS features only: ten thousand charts are a 90 MB page.
     anchors = {id(feature): f"feature-{i}" for i, feature in enumerate(features[:MAX_CARDS], 1)}
     body = [
         _header(report),
@@ -78,7 +77,8 @@ def _inputs(report: Report) -> str:
 
 def _input(summary: InputSummary) -> str:
     sampled = f", sampled {summary.sampled_rows:,}" if summary.sampled_rows is not None else ""
-    text = f'{escape(summary.spec)} <span class="dim">({escape(summary.format)}, {summary.rows:,} rows{sampled})</span>'
+    kind = summary.format + (f" version {summary.version}" if summary.version is not None else "")
+    text = f'{escape(summary.spec)} <span class="dim">({escape(kind)}, {summary.rows:,} rows{sampled})</span>'
     if summary.paths and tuple(summary.paths) != (summary.spec,):
         shown = ", ".join(escape(path) for path in summary.paths[:_MAX_PATHS])
         more = f", … ({len(summary.paths) - _MAX_PATHS} more)" if len(summary.paths) > _MAX_PATHS else ""
