@@ -104,6 +104,8 @@ def _mutated(fuzzer: Fuzzer, data: st.DataObject) -> None:
         if format == "skprofile":
             source = folder / "seed.skprofile"
             oracle.run(["profile", str(good), "--schema", str(schema), "-o", str(source), "-q"], [], folder)
+            if not source.exists():  # the profile command failed: the generated target reports that, not this one
+                return
         else:
             source = folder / f"seed.{format}"
             write(_SEED, source, format)
