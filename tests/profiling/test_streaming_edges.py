@@ -18,7 +18,7 @@ from skewcheck.audit import run as runner
 from skewcheck.audit.options import Options
 from skewcheck.drift.features import FeatureResult
 from skewcheck.errors import InputError
-from skewcheck.io import read as readers
+from skewcheck.io import guards
 from skewcheck.io.read import read_table
 from skewcheck.io.sources import resolve_source
 from skewcheck.profiling.streaming import stream
@@ -229,7 +229,7 @@ def test_a_parquet_file_damaged_after_its_first_batches_is_an_input_error(
     (Such a file is now refused from its footer before any read; that check is switched off here, so that the
     stream's own guard is what is tested.)"""
     schema = truncated_serving(tmp_path)
-    monkeypatch.setattr(readers, "parquet_extent_problem", lambda path: None)
+    monkeypatch.setattr(guards, "parquet_extent_problem", lambda path: None)
     profile = _profile(tmp_path / "train.parquet", schema, tmp_path / "train.skprofile")
     with pytest.raises(InputError, match=r"serving\.parquet"):
         report = runner.run(str(profile), str(tmp_path / "serving.parquet"), str(schema), Options(batch_rows=1_000))
