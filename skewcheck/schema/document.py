@@ -16,6 +16,7 @@ from typing import Any, NoReturn, cast
 import yaml
 
 from skewcheck.errors import SchemaFileError
+from skewcheck.schema.yaml_loader import MERGE_TAG, SchemaLoader
 
 KeyPath = tuple[str | int, ...]
 
@@ -48,18 +49,39 @@ def read_document(path: str | Path) -> Document:
     """Read and parse a YAML or JSON schema file; SchemaFileError names file and line."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise SchemaFileError(f"{name}: schema file not found") from None
     except IsADirectoryError:
         raise SchemaFileError(f"{name}: is a directory, not a schema file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SchemaFileError(f"{name}: cannot read schema file: {error}") from None
-    return parse_document(text, name)
+    except OSError as error:
+        raise SchemaFileError(f"{name}: cannot read schema file: {error.strerror or error}") from None
+    return parse_document(decoded(data, name), name)
+
+
+def decoded(data: bytes, name: str) -> str:
+    """The file's text; not UTF-8 is refused at the line of its first bad byte (a Latin-1 `é`, say)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise SchemaFileError(f"{name}:1: UTF-16 text, not UTF-8: save the schema file as UTF-8") from None
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        raise SchemaFileError(
+            f"{name}:{line}: not UTF-8 text (byte 0x{byte:02x}: Latin-1 or Windows-1252?); save the file as UTF-8"
+        ) from None
 
 
 def parse_document(text: str, name: str) -> Document:
-    loader = yaml.SafeLoader(text)
+    """A Document from schema text; SchemaFileError names file and line (see yaml_loader for what is refused)."""
+    try:
+        loader = SchemaLoader(text, name)
+    except yaml.reader.ReaderError as error:  # a control character: located by character, said by line
+        line = text[: error.position].count("\n") + 1
+        raise SchemaFileError(
+            f"{name}:{line}: not valid YAML or JSON: control character U+{error.character:04X}"
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -78,20 +100,9 @@ def parse_document(text: str, name: str) -> Document:
         loader.dispose()
 
 
-def _to_python(loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, document: Document) -> Any:
+def _to_python(loader: SchemaLoader, node: yaml.Node, key_path: KeyPath, document: Document) -> Any:
     if isinstance(node, yaml.MappingNode):
-        mapping: dict[str, Any] = {}
-        # Merge keys (`<<: *anchor`) arrive as a key named '<<' and are rejected as unknown.
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            if not isinstance(key, str):
-                key = str(key_node.value)
-            child = (*key_path, key)
-            document.lines[child] = key_node.start_mark.line + 1
-            if key in mapping:
-                raise SchemaFileError(f"{document.path}:{key_node.start_mark.line + 1}: duplicate key '{key}'")
-            mapping[key] = _to_python(loader, value_node, child, document)
-        return mapping
+        return _mapping(loader, node, key_path, document)
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
@@ -100,7 +111,48 @@ def _to_python(loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, docu
             items.append(_to_python(loader, item, child, document))
         return items
     document.raw[key_path] = str(node.value)
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node)
+
+
+def _mapping(loader: SchemaLoader, node: yaml.MappingNode, key_path: KeyPath, document: Document) -> dict[str, Any]:
+    """A mapping, with YAML merge keys (`<<: *base`) applied: its own keys win, then earlier merged ones."""
+    own = [(key, value) for key, value in node.value if key.tag != MERGE_TAG]
+    merges = [value for key, value in node.value if key.tag == MERGE_TAG]
+    merged: dict[str, Any] = {}
+    # Last merged first, so that the earlier ones, then the mapping's own keys, overwrite values and lines.
+    for source in reversed([item for merge in merges for item in _merge_sources(loader, merge)]):
+        merged.update(_mapping(loader, source, key_path, document))
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in own:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            loader.fail(line, "a key must be a name, not a list or a mapping")
+        key = str(key_node.value)  # its text: `NO:` and `1:` name features too
+        if key in mapping:
+            loader.fail(line, f"duplicate key '{key}'")
+        child = (*key_path, key)
+        document.lines[child] = line
+        mapping[key] = _to_python(loader, value_node, child, document)
+    return mapping | {key: value for key, value in merged.items() if key not in mapping}
+
+
+def _merge_sources(loader: SchemaLoader, merge: yaml.Node) -> list[yaml.MappingNode]:
+    sources: list[yaml.Node] = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
+    mappings = [source for source in sources if isinstance(source, yaml.MappingNode)]
+    if len(mappings) < len(sources):
+        wrong = next(source for source in sources if not isinstance(source, yaml.MappingNode))
+        loader.fail(wrong.start_mark.line + 1, "a merge key '<<' takes a mapping or a list of mappings")
+    return mappings
+
+
+def _scalar(loader: SchemaLoader, node: yaml.Node) -> Any:
+    if node.tag == MERGE_TAG:  # `<<` where a value stands is text
+        return str(node.value)
+    try:
+        return loader.construct_object(node, deep=True)
+    except (ValueError, KeyError, OverflowError) as error:  # `2024-02-30`, `!!int x`, `!!bool maybe`
+        kind = node.tag.rsplit(":", 1)[-1]
+        loader.fail(node.start_mark.line + 1, f"'{node.value}' is not a valid {kind} ({error})")
 
 
 class Reader:
