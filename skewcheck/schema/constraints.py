@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from typing import Any
 
 import polars as pl
@@ -170,12 +171,12 @@ def _values(reader: Reader, path: KeyPath, type_: FeatureType) -> tuple[Any, ...
             if isinstance(value, bool) or not isinstance(value, int):
                 reader.fail((*path, index), f"value {value!r} is not a whole number")
             if not -(2**63) <= value < 2**63:
-                reader.fail((*path, index), f"value {value} does not fit a 64-bit integer")
+                reader.fail((*path, index), f"value {describe(value)} does not fit a 64-bit integer")
         parsed: list[Any] = list(values)
     else:
         # The raw text keeps `NO` (Norway) a string where YAML 1.1 would say False.
         parsed = [reader.document.raw_text((*path, i)) or str(v) for i, v in enumerate(values)]
-    duplicates = sorted({str(v) for v in parsed if parsed.count(v) > 1})
+    duplicates = sorted(str(value) for value, count in Counter(parsed).items() if count > 1)  # linear: 1M values
     if duplicates:
         reader.fail(path, f"'values' lists {', '.join(duplicates)} more than once")
     return tuple(parsed)

@@ -16,7 +16,7 @@ from typing import Any, NoReturn, cast
 import yaml
 
 from skewcheck.errors import SchemaFileError
-from skewcheck.schema.yaml_loader import MERGE_TAG, SchemaLoader
+from skewcheck.schema.yaml_loader import MERGE_TAG, SchemaLoader, printable
 
 KeyPath = tuple[str | int, ...]
 
@@ -150,9 +150,13 @@ def _scalar(loader: SchemaLoader, node: yaml.Node) -> Any:
         return str(node.value)
     try:
         return loader.construct_object(node, deep=True)
-    except (ValueError, KeyError, OverflowError) as error:  # `2024-02-30`, `!!int x`, `!!bool maybe`
+    # `2024-02-30`, `!!int x`, `!!int ''`, `!!bool maybe`, `!!timestamp x`, 5,000 digits: PyYAML's constructors
+    # fail in Python's words, on bad text under a standard tag (the only tags the loader lets through).
+    except (ValueError, KeyError, OverflowError, IndexError, AttributeError, TypeError):
         kind = node.tag.rsplit(":", 1)[-1]
-        loader.fail(node.start_mark.line + 1, f"'{node.value}' is not a valid {kind} ({error})")
+        text = str(node.value)
+        shown = text if len(text) <= 40 else f"{text[:40]}..."
+        loader.fail(node.start_mark.line + 1, f"'{shown}' is not a valid {kind}")
 
 
 class Reader:
@@ -169,7 +173,7 @@ class Reader:
             feature = f"dataset '{key_path[1]}': "
         else:
             feature = ""
-        raise SchemaFileError(f"{where}: {feature}{message}")
+        raise SchemaFileError(printable(f"{where}: {feature}{message}"))
 
     def value(self, key_path: KeyPath) -> Any:
         data = self.document.data
@@ -190,7 +194,7 @@ class Reader:
 
     def number(self, key_path: KeyPath, *, minimum: float | None = None) -> float:
         value = self.value(key_path)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
             self.fail(key_path, f"'{key_name(key_path)}' must be a finite number, got {describe(value)}")
         if minimum is not None and value < minimum:
             self.fail(key_path, f"'{key_name(key_path)}' must be at least {minimum:g}, got {value}")
@@ -198,6 +202,8 @@ class Reader:
 
     def integer(self, key_path: KeyPath, *, minimum: int) -> int:
         value = self.value(key_path)
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+            value = int(value)  # `min_rows: 1e6`, and JSON's `100.0`: whole numbers as people write them
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.fail(key_path, f"'{key_name(key_path)}' must be a whole number >= {minimum}, got {describe(value)}")
         return int(value)
@@ -207,6 +213,13 @@ class Reader:
         if not isinstance(value, bool):
             self.fail(key_path, f"'{key_name(key_path)}' must be true or false, got {describe(value)}")
         return bool(value)
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int past float's range
+        return False
 
 
 def key_name(key_path: KeyPath) -> str:
@@ -222,4 +235,6 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and value.bit_length() > 64:  # too long to be read, or even written (4,300 digits)
+        return f"a whole number of {value.bit_length()} bits"
     return f"{type(value).__name__} {value!r}"

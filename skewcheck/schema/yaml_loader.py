@@ -100,10 +100,15 @@ class SchemaLoader(yaml.SafeLoader):
             self.fail(line, f"YAML tag '{tag}' is not allowed in a schema file (only plain values, lists, mappings)")
 
     def fail(self, line: int, message: str) -> NoReturn:
-        raise SchemaFileError(f"{self.name}:{line}: {message}")
+        raise SchemaFileError(f"{self.name}:{line}: {printable(message)}")
 
 
 SchemaLoader.add_implicit_resolver(FLOAT_TAG, _FLOAT, list("-+0123456789."))
+
+
+def printable(text: str) -> str:
+    """One line whatever a message names: control characters as Python escapes them (a newline as `\\n`)."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _joined_surrogates(text: str, loader: SchemaLoader, line: int) -> str:
