@@ -44,4 +44,4 @@ def profile(
 def merge_profiles(paths: list[str]) -> profile_file.SavedProfile:
     """The profile of the whole, from saved profiles of its parts."""
     parts = [profile_file.read(path) for path in paths]
-    return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version())
+    return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version(), names=paths)
