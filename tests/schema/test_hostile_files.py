@@ -178,3 +178,19 @@ def test_rust_says_what_it_does_not_support(tmp_path: Path) -> None:
 def test_values_of_the_wrong_kind_are_one_line_not_a_crash(tmp_path: Path, text: str, end: str) -> None:
     line = _validate(tmp_path, "features:\n  code:\n    type: int\n" + text)
     assert end in line
+
+
+def test_the_readme_states_these_limits_and_its_merge_example_works(tmp_path: Path) -> None:
+    from skewcheck.schema.load import load_schema
+    from tests.helpers import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    limits = readme[readme.index("## Limits") :]
+    assert f"| {MAX_VALUES:,} values" in limits and f"| {MAX_DEPTH} levels" in limits
+    assert "| 10,485,760 bytes" in limits  # the regex engine's, as test_a_regex_too_large_to_compile_says_so reads it
+    (tmp_path / "schema.yaml").write_text(
+        "features:\n  age: &bounded {type: int, min: 0}\n  tenure: {<<: *bounded, max: 50}\n", encoding="utf-8"
+    )
+    assert "`age: &bounded {type: int, min: 0}` then `tenure: {<<: *bounded, max: 50}`" in readme
+    tenure = load_schema(tmp_path / "schema.yaml").features[1]
+    assert (tenure.name, tenure.type, tenure.min, tenure.max) == ("tenure", "int", 0, 50)
