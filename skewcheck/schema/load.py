@@ -202,6 +202,8 @@ class _Builder(Reader):
         if "type" not in data:
             self.fail(key_path, f"'type' is required (one of: {', '.join(FeatureType)})")
         type_ = self._type((*key_path, "type"))
+        if not isinstance(data.get("description"), str | None):  # as the JSON Schema says: text, or nothing
+            self.fail((*key_path, "description"), f"'description' is text, got {describe(data['description'])}")
         return Feature(
             name=name,
             type=type_,

@@ -170,6 +170,7 @@ def test_rust_says_what_it_does_not_support(tmp_path: Path) -> None:
         ("    environments: [[a]]\n", "feature 'code': unknown environment a list (one of: training, serving)"),
         ("    drift: {warn: 0x" + "f" * 400 + "}\n", "feature 'code': 'warn' must be a finite number, got a whole"),
         ("    min: 2024-02-30\n", "'2024-02-30' is not a valid timestamp"),
+        ("    description: [a, b]\n", "feature 'code': 'description' is text, got a list"),
         ("    description: !!int x\n", "'x' is not a valid int"),
         ("    ? [a]\n    : 1\n", "a key must be a name, not a list or a mapping"),
         ("    max: " + "9" * 5000 + "\n", "'" + "9" * 40 + "...' is not a valid int"),
