@@ -121,8 +121,13 @@ def test_numbers_as_people_write_them(tmp_path: Path, name: str, written: str) -
 
 
 def test_the_readme_tolerance_runs_and_whole_numbers_count(tmp_path: Path) -> None:
+    from skewcheck.schema.load import load_schema
+
     text = "features:\n  age:\n    type: float\n    tolerance: {abs: 1e-9}\n    min_rows: 1e1\n"
     _validate(tmp_path, text, code=0)
+    assert load_schema(tmp_path / "schema.yaml").features[0].min_rows == 10
+    line = _validate(tmp_path, text.replace("1e1", "1.5"))
+    assert line.endswith("feature 'age': 'min_rows' must be a whole number >= 1, got float 1.5")
 
 
 def test_a_json_dump_with_an_emoji_loads(tmp_path: Path) -> None:
