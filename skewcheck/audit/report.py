@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from skewcheck.drift.feature_gates import noise_note
 from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.drift.rows import RowSkew
@@ -116,6 +117,16 @@ class Report:
             parts.append("the data matches the schema")
         return f"{self.status.upper()}: {', '.join(parts)}"
 
+    def noise_notes(self) -> list[str]:
+        """One line per feature whose drift threshold sits below its noise level: said once, with what would fit."""
+        notes = []
+        for feature in self.features:
+            gate = feature.drift_gate
+            note = noise_note(gate) if gate is not None and feature.status is not Status.SKIPPED else ""
+            if note:
+                notes.append(f"{feature.name}: {note}")
+        return notes
+
     def to_records(self) -> dict[str, Any]:
         """The JSON report (version 1): builtins only, NaN and infinity as null."""
         return _finite(
@@ -132,6 +143,7 @@ class Report:
                 "serving": _input_record(self.serving),
                 "schema_findings": [f.to_record() for f in self.findings],
                 "features": [_feature_record(f) for f in self.features],
+                "notes": self.noise_notes(),
                 "definitions": _definitions(),
                 "row_skew": None if self.rows is None else _rows_record(self.rows),
                 "timings_seconds": {k: round(v, 4) for k, v in self.timings.items()},

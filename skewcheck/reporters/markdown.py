@@ -142,6 +142,7 @@ def _unexpected_columns(report: Report) -> list[str]:
                 f", … ({len(columns) - 12} more)" if len(columns) > 12 else ""
             )
             lines.append(f"_info: {dataset} has columns the schema does not mention: {shown}_")
+    lines += [f"_note: {inline(note)}_" for note in report.noise_notes()]
     return lines
 
 

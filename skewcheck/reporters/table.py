@@ -214,4 +214,5 @@ def _info_lines(report: Report) -> list[Text]:
         if columns:
             shown = ", ".join(columns[:12]) + (f", … ({len(columns) - 12} more)" if len(columns) > 12 else "")
             lines.append(Text(f"info: {dataset} has columns the schema does not mention: {shown}", style="dim"))
+    lines += [Text(f"note: {note}", style="dim") for note in report.noise_notes()]
     return lines
