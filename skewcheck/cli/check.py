@@ -77,7 +77,13 @@ def check(
         bool, typer.Option("--skip-done", help="Skip partitions the history holds for this baseline and schema.")
     ] = False,
     retain: Annotated[
-        int | None, typer.Option("--retain", metavar="DAYS", min=1, help="Remove history older than DAYS days.")
+        int | None,
+        typer.Option(
+            "--retain",
+            metavar="DAYS",
+            min=1,
+            help="Keep DAYS days of history: older entries are removed, and partitions older than that are not audited (they would be removed at once).",
+        ),
     ] = None,
     latest: Annotated[
         bool, typer.Option("--latest", help="With --each: exit with the newest partition's code, not the worst's.")
