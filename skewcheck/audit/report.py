@@ -105,7 +105,8 @@ class Report:
             if warned:
                 parts.append(f"{warned} warned")
         if self.rows is not None:
-            parts.append(_rows_summary(self.rows))
+            # A join that matched nothing is the headline: every row-level verdict after it stands on no rows.
+            parts.insert(0 if self.rows.coverage.both == 0 else len(parts), _rows_summary(self.rows))
         for dataset in Dataset:
             violations = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.FAIL)
             warnings = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.WARN)
@@ -152,8 +153,15 @@ class Report:
 
 
 def _rows_summary(rows: RowSkew) -> str:
+    keys = ", ".join(rows.keys)
+    if rows.coverage.both == 0:
+        # Nothing was compared row by row: that, not "0 features differ", is the news.
+        coverage = rows.coverage
+        return (
+            f"no rows joined on {keys} ({coverage.train.keys:,} training keys, {coverage.serving.keys:,} serving keys)"
+        )
     differing = sum(1 for f in rows.features if f.status in (Status.FAIL, Status.WARN))
-    joined = f"{rows.coverage.both:,} rows joined on {', '.join(rows.keys)}"
+    joined = f"{rows.coverage.both:,} rows joined on {keys}"
     return f"{differing} of {len(rows.features)} features differ row by row ({joined})"
 
 

@@ -67,7 +67,7 @@ def _rows_section(rows: RowSkew) -> str:
     ]
     matching = len(rows.features) - len(row_text.problems(rows))
     body = _table(header, table, right={"mismatch rate"}, raw={"status"}) if table else ""
-    note = f"{matching} other features match on every joined row." if matching else ""
+    note = f"{matching} other features match on every joined row." if matching and rows.coverage.both else ""
     heading = f"### Row-level skew\n\n{inline(row_text.heading(rows))}"
     return "\n\n".join(part for part in (heading, body, note) if part)
 

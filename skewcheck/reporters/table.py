@@ -106,7 +106,7 @@ def _rows_section(rows: RowSkew, compact: bool) -> RenderResult:
         table.add_row(*cells[: len(columns)])
     yield table
     matching = len(rows.features) - len(row_text.problems(rows))
-    if matching:
+    if matching and rows.coverage.both:  # on no joined row, nothing matches
         yield Text(f"{matching} other features match on every joined row (within their tolerance)", style="dim")
 
 
