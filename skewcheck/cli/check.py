@@ -82,7 +82,8 @@ def check(
             "--retain",
             metavar="DAYS",
             min=1,
-            help="Keep DAYS days of history: older entries are removed, and partitions older than that are not audited (they would be removed at once).",
+            help="Keep DAYS days of history: older entries are removed, and older partitions are not audited "
+            "(they would be removed at once).",
         ),
     ] = None,
     latest: Annotated[

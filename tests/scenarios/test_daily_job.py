@@ -121,3 +121,53 @@ def test_a_key_join_that_matched_nothing_is_the_headline(daily: Any) -> None:
     assert "match on every joined row" not in outcome.stdout
     markdown = invoke(["check", train, exports / label(1), "-s", schema, "--key", "flight_id", "--markdown", "-"], 1)
     assert "match on every joined row" not in markdown.stdout
+
+
+@pytest.mark.parametrize("width", [80, 100, 120, 160, None])
+def test_the_history_reads_in_a_log_at_every_width(
+    backfill: Any, monkeypatch: pytest.MonkeyPatch, width: int | None
+) -> None:
+    """Piped (no terminal): COLUMNS when set, else 160; every line within it, names and numbers whole."""
+    _, history = backfill
+    if width is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", str(width))
+    text = invoke(["history", history], 0).stdout
+    assert max(len(line) for line in text.splitlines()) <= (width or 160)
+    rows = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")]
+    assert rows[:2] == ["dest", "dep_delay"]  # the features that failed a day come first
+    assert ".…" not in text
+    assert f"dep_delay failed on null rate in 1 partition: {label(STORM)}" in text
+    summary = "4 drift-checked features over 24 partitions; 2 failed in some partition (dest, dep_delay)"
+    assert " ".join(text.split()).endswith(summary)  # at 80 columns it wraps, like any line
+    assert invoke(["history", history, "-q"], 0).stdout.strip() == summary
+
+
+def test_history_suggests_the_feature_it_likely_meant(backfill: Any) -> None:
+    _, history = backfill
+    outcome = invoke(["history", history, "--feature", "dep_dealy"], 2)
+    assert "no history of dep_dealy (did you mean 'dep_delay'?)" in outcome.stderr
+
+
+def test_older_schema_versions_stay_visible(daily: Any, backfill: Any, tmp_path: Path) -> None:
+    """A schema edit that changes dest's metric: the default view shows the new series, --schema-version and --all
+    the old one too."""
+    train, exports, schema = daily
+    history = shutil.copytree(backfill[1], tmp_path / "history")
+    edited = tmp_path / "schema.yaml"
+    edited.write_text(
+        schema.read_text().replace("dest: {type: category}", "dest: {type: category, drift: {metric: linf}}")
+    )
+    invoke(["check", train, exports / label(AFTER), "-s", edited, "--history", history], 0)
+    rows = [line for line in invoke(["history", history], 0).stdout.splitlines() if line.startswith("│ dest ")]
+    assert len(rows) == 1 and "linf" in rows[0]
+    old = invoke(["check", train, exports / label(1), "-s", schema, "--json", "-"], 0).json()["schema"]["sha256"]
+    older = invoke(["history", history, "--schema-version", old[:8], "--feature", "dest"], 0).stdout
+    assert "jensen_shannon" in older and "linf" not in older
+    every = invoke(["history", history, "--all"], 0).stdout
+    assert f"dest @ {old[:12]}" in every and "linf" in every and "jensen_shannon" in every
+    missing = invoke(["history", history, "--schema-version", "ffff"], 2)
+    new = invoke(["check", train, exports / label(1), "-s", edited, "--json", "-"], 0).json()["schema"]["sha256"]
+    held = f"it holds {old[:12]} (2013-12-01 to 2013-12-24), {new[:12]} (2013-12-24 to 2013-12-24)"
+    assert f"no schema version ffff in the history; {held}" in missing.stderr
