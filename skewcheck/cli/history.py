@@ -15,8 +15,10 @@ from skewcheck.cli.options import DebugOption, QuietOption
 
 
 def history(
-    directory: Annotated[Path, typer.Argument(help="The history directory `check --history DIR` writes.")],
-    feature: Annotated[str | None, typer.Option("--feature", help="Only this feature.")] = None,
+    directory: Annotated[
+        Path, typer.Argument(metavar="DIR", help="The history directory `check --history DIR` writes.")
+    ],
+    feature: Annotated[str | None, typer.Option("--feature", metavar="NAME", help="Only this feature.")] = None,
     since: Annotated[
         dt.datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Only partitions from this date on.")
     ] = None,

@@ -14,7 +14,9 @@ from skewcheck.profiling.infer import InferOptions, infer_explained
 
 
 def infer(
-    data: Annotated[str, typer.Argument(help="The dataset to infer from: a file, a quoted glob, or a directory.")],
+    data: Annotated[
+        str, typer.Argument(metavar="DATA", help="The dataset to infer from: a file, a quoted glob, or a directory.")
+    ],
     output: Annotated[
         str | None, typer.Option("--output", "-o", metavar="PATH", help="Write the schema here (default: stdout).")
     ] = None,

@@ -17,7 +17,7 @@ from skewcheck.reporters import OutputFormat
 EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.explanation}" for code in ExitCode)
 """The epilog of the commands that audit data."""
 
-SchemaOption = Annotated[Path, typer.Option("--schema", "-s", help="The schema file (YAML or JSON).")]
+SchemaOption = Annotated[Path, typer.Option("--schema", "-s", metavar="PATH", help="The schema file (YAML or JSON).")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")]
 JsonOption = Annotated[
     str | None, typer.Option("--json", metavar="PATH", help="Also write the JSON report here ('-' for stdout).")

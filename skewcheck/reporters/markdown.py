@@ -16,6 +16,7 @@ from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import PROBLEMS, ranked
+from skewcheck.reporters.reasons import reasons
 from skewcheck.schema.model import Severity
 from skewcheck.validation.findings import Check, Finding
 
@@ -110,7 +111,7 @@ def _features_table(features: Sequence[FeatureResult], *, with_thresholds: bool)
         ]
         if with_thresholds:
             row.append(f"{gate.warn:g} / {gate.fail:g}" if gate else "")
-        row.append("\n".join(feature.reasons))
+        row.append("\n".join(reasons(feature)))
         rows.append(row)
     return _table(header, rows, right={"value"}, raw={"status"})
 

@@ -17,6 +17,7 @@ from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import ranked
+from skewcheck.reporters.reasons import reasons
 from skewcheck.reporters.sparkline import sparkline
 from skewcheck.validation.findings import Check, Finding
 
@@ -176,7 +177,7 @@ def _feature_cells(feature: FeatureResult) -> list[str | Text]:
         number(gate.value) if gate else "",
         f"{gate.warn:g} / {gate.fail:g}" if gate else "",
         nulls,
-        Text("; ".join(feature.reasons)),
+        Text("; ".join(reasons(feature))),
     ]
 
 
