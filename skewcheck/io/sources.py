@@ -107,9 +107,14 @@ def resolve_source(spec: str, format: InputFormat | None = None, *, format_param
         matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))]
         # Side files (_SUCCESS, _temporary/) are skipped unless the pattern itself names such a folder or file.
         explicit = any(part.startswith(("_", ".")) for part in Path(spec).parts if part not in (".", ".."))
-        candidates = [p for p in matches if p.is_file() and (explicit or not _is_hidden(p, root))]
+        # A pattern that matches folders ('exports/date=2013-12-2*') means the files in them, as a folder does.
+        folders = [d for d in matches if d.is_dir() and (explicit or not _is_hidden(d, root))]
+        inside = [f for d in folders for f in d.rglob("*") if f.is_file() and not _is_hidden(f, d)]
+        files_matched = [p for p in matches if p.is_file() and (explicit or not _is_hidden(p, root))]
+        candidates = sorted({*files_matched, *inside})
         if not candidates:
-            raise InputError(f"{spec}: no files match this pattern")
+            empty = " (the folders it matches hold no data files)" if folders else ""
+            raise InputError(f"{spec}: no files match this pattern{empty}")
     else:
         raise InputError(f"{spec}: no such file or directory")
     files = candidates if format is not None else [p for p in candidates if format_of(p) is not None]

@@ -118,3 +118,14 @@ def test_every_code_fence_is_closed_on_a_line_of_its_own(page: str) -> None:
         assert re.fullmatch(r"[\w+-]*", info), f"{page}: {line!r}"
         opening = not opening
     assert opening, f"{page}: a code block is never closed"
+
+
+@pytest.mark.parametrize(
+    "command", [["check"], ["validate"], ["infer"], ["profile"], ["history"], ["schema", "json-schema"], ["diff-schema"]]
+)
+def test_help_names_arguments_and_values_in_capitals(command: list[str]) -> None:
+    """`Usage: skewcheck check [OPTIONS] TRAIN SERVING`: no `{train}`, `<str>` or `<list[str]>` (typer's notation)."""
+    from tests.helpers import invoke
+
+    text = invoke([*command, "--help"], 0).stdout
+    assert not re.search(r"\{[A-Za-z_.]+\}|<[a-z_]+(\[[a-z_]+\])?>", text), text
