@@ -121,7 +121,8 @@ def test_every_code_fence_is_closed_on_a_line_of_its_own(page: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "command", [["check"], ["validate"], ["infer"], ["profile"], ["history"], ["schema", "json-schema"], ["diff-schema"]]
+    "command",
+    [["check"], ["validate"], ["infer"], ["profile"], ["history"], ["schema", "json-schema"], ["diff-schema"]],
 )
 def test_help_names_arguments_and_values_in_capitals(command: list[str]) -> None:
     """`Usage: skewcheck check [OPTIONS] TRAIN SERVING`: no `{train}`, `<str>` or `<list[str]>` (typer's notation)."""
