@@ -224,7 +224,7 @@ def _feature(
     calendar = judgements.calendar_bounds(column.name, low, high) if type_ is FeatureType.INT else None
     if calendar is not None:
         low, high, note = calendar
-        calls.append(note)
+        calls += [note] if note else []
     kind = type_, None, Role.FEATURE
     if type_ is FeatureType.STRING:
         kind = _string_kind(column.name, stats, options, calls)

@@ -65,6 +65,8 @@ def calendar_bounds(name: str, low: float | None, high: float | None) -> tuple[f
     first, last = _CALENDAR[unit]
     if not first <= low <= high <= last:
         return None
+    if (low, high) == (first, last):
+        return float(first), float(last), ""  # the data already spans the calendar: nothing to explain
     return (
         float(first),
         float(last),
