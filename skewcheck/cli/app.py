@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import click
 import typer
 from typer.core import TyperArgument, TyperCommand
 
@@ -36,7 +35,7 @@ class _PlainArgument(TyperArgument):
     """An argument as the help names it: `TRAIN`, not typer's `{TRAIN}` in the usage line and `TRAIN <str>` in the
     list (typer 0.2x's own notation; a reader takes the braces for something to fill in)."""
 
-    def display_type_rich(self, ctx: click.Context) -> str | None:
+    def display_type_rich(self, ctx: object) -> str | None:
         return None
 
     def _usage_display_name(self) -> str:

@@ -150,4 +150,4 @@ def noise_note(gate: Gate) -> str:
 def _round_up(value: float) -> float:
     """Up to two significant digits: 0.1734 → 0.18."""
     step = 10 ** (math.floor(math.log10(value)) - 1)
-    return round(math.ceil(value / step - 1e-9) * step, 12)
+    return float(round(math.ceil(value / step - 1e-9) * step, 12))

@@ -225,7 +225,7 @@ def _feature(
     if calendar is not None:
         low, high, note = calendar
         calls += [note] if note else []
-    kind = type_, None, Role.FEATURE
+    kind: tuple[FeatureType, tuple[str, ...] | None, Role] = (type_, None, Role.FEATURE)
     if type_ is FeatureType.STRING:
         kind = _string_kind(column.name, stats, options, calls)
     type_, values, role = kind

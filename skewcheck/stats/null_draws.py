@@ -73,7 +73,8 @@ def _draws(categories: int) -> int:
 
 
 def _shares(counts: Matrix) -> Matrix:
-    return counts / counts.sum(axis=1, keepdims=True)
+    shares: Matrix = counts / counts.sum(axis=1, keepdims=True)
+    return shares
 
 
 def _psi(train: Matrix, serving: Matrix) -> Matrix:

@@ -121,8 +121,9 @@ def test_a_column_serving_lacks_may_be_the_label(tmp_path: Path) -> None:
     rows = [{"age": 1, "score": 1.0, "ts": "2026-01-01", "county": "US"}]
     validation = run_validation(tmp_path, "serving.jsonl", rows, Dataset.SERVING)
     label = "declare environments: [training] if it is the label or another training-only column"
+    look_alike = "the data has 'county' (set serving_path: county if that is it)"
     assert only(validation, Check.MISSING_COLUMN, "country").message == (
-        f"'country' is not in the serving data; the data has 'county' (set serving_path: county if that is it), or {label}"
+        f"'country' is not in the serving data; {look_alike}, or {label}"
     )
     alone = run_validation(tmp_path, "serving.jsonl", [{"age": 1, "score": 1.0, "ts": "2026-01-01"}], Dataset.SERVING)
     assert only(alone, Check.MISSING_COLUMN, "country").message == f"'country' is not in the serving data; {label}"
