@@ -57,6 +57,13 @@ def test_the_report_says_once_where_a_threshold_sits_below_its_noise_level(backf
     assert 0.1 < level <= fits < level + 0.01
 
 
+def test_the_partition_table_says_it_once(daily: Any, tmp_path: Path) -> None:
+    train, exports, schema = daily
+    text = invoke(["check", train, exports, "-s", schema, "--each", "date"], 1).stdout
+    notes = [line for line in text.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and notes[0].startswith("note: dest: jensen_shannon warn 0.1")
+
+
 def test_the_shifted_days_fail_with_the_right_reason(backfill: Any) -> None:
     document, _ = backfill
     by_label = {p["partition"]: p["report"] for p in document["partitions"]}
