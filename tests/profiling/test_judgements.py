@@ -57,10 +57,9 @@ def test_each_call_is_one_line_in_the_file_and_on_stderr(flights: Path) -> None:
         "tailnum: string, not category: 200 distinct values (more than 50)",
         "month: an integer calendar field (month): bounds 1 to 12, the calendar's, not the data's (the data holds 1",
         "year: a year: no bounds",
-        "dep_hour: an integer calendar field (hour): bounds 0 to 23",
         "time_hour: a timestamp (datetime named as one): drift: false",
         "scheduled: a datetime not named as a timestamp: drift-checked",
-        "bounds are the data's minimum and maximum (a later sample can pass them): distance",
+        "bounds are the data's minimum and maximum (a later sample can pass them): dep_hour, distance",
     ]
     assert len(notes) == len(expected)
     for note, start in zip(notes, expected, strict=True):
