@@ -141,9 +141,8 @@ def noise_note(gate: Gate) -> str:
     below = f"warn {gate.warn:g}" + (f" and fail {gate.fail:g}" if gate.fail < gate.noise else "")
     fits = _round_up(gate.noise)
     return (
-        f"{gate.metric} {below} below its noise level {number(gate.noise)} at these sample sizes "
-        f"(two samples of one distribution reach it by chance), so only values above {number(gate.noise)} count; "
-        f"a threshold of {fits:g} or more would fit"
+        f"{gate.metric} {below} below its noise level {number(gate.noise)} (what chance alone reaches at these "
+        f"sizes): only values above it count; a threshold of {fits:g} or more would fit"
     )
 
 
