@@ -68,8 +68,9 @@ def _level(metric: str, counts: bytes, serving_count: int, false_alarm_rate: flo
 
 
 def _draws(categories: int) -> int:
-    """Fewer pairs for many categories, so a 5,000-category feature costs what a 500-category one does."""
-    return max(200, min(DRAWS, 1_000_000 // max(categories, 1)))
+    """Fewer pairs beyond 150 categories (at least 200: the moment match needs only a mean and a variance), so a
+    1,500-category feature costs about what a 150-category one does."""
+    return max(200, min(DRAWS, 300_000 // max(categories, 1)))
 
 
 def _shares(counts: Matrix) -> Matrix:
