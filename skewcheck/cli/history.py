@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from skewcheck.audit.stored import read_history
+from skewcheck.audit.stored import migrate_history, read_history
 from skewcheck.cli import outputs, terminal
-from skewcheck.cli.options import DebugOption, QuietOption
+from skewcheck.cli.options import DebugOption, QuietOption, StorageOption
 
 
 def history(
     directory: Annotated[
-        Path, typer.Argument(metavar="DIR", help="The history directory `check --history DIR` writes.")
+        str,
+        typer.Argument(metavar="DIR", help="The history `check --history DIR` writes: a directory or a URL."),
     ],
     feature: Annotated[str | None, typer.Option("--feature", metavar="NAME", help="Only this feature.")] = None,
     since: Annotated[
@@ -37,6 +37,10 @@ def history(
     html_path: Annotated[
         str | None, typer.Option("--html", metavar="PATH", help="Also write a page with a chart per feature.")
     ] = None,
+    migrate: Annotated[
+        bool, typer.Option("--migrate", help="Move a history of the older Parquet-files layout into a Delta table.")
+    ] = False,
+    storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> int:
@@ -47,10 +51,18 @@ def history(
     # Imported here: their charting library is a fifth of a second of start-up every other command would pay.
     from skewcheck.reporters import history_html, history_json, history_table, history_text
 
+    storage = outputs.use_storage(storage_option)
     outputs.check_path(html_path)
+    if migrate:
+        terminal.note(f"skewcheck: {migrate_history(directory)}")
     day = since.date() if since else None
     view = read_history(
-        directory, feature=feature, since=day, schema_version=schema_version, every_version=every_version
+        directory,
+        feature=feature,
+        since=day,
+        schema_version=schema_version,
+        every_version=every_version,
+        storage_options=storage,
     )
     if html_path is not None:
         outputs.write(html_path, history_html.html(view), [])

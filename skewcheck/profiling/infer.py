@@ -4,24 +4,23 @@ The schema describes the data it came from, so `check DATA DATA` passes: every c
 holds on that data, and nothing is declared that a fresh sample of the same source would
 break needlessly (no unique, pattern, lengths, row counts or date ranges). The rules:
 
-- Type from the stored type. Text with no types of its own (CSV, TSV, hive folders) is tried
-  as int (digits only), float, bool, ISO date, ISO datetime, else string; a number with a
-  leading zero (`007`, a postcode) stays text. JSON's ISO strings become date / datetime.
-- A string with at most `max_categories` distinct values, each seen `min_category_count`
-  times or more, is a `category` with its values, most frequent first. A string with more
-  values than that, nearly all distinct (KEY_UNIQUE_SHARE), is an id: `role: key`.
+- Type from the stored type. Text with no types of its own (CSV, TSV, hive folders) is tried as int (digits
+  only), float, bool, ISO date, ISO datetime, else string; `007` stays text. JSON's ISO strings become dates.
+- A string with at most `max_categories` distinct values, each seen `min_category_count` times or more (one, or a
+  tenth, may be rarer: `judgements`), is a `category`, most frequent first; one nearly all distinct
+  (KEY_UNIQUE_SHARE) with more values is an id: `role: key`.
 - `nullable: false` when the null rate is at most `nullable_tolerance`.
-- int / float `min` / `max` from the data, widened by `range_margin` of the range but never
-  across zero; none for columns with both signs unless `signed_bounds`.
+- int / float `min` / `max` from the data (a calendar field's from the calendar: `judgements`), widened by
+  `range_margin` of the range but never across zero; none for columns with both signs unless `signed_bounds`.
 - `allow_nan` / `allow_inf` for float columns holding them.
-- `drift: false` for timestamp-named datetime / date columns, and for columns with no value
-  to compare (the gate could only error). Drift gates and min_rows stay the defaults.
+- `drift: false` for timestamp-named datetime / date columns, and for columns with no value to compare (the gate
+  could only error). Drift gates and min_rows stay the defaults. Each judgement call is explained in one line.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -31,6 +30,7 @@ from skewcheck.io.coerce import coerce
 from skewcheck.io.diagnose import diagnose_unreadable
 from skewcheck.io.nested import field_expression, walk
 from skewcheck.io.read import scan_source
+from skewcheck.io.remote import StorageOptions
 from skewcheck.io.sources import InputFormat, Source, resolve_source
 from skewcheck.profiling import judgements
 from skewcheck.profiling.inferred import Inferred, render, with_serving_paths
@@ -67,6 +67,8 @@ class InferOptions:
     """Drift-check timestamp-named datetime / date columns too (by default they get drift: false)."""
     source_format: InputFormat | None = None
     max_rows: int | None = None
+    storage_options: StorageOptions = field(default_factory=dict, repr=False, compare=False)
+    """How to reach data in an object store (never shown)."""
     """Infer from the first this many rows only (`check --approx` without a schema: memory bounded)."""
 
     def __post_init__(self) -> None:
@@ -96,11 +98,8 @@ def infer_schema(
     command: str = "skewcheck infer",
     serving_log: str | None = None,
 ) -> str:
-    """The inferred schema as YAML text (deterministic); `command` is recorded in the header as given.
-
-    With `serving_log`, features that log nests get their serving_path, and features it lacks are
-    training-only (see with_serving_paths).
-    """
+    """The inferred schema as YAML text (deterministic), `command` recorded in its header; with `serving_log`,
+    features that log nests get their serving_path, and ones it lacks are training-only (with_serving_paths)."""
     return infer_explained(spec, options, command=command, serving_log=serving_log)[0]
 
 
@@ -114,13 +113,15 @@ def infer_explained(
     """`infer_schema`'s text, and its judgement calls one line each (the file has them as comments too)."""
     inferred = infer(spec, options)
     if serving_log is not None:
-        inferred = with_serving_paths(inferred, resolve_source(serving_log))
+        inferred = with_serving_paths(inferred, resolve_source(serving_log, storage_options=options.storage_options))
     return render(inferred, command), inferred.notes
 
 
 def infer(spec: str, options: InferOptions = InferOptions()) -> Inferred:
     """The features of a dataset, read once; InputError when it cannot be read or has no rows."""
-    source = resolve_source(spec, options.source_format, format_parameter="source_format")
+    source = resolve_source(
+        spec, options.source_format, format_parameter="source_format", storage_options=options.storage_options
+    )
     # Every JSON line, not the first 100: types and late fields must be those of the whole file.
     frame = scan_source(source, infer_all_rows=True)
     try:
