@@ -84,10 +84,7 @@ class Source:
 
 @dataclass(frozen=True)
 class InputSummary:
-    """One input once read, as reports and saved profiles describe it: no partitions, paths as text, its rows.
-
-    `Source` is the input before it is read (what to read and how); this is what was read.
-    """
+    """One input once read (a `Source` is one before), as reports and saved profiles describe it: paths as text."""
 
     spec: str
     format: str
@@ -141,16 +138,14 @@ def resolve_source(
     elif glob.has_magic(spec):
         root = Path(_glob_root(spec))
         matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))]
-        # Side files (_SUCCESS, _temporary/) are skipped unless the pattern itself names such a folder or file.
+        # Side files (_SUCCESS, _temporary/) are skipped unless the pattern names one; a folder matched (say
+        # 'exports/date=2013-12-2*') means the files in it, as a folder named does.
         explicit = any(part.startswith(("_", ".")) for part in Path(spec).parts if part not in (".", ".."))
-        # A pattern that matches folders ('exports/date=2013-12-2*') means the files in them, as a folder does.
-        folders = [d for d in matches if d.is_dir() and (explicit or not _is_hidden(d, root))]
-        inside = [f for d in folders for f in d.rglob("*") if f.is_file() and not _is_hidden(f, d)]
-        files_matched = [p for p in matches if p.is_file() and (explicit or not _is_hidden(p, root))]
-        candidates = sorted({*files_matched, *inside})
+        shown = [p for p in matches if explicit or not _is_hidden(p, root)]
+        inside = [f for d in shown if d.is_dir() for f in d.rglob("*") if f.is_file() and not _is_hidden(f, d)]
+        candidates = sorted({*(p for p in shown if p.is_file()), *inside})
         if not candidates:
-            empty = " (the folders it matches hold no data files)" if folders else ""
-            raise InputError(f"{spec}: no files match this pattern{empty}")
+            raise InputError(f"{spec}: no files match this pattern")
     else:
         raise InputError(f"{spec}: no such file or directory")
     files = candidates if format is not None else [p for p in candidates if format_of(p) is not None]

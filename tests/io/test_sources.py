@@ -78,7 +78,7 @@ class TestGlobsAndDirectories:
         days = [path.parent.name for path in table.source.files]
         assert days == ["date=2013-12-20", "date=2013-12-21"] and table.rows == 6
         (tmp_path / "empty=1").mkdir()
-        with pytest.raises(InputError, match=r"no files match this pattern \(the folders it matches hold no data"):
+        with pytest.raises(InputError, match=r"no files match this pattern"):
             read(tmp_path / "empty=*", schema_of(tmp_path))
 
     def test_glob_with_csv_reads_only_csv(self, tmp_path: Path) -> None:
