@@ -128,6 +128,6 @@ class PartitionRun:
             parts.append(counted + (f", latest failing: {failed[-1]}" if failed else ""))
         if done and audited:
             parts.append(f"{done} {ALREADY_STORED}, skipped")
-        if len(skipped) > done:
+        if len(skipped) > done and (audited or done):  # else the reason above already says it
             parts.append(f"{len(skipped) - done} older than --retain keeps, skipped")
         return ", ".join(parts)
