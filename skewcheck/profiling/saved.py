@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from skewcheck.errors import InputError
 from skewcheck.io.sources import InputSummary
@@ -56,8 +54,11 @@ def is_saved_profile(spec: str) -> bool:
 
 
 def to_bytes(profile: SavedProfile) -> bytes:
+    import pyarrow as pa  # here, not at the top: a check of data never reads or writes a profile
+    import pyarrow.parquet as pq
+
     rows = [_feature_row(name, feature) for name, feature in profile.features.items()]
-    table = pa.Table.from_pylist(rows, schema=_ARROW_SCHEMA)
+    table = pa.Table.from_pylist(rows, schema=_arrow_schema())
     table = table.replace_schema_metadata({_METADATA_KEY: json.dumps(_metadata(profile)).encode()})
     buffer = io.BytesIO()
     # Page checksums: a flipped byte in a compressed page fails the read instead of decoding into other numbers.
@@ -67,6 +68,9 @@ def to_bytes(profile: SavedProfile) -> bytes:
 
 def read(path: str | Path) -> SavedProfile:
     """A saved profile; an unreadable, damaged or foreign file is an InputError naming it."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         table = pq.read_table(path, page_checksum_verification=True)
     except FileNotFoundError:
@@ -140,27 +144,30 @@ def check_fits(profile: SavedProfile, schema: Schema, path: str) -> None:
             )
 
 
-_ARROW_SCHEMA = pa.schema(
-    [
-        ("feature", pa.string()),
-        ("kind", pa.string()),
-        ("rows", pa.int64()),
-        ("nulls", pa.int64()),
-        ("nonfinite", pa.int64()),
-        ("edges", pa.list_(pa.float64())),
-        ("bin_counts", pa.list_(pa.int64())),
-        ("bins_exact", pa.bool_()),
-        ("values", pa.list_(pa.float64())),
-        ("sketch_count", pa.int64()),
-        ("sketch_mean", pa.float64()),
-        ("sketch_m2", pa.float64()),
-        ("sketch_low", pa.list_(pa.float64())),
-        ("sketch_high", pa.list_(pa.float64())),
-        ("sketch_kll", pa.binary()),
-        ("categories", pa.list_(pa.string())),
-        ("category_counts", pa.list_(pa.int64())),
-    ]
-)
+def _arrow_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("feature", pa.string()),
+            ("kind", pa.string()),
+            ("rows", pa.int64()),
+            ("nulls", pa.int64()),
+            ("nonfinite", pa.int64()),
+            ("edges", pa.list_(pa.float64())),
+            ("bin_counts", pa.list_(pa.int64())),
+            ("bins_exact", pa.bool_()),
+            ("values", pa.list_(pa.float64())),
+            ("sketch_count", pa.int64()),
+            ("sketch_mean", pa.float64()),
+            ("sketch_m2", pa.float64()),
+            ("sketch_low", pa.list_(pa.float64())),
+            ("sketch_high", pa.list_(pa.float64())),
+            ("sketch_kll", pa.binary()),
+            ("categories", pa.list_(pa.string())),
+            ("category_counts", pa.list_(pa.int64())),
+        ]
+    )
 
 
 def _feature_row(name: str, profile: Profile) -> dict[str, Any]:
