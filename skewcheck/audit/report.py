@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from skewcheck.drift.features import FeatureResult, Histogram
+from skewcheck.drift.features import Accuracy, FeatureResult, Histogram
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.errors import ExitCode
@@ -218,6 +218,18 @@ def _feature_record(feature: FeatureResult) -> dict[str, Any]:
         "reasons": list(feature.reasons),
         "summary": {str(dataset): summary for dataset, summary in feature.summary.items()},
         "histogram": _histogram_record(feature.histogram),
+        **_accuracy_record(feature.accuracy),
+    }
+
+
+def _accuracy_record(accuracy: Accuracy | None) -> dict[str, Any]:
+    """How exact KS and Wasserstein are (numeric features; null otherwise). Added in report version 1 (issue 16)."""
+    if accuracy is None:
+        return {"distribution_metrics": None, "ks_error_bound": None, "wasserstein_error_bound": None}
+    return {
+        "distribution_metrics": accuracy.kind,
+        "ks_error_bound": accuracy.ks_error_bound,
+        "wasserstein_error_bound": accuracy.wasserstein_error_bound,
     }
 
 
@@ -243,6 +255,14 @@ def _definitions() -> dict[str, str]:
         "psi_smoothing": f"a share below {PSI_SHARE_FLOOR:g} counts as {PSI_SHARE_FLOOR:g}, on both sides, before "
         "logarithms are taken (no renormalisation; the same at every sample size)",
         "null_rate_increase": "null_rate_serving - null_rate_train (absolute)",
+        "distribution_metrics": "how ks_statistic and wasserstein were computed: exact (from every value, sorted, as "
+        "scipy.stats computes them; always with --exact, and for columns of up to 65,536 values), bounded (each "
+        "value counted in a fine cell of a grid fixed by training, no sort: within the stated bounds) or "
+        "approximate (a saved profile's quantile sketch)",
+        "ks_error_bound": "the true KS statistic lies between ks_statistic and ks_statistic + this (0: exact); at "
+        "most the largest share of training in one cell, which the default cells keep below a tenth of KS's noise",
+        "wasserstein_error_bound": "the true Wasserstein distance lies within this of wasserstein, in training "
+        "standard deviations (0: exact; null: not bounded)",
         "thresholds": "a gate warns when its value is strictly above warn and fails when strictly above fail",
     }
 

@@ -66,6 +66,12 @@ def check(
         bool,
         typer.Option("--approx", help="Read both sides in batches onto a grid: memory bounded, metrics approximate."),
     ] = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact", help="KS and Wasserstein from sorted values (scipy's), not counts on fine cells: slower."
+        ),
+    ] = False,
     each: Annotated[
         str | None,
         typer.Option("--each", metavar="KEY|file", help="Audit each file, or each KEY=value folder, on its own."),
@@ -108,6 +114,7 @@ def check(
         keep_duplicates=keep_duplicates,
         mismatched_rows=mismatches is not None,
         approx=approx,
+        exact=exact,
     )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
     outputs.check_mismatches_path(mismatches)
