@@ -14,7 +14,8 @@ from typing import Any
 
 import polars as pl
 
-from skewcheck.drift.features import Accuracy, FeatureResult, Histogram
+from skewcheck.drift.accuracy import Accuracy
+from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.errors import ExitCode
@@ -242,6 +243,7 @@ def _histogram_record(histogram: Histogram | None) -> dict[str, Any] | None:
         "edges": histogram.edges,
         "categories": histogram.categories,
         "unseen": histogram.unseen,
+        "out_of_range": None if histogram.is_categorical else {"below": histogram.below, "above": histogram.above},
     }
 
 
