@@ -282,6 +282,8 @@ ROWS_FULL = f"skewcheck check --key {KEY}"
 CONTENDERS = [
     Contender(FLOOR_BOTH, floor("train.parquet", "serving.parquet")),
     Contender("skewcheck check", skewcheck(), FLOOR_BOTH, skewcheck_verdicts, ok_codes=AUDITED),
+    # The sorted, scipy-equal KS and Wasserstein: what the default check did before issue 16, in the same run.
+    Contender("skewcheck check --exact", skewcheck("--exact"), FLOOR_BOTH, skewcheck_verdicts, ok_codes=AUDITED),
     Contender(f"skewcheck check --sample {SAMPLE}", skewcheck("--sample", str(SAMPLE)), FLOOR_BOTH, skewcheck_verdicts,
               sample_skip, ok_codes=AUDITED),
     Contender(APPROX, skewcheck("--approx"), FLOOR_BOTH, skewcheck_verdicts, ok_codes=AUDITED),
