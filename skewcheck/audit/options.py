@@ -39,9 +39,10 @@ class Options:
     """Read both sides in batches, numbers counted on a grid (--approx): memory bounded by the batch, KS and
     Wasserstein within the grid's stated bounds. Serving checked against a saved profile is always read so."""
     batch_rows: int = BATCH_ROWS
-    exact: bool = False
-    """KS and Wasserstein from every value, sorted (scipy's values, --exact); by default a numeric column of more
-    than EXACT_VALUES_LIMIT values is counted on fine cells instead, and the report states each bound."""
+    exact: bool = True
+    """KS and Wasserstein from every value, sorted (scipy's values). False (--no-exact): a numeric column of more
+    than EXACT_VALUES_LIMIT values is counted on fine cells instead, and the report states each bound. Not yet the
+    default: placing values with numpy measured slower than polars' sort (bench/PROFILES.md, issue 16)."""
 
     def __post_init__(self) -> None:
         joined = bool(self.keys) or self.rows

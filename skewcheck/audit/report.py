@@ -258,8 +258,9 @@ def _definitions() -> dict[str, str]:
         "logarithms are taken (no renormalisation; the same at every sample size)",
         "null_rate_increase": "null_rate_serving - null_rate_train (absolute)",
         "distribution_metrics": "how ks_statistic and wasserstein were computed: exact (from every value, sorted, as "
-        "scipy.stats computes them; always with --exact, and for columns of up to 65,536 values), bounded (each "
-        "value counted in a fine cell of a grid fixed by training, no sort: within the stated bounds) or "
+        "scipy.stats computes them: the default), bounded (with --no-exact, a column of more than 65,536 values: each "
+        "value counted in a fine cell of a grid fixed by training, no sort, within the stated bounds; or a batched "
+        "read's grid) or "
         "approximate (a saved profile's quantile sketch)",
         "ks_error_bound": "the true KS statistic lies between ks_statistic and ks_statistic + this (0: exact); at "
         "most the largest share of training in one cell, which the default cells keep below a tenth of KS's noise",
