@@ -264,7 +264,8 @@ def _definitions() -> dict[str, str]:
         "read's grid) or "
         "approximate (a saved profile's quantile sketch)",
         "ks_error_bound": "the true KS statistic lies between ks_statistic and ks_statistic + this (0: exact); at "
-        "most the largest share of training in one cell, which the default cells keep below a tenth of KS's noise",
+        "most the largest share of training in one cell holding several training values, which --no-exact's cells "
+        "keep below a tenth of KS's noise (in a cell of one training value: serving's share of other values there)",
         "wasserstein_error_bound": "the true Wasserstein distance lies within this of wasserstein, in training "
         "standard deviations (0: exact; null: not bounded)",
         "thresholds": "a gate warns when its value is strictly above warn and fails when strictly above fail",
