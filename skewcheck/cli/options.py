@@ -61,6 +61,7 @@ DataFormatOption = Annotated[
 FLAGS = {
     "approx": ("--approx", None),
     "each": ("--each", None),
+    "exact": ("--exact", None),
     "keep": ("--history", "DIR"),
     "keys": ("--key", "COLUMN"),
     "latest": ("--latest", None),
