@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import IO, cast
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from skewcheck.errors import InputError
 from skewcheck.io import remote
@@ -59,7 +57,7 @@ def _file_problem(path: Path, format: str) -> str | None:
         return _binary_problem(path, format)
     except (EOFError, zlib.error, gzip.BadGzipFile) as error:
         return f"not a readable gzip file, truncated or corrupt ({error})"
-    except (OSError, pa.ArrowException) as error:
+    except OSError as error:  # pyarrow's zstd errors are OSErrors too
         if _magic(path) == _ZSTD_MAGIC:
             return f"a damaged zstd file: it cannot be decompressed ({_first_line(error)})"
         return f"cannot read: {getattr(error, 'strerror', None) or error}"
@@ -81,6 +79,9 @@ def _binary_problem(path: Path, format: str) -> str | None:
 def parquet_extent_problem(path: Path) -> str | None:
     """A row group that ends past the end of the file (a truncated copy whose footer survived). Found from the
     footer alone, before a read: polars panics on such a file, printing a Rust backtrace."""
+    import pyarrow as pa  # here, not at the top: a check of JSON Lines or CSV never needs pyarrow's start-up
+    import pyarrow.parquet as pq
+
     try:
         metadata = pq.ParquetFile(path).metadata
     except (OSError, pa.ArrowException):
@@ -99,6 +100,9 @@ def parquet_extent_problem(path: Path) -> str | None:
 
 def _row_group_problem(path: Path) -> str | None:
     """The first row group that cannot be read, in a file whose start reads: truncated or damaged later on."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     file = pq.ParquetFile(path)
     groups = file.num_row_groups
     for group in range(groups):
@@ -201,6 +205,8 @@ def _open_binary(path: Path) -> IO[bytes]:
     if magic[:2] == b"\x1f\x8b":
         return cast(IO[bytes], gzip.open(path, "rb"))
     if magic == _ZSTD_MAGIC:
+        import pyarrow as pa  # here: pyarrow's start-up only when a zstd file failed to read
+
         return cast(IO[bytes], pa.input_stream(str(path), compression="zstd"))
     return path.open("rb")
 

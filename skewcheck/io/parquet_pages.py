@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+if TYPE_CHECKING:
+    import pyarrow.parquet as pq
 
 _PAGES_PROBED = 8
 _THRIFT_I32 = 5
@@ -22,6 +23,9 @@ _CRC_FIELD = 4
 def checksum_problem(path: Path, columns: Sequence[str] | None = None) -> str | None:
     """The first row group whose pages do not match their checksums, in a file that has them; `columns` the
     top-level columns to verify (None: all of them)."""
+    import pyarrow as pa  # here, not at the top: only a Parquet input needs pyarrow's start-up
+    import pyarrow.parquet as pq
+
     try:
         file = pq.ParquetFile(path, page_checksum_verification=True)
         if not _has_checksums(path, file.metadata):

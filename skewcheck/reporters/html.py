@@ -15,15 +15,12 @@ from skewcheck.drift.rows import RowSkew
 from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import charts, page, row_text
 from skewcheck.reporters.numbers import number, percent
-from skewcheck.reporters.order import gate_value, ranked
+from skewcheck.reporters.order import MAX_CARDS, gate_value, ranked
 from skewcheck.reporters.page import escape
 from skewcheck.schema.registry import METRICS
 from skewcheck.validation.findings import Check, Finding
 
 _MAX_PATHS = 5
-
-
-MAX_CARDS = 500  # features with a card and chart, the worst first (10,000 charts: a 90 MB page); a table row each
 
 
 def render(report: Report) -> str:
@@ -248,8 +245,9 @@ def _definitions() -> str:
     return (
         '<section class="definitions">\n<details>\n<summary>How the metrics are defined</summary>\n'
         f"<dl>\n{items}\n</dl>\n<p>A gate warns when its value is strictly above warn and fails when strictly "
-        "above fail. A failure within the noise level (what two samples of one distribution reach 1% of the "
-        "time at these sizes) is only a warning.</p>\n</details>\n</section>"
+        "above fail, and only above its noise level (what two samples of one distribution reach 1% of the "
+        "time at these sizes): within it, chance alone explains the value and the gate passes."
+        "</p>\n</details>\n</section>"
     )
 
 

@@ -9,6 +9,10 @@ from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Status
 
 PROBLEMS = (Status.FAIL, Status.ERROR, Status.WARN)
+MAX_CARDS = 500
+"""Features the HTML report draws a card and chart for, in this order (10,000 charts: a 90 MB page)."""
+MAX_ROWS = 1_000
+"""Features the terminal table lists, in this order (rich lays out a whole table: 10,000 rows took a minute)."""
 
 
 def ranked(features: Iterable[FeatureResult]) -> list[FeatureResult]:
