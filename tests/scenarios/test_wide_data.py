@@ -54,9 +54,9 @@ def test_each_profile_query_runs_over_its_own_column(tmp_path: Path, monkeypatch
     widths: list[int] = []
     original = profiles._distribution
 
-    def recorded(frame: pl.DataFrame, feature: Any) -> pl.LazyFrame:
+    def recorded(frame: pl.DataFrame, feature: Any, **options: Any) -> pl.LazyFrame:
         widths.append(frame.width)
-        return original(frame, feature)
+        return original(frame, feature, **options)
 
     monkeypatch.setattr(profiles, "_distribution", recorded)
     data, schema = wide(tmp_path, 50)
