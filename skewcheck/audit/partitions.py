@@ -24,6 +24,7 @@ from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.errors import SkewcheckError, UsageError
 from skewcheck.history import store, trend
+from skewcheck.io.outputs_guard import output_mode
 from skewcheck.io.sources import partitions_of, resolve_source
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.load import as_schema
@@ -50,12 +51,17 @@ def run_each(
     if latest and each is None:
         raise UsageError("{latest} picks the newest of the partitions {each} makes", latest=True, each=None)
     options = options or Options()
+    if keep is not None:
+        store.check_folder(keep.directory)  # before anything is read or written
     metrics.preload()
+    schema_files = [] if isinstance(schema, Schema) else [str(schema)]
     schema = as_schema(schema)
     source = resolve_source(serving, options.serving_format, format_parameter="serving_format")
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = load_baseline(train, schema, options, progress=progress)
-    log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id())
+    # The history is never more readable than the data it describes.
+    mode = output_mode([train, *schema_files, serving, *map(str, source.files)])
+    log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id(), mode)
     cutoff = _retain_cutoff(keep)
     results = []
     for label, part in parts:
@@ -114,8 +120,8 @@ class _History:
     trend gates never reads the history.
     """
 
-    def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str) -> None:
-        self.directory, self.baseline_id, self.run_id = directory, baseline_id, run_id
+    def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str, mode: int) -> None:
+        self.directory, self.baseline_id, self.run_id, self.mode = directory, baseline_id, run_id, mode
         self.settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
         self.stored = store.read(directory) if self.settings else None
 
@@ -153,7 +159,7 @@ class _History:
         rows = history_rows.rows_from_report(
             report, partition=partition, baseline_id=self.baseline_id, run_id=self.run_id
         )
-        store.write(self.directory, rows)
+        store.write(self.directory, rows, self.mode)
         if self.stored is not None:
             self.stored = pl.concat([self.stored, rows], how="vertical_relaxed")
 

@@ -33,10 +33,11 @@ def history(
     # Imported here: their charting library is a fifth of a second of start-up every other command would pay.
     from skewcheck.reporters import history_html, history_json, history_table
 
-    outputs.check_path(html_path)
+    inputs = outputs.inputs_of(directory)
+    outputs.refuse_unsafe({}, inputs, others={"the --html page": html_path}, stores=(str(directory),))
     view = read_history(directory, feature=feature, since=since.date() if since else None)
     if html_path is not None:
-        outputs.write(html_path, history_html.html(view), [])
+        outputs.write(html_path, history_html.html(view), inputs, "the --html page")
     if as_json:
         sys.stdout.write(history_json.to_json(view))
     else:

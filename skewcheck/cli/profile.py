@@ -39,13 +39,14 @@ def profile_command(
     """
     if not output.endswith(profile_file.SUFFIX):
         raise UsageError(f"{output}: a profile's name ends in {profile_file.SUFFIX} (that is how `check` knows it)")
-    outputs.check_path(output)
+    inputs = [name for spec in data for name in outputs.inputs_of(spec, data_format)] + outputs.inputs_of(schema)
+    outputs.refuse_unsafe({}, inputs, others={"the profile": output})
     if merge:
         if schema is not None:
             raise UsageError("--merge combines saved profiles, which carry their schema: drop --schema")
         if len(data) < 2:
             raise UsageError("--merge needs two or more profiles")
-        saved, inputs = merge_profiles(data), list(data)
+        saved = merge_profiles(data)
     else:
         if schema is None:
             raise UsageError("profile needs --schema: it decides which columns are features and how to read them")
@@ -56,7 +57,6 @@ def profile_command(
             )
         with terminal.progress(quiet) as progress:
             saved = profile(data[0], schema, Options(train_format=data_format), progress=progress)
-        inputs = [*outputs.input_files(data[0], data_format), str(schema)]
     outputs.write(output, profile_file.to_bytes(saved), inputs, what="the profile")
     findings = len(saved.findings)
     noted = (

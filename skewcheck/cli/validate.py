@@ -55,7 +55,9 @@ def validate(
     """Validate one dataset against the schema (no drift): exit 0, 3, or 2."""
     options = Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
+    inputs = [*outputs.inputs_of(data, data_format), *outputs.inputs_of(schema)]
+    outputs.refuse_unsafe(report_files, inputs, step_summary=step_summary)
     with terminal.progress(quiet) as progress:
         report = validate_dataset(data, schema, ENVIRONMENTS[environment], options, progress=progress)
-    outputs.emit(report, output_format, report_files, quiet, step_summary)
+    outputs.emit(report, output_format, report_files, quiet, step_summary, inputs)
     return int(report.exit_code)
