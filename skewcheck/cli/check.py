@@ -124,7 +124,7 @@ def check(
     else:
         audit_schema = schema
     keep = None if history_dir is None else HistoryOptions(history_dir, skip_done, retain)
-    _check_scheduled(each, keep, skip_done, retain, output_format, report_files)
+    _check_scheduled(each, keep, skip_done, retain, output_format, report_files, mismatches)
     if each is None and keep is None and not latest:  # run_each refuses --latest without --each
         with terminal.progress(quiet) as progress:
             report = run(train, serving, audit_schema, options, progress=progress)
@@ -134,6 +134,7 @@ def check(
     with terminal.progress(quiet) as progress:
         partitions = run_each(train, serving, audit_schema, each, options, keep=keep, latest=latest, progress=progress)
     if each is None and partitions[0].report is not None:
+        outputs.write_mismatches(partitions[0].report, mismatches, inputs)
         outputs.emit(partitions[0].report, output_format, report_files, quiet, step_summary, inputs)
     else:
         outputs.emit_partitions(partitions, output_format, report_files, quiet, step_summary, inputs)
@@ -147,9 +148,12 @@ def _check_scheduled(
     retain: int | None,
     output_format: OutputFormat,
     report_files: dict[OutputFormat, str],
+    mismatches: str | None,
 ) -> None:
     if keep is None and (skip_done or retain is not None):
         raise UsageError(f"{'--skip-done' if skip_done else '--retain'} works on a history: add --history DIR")
+    if each is not None and mismatches is not None:
+        raise UsageError("--mismatches keeps one audit's rows: run check on that partition, without --each")
     if each is not None and ({*report_files} - {OutputFormat.JSON} or output_format not in _PARTITION_FORMATS):
         raise UsageError(
             "with --each, the report is the partition table or --json (and $GITHUB_STEP_SUMMARY); for one "
