@@ -13,7 +13,7 @@ import signal
 import sys
 import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 from skewcheck.errors import ExitCode, SkewcheckError, os_error_line
@@ -44,12 +44,11 @@ def main(args: list[str]) -> int:
     """
     debug = "--debug" in args  # an option of each command, read here: this boundary is outside them all
     try:
-        from skewcheck.cli.app import app
-
+        command_line = _imported_quietly()
         with warnings.catch_warnings():
             if not debug:
                 warnings.simplefilter("ignore")
-            code = app(args=args, prog_name="skewcheck", standalone_mode=False)
+            return command_line(args)
     except SkewcheckError as error:  # the library names its parameters; the command line names its flags
         from skewcheck.cli.options import spelling_for
 
@@ -59,6 +58,8 @@ def main(args: list[str]) -> int:
         raise
     except OSError as error:  # the machine's answer about a path: the user's to fix, not a bug
         _show(error, debug)
+        if error.filename == _Stdout.NAME:
+            _silence_stdout()  # what it still buffers would fail again, with a second line
         return _fail(f"error: {os_error_line(error)}", ExitCode.COULD_NOT_RUN)
     except RecursionError as error:
         _show(error, debug)
@@ -75,7 +76,21 @@ def main(args: list[str]) -> int:
         _show(error, debug)
         message = f"internal error: {type(error).__name__}: {error}".splitlines()[0]
         return _fail(f"{message} (a bug in skewcheck; rerun with --debug for the traceback)", ExitCode.INTERNAL_ERROR)
-    return code if isinstance(code, int) else 0
+
+
+def _imported_quietly() -> Callable[[list[str]], int]:
+    """The command line, imported with SIGINT held back: a Ctrl-C meanwhile arrives once the imports are done.
+
+    Interrupted halfway, polars' start-up panics (a Rust panic and its backtrace, then "a bug" at exit 4).
+    """
+    hold = hasattr(signal, "pthread_sigmask")
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hold else set()
+    try:
+        from skewcheck.cli import app
+    finally:
+        if hold:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+    return app.run
 
 
 def _tolerant_streams() -> None:
@@ -99,11 +114,13 @@ def _tolerant_streams() -> None:
 
 
 class _Stdout(io.FileIO):
+    NAME = "stdout"
+
     def write(self, data: ReadableBuffer, /) -> int:
         try:
             return super().write(data)
         except OSError as error:
-            error.filename = error.filename or "stdout"
+            error.filename = error.filename or self.NAME
             raise
 
 

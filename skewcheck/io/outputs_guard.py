@@ -56,25 +56,30 @@ def check_outputs(outputs: Sequence[Output], inputs: Iterable[str] = (), stores:
             first = seen[key]
             raise UsageError(f"{output.path}: named for both {first.what} and {output.what}; give each its own file")
         seen[key] = output
-        for name, store_key in kept:
-            if not output.folder and (key == store_key or _inside(key, store_key)):
-                raise UsageError(
-                    f"{output.path}: refusing to write {output.what} into the history store {name}; "
-                    "write it outside the store"
-                )
-        for name, input_key, folder in read:
-            if key == input_key:
-                kind = "folder" if folder else "file"
-                raise UsageError(f"{output.path}: refusing to write {output.what} over an input {kind}")
-        for name, input_key, folder in read:
-            if folder and _inside(key, input_key):
-                raise UsageError(f"{output.path}: refusing to write {output.what} into the input folder {name}")
+        _apart(output, key, read, kept)
         if is_url(output.path):
             continue
         if output.folder:
             _fillable(output.path, output.what)
         else:
             _writable(output.path, output.what)
+
+
+def _apart(output: Output, key: str, read: list[tuple[str, str, bool]], kept: list[tuple[str, str]]) -> None:
+    """Neither over nor into an input, nor into a history store (the store itself may be the output)."""
+    for name, store_key in kept:
+        if not output.folder and (key == store_key or _inside(key, store_key)):
+            raise UsageError(
+                f"{output.path}: refusing to write {output.what} into the history store {name}; "
+                "write it outside the store"
+            )
+    for _, input_key, folder in read:
+        if key == input_key:
+            kind = "folder" if folder else "file"
+            raise UsageError(f"{output.path}: refusing to write {output.what} over an input {kind}")
+    for name, input_key, folder in read:
+        if folder and _inside(key, input_key):
+            raise UsageError(f"{output.path}: refusing to write {output.what} into the input folder {name}")
 
 
 def identity(path: str) -> str:
