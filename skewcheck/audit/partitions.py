@@ -120,7 +120,7 @@ class _History:
     trend gates never reads the history.
     """
 
-    def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str, mode: int) -> None:
+    def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str, mode: int | None = None) -> None:
         self.directory, self.baseline_id, self.run_id, self.mode = directory, baseline_id, run_id, mode
         self.settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
         self.stored = store.read(directory) if self.settings else None
