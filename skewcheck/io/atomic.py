@@ -34,7 +34,10 @@ def write_atomic(path: str | Path, data: str | bytes, mode: int | None = None) -
         return
     final_mode = (0o666 & ~umask() if mode is None else mode) & _existing_mode(target)
     prefix = f".{target.name[:_MAX_PREFIX]}."
-    descriptor, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=target.parent)
+    except OSError as error:
+        raise _named(error, target) from None
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(payload)
@@ -42,9 +45,16 @@ def write_atomic(path: str | Path, data: str | bytes, mode: int | None = None) -
             os.fsync(stream.fileno())
             os.fchmod(stream.fileno(), final_mode)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _named(error, target) from None
         raise
+
+
+def _named(error: OSError, target: Path) -> OSError:
+    """The error as the user's path's, not the temporary file's they never named (ENOSPC names neither)."""
+    return type(error)(error.errno, error.strerror, str(target)) if error.errno else error
 
 
 def _written_into(target: Path) -> bool:

@@ -99,3 +99,10 @@ def test_feature_names_and_values_with_controls_never_reach_the_terminal_raw(tmp
     assert "col\\x1b" in outcome.stdout  # a table cell may cut the rest with an ellipsis
     markdown = invoke(["check", data, serving, "--format", "markdown"], None)
     assert "\x1b" not in markdown.stdout and "\r" not in markdown.stdout
+
+
+def test_a_history_on_a_full_disk_names_the_history_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", failing(OSError(errno.ENOSPC, "No space left on device")))
+    outcome = invoke([*CHECK, "--history", tmp_path / "history"], 2)
+    line = assert_one_line_error(outcome, str(tmp_path / "history" / "partition="), "no space left on the device")
+    assert ".parquet: no space" in line and ".tmp" not in line
