@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -83,10 +84,15 @@ def test_outputs_are_no_more_readable_than_a_private_input(tmp_path: Path) -> No
     )
 
 
-def test_outputs_of_shared_inputs_get_what_the_umask_allows(tmp_path: Path) -> None:
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_outputs_of_shared_inputs_get_what_the_umask_allows(tmp_path: Path, umask: int) -> None:
     report = tmp_path / "report.json"
-    invoke([*CHECK, "--json", report], 3)
-    assert stat.S_IMODE(report.stat().st_mode) & 0o044 == 0o044  # the tests' umask lets the group and others read
+    previous = os.umask(umask)
+    try:
+        invoke([*CHECK, "--json", report], 3)
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(report.stat().st_mode) == 0o666 & ~umask
 
 
 class TestRefusedBeforeAnyWork:
