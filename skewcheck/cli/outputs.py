@@ -47,6 +47,9 @@ def emit_partitions(
         console.print(line, highlight=False, markup=False)
 
 
+_SUMMARY = "the step summary ($GITHUB_STEP_SUMMARY)"
+
+
 def requested(
     json_path: str | None, markdown_path: str | None, junit_path: str | None, html_path: str | None
 ) -> dict[OutputFormat, str]:
@@ -84,7 +87,7 @@ def refuse_unsafe(
         wanted.append(Output(str(history), "the --history store", folder=True))
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary and summary_file is not None:
-        wanted.append(Output(summary_file, "the step summary ($GITHUB_STEP_SUMMARY)"))
+        wanted.append(Output(summary_file, _SUMMARY))
     check_outputs(wanted, inputs, stores)
 
 
@@ -140,9 +143,6 @@ def _append(path: str, text: str, inputs: list[str]) -> None:
             stream.write(text + "\n")
     except OSError as error:
         raise UsageError(os_error_line(error, f"{path} ($GITHUB_STEP_SUMMARY)")) from None
-
-
-_SUMMARY = "the step summary ($GITHUB_STEP_SUMMARY)"
 
 
 def write(path: str, data: str | bytes, inputs: list[str], what: str = "the report") -> None:
