@@ -28,10 +28,20 @@ def entry(argv: Sequence[str] | None = None) -> NoReturn:
     """The console script: exit with the code the command returned, or the one its error maps to."""
     _tolerant_streams()
     try:
-        code = _flushed(main(list(sys.argv[1:] if argv is None else argv)))
+        try:
+            code = _flushed(main(list(sys.argv[1:] if argv is None else argv)))
+        except KeyboardInterrupt:
+            code = INTERRUPTED
+            _settled()  # a second Ctrl-C already pending is raised here, inside this try, not as a traceback below
     except KeyboardInterrupt:
-        code = _interrupted()
+        code = INTERRUPTED
+    if code == INTERRUPTED:
+        _interrupted()
     sys.exit(code)
+
+
+def _settled() -> None:
+    """Nothing: calling a function is where Python raises a pending signal's exception."""
 
 
 def main(args: list[str]) -> int:
@@ -87,6 +97,13 @@ def _imported_quietly() -> Callable[[list[str]], int]:
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if hold else set()
     try:
         from skewcheck.cli import app
+
+        # polars installs a SIGINT handler of its own at import, to abort its queries. Two things break under
+        # it: a query aborted while one of its threads runs Python code panics (a Rust backtrace, then exit 4),
+        # and interrupted system calls are restarted, so a Ctrl-C while Python waits in one (a FIFO, a slow
+        # disk) is never seen. Python's own handler again: Ctrl-C is a KeyboardInterrupt in the main thread,
+        # raised as soon as polars hands control back (a query's end, or the next batch under --approx).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     finally:
         if hold:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
@@ -144,15 +161,12 @@ def _silence_stdout() -> None:
         pass
 
 
-def _interrupted() -> int:
+def _interrupted() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not interrupt the goodbye
     _silence_stdout()
-    try:
+    with contextlib.suppress(OSError):
         sys.stderr.write("skewcheck: interrupted; no output was left half-written\n")
         sys.stderr.flush()
-    except OSError:
-        pass
-    return INTERRUPTED
 
 
 def _show(error: BaseException, debug: bool) -> None:
