@@ -27,6 +27,9 @@ ONLY_IN = {  # a third-party library -> the packages (or modules) that may impor
     "scipy": ("skewcheck.stats",),
     "pygal": ("skewcheck.reporters",),
     "datasketches": ("skewcheck.stats.sketch",),
+    "obstore": ("skewcheck.io.remote",),
+    "deltalake": ("skewcheck.io.tables", "skewcheck.history.lake"),
+    "pyiceberg": ("skewcheck.io.tables",),
 }
 MAY_PRINT = ("skewcheck.cli", "skewcheck.__main__")
 

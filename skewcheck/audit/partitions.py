@@ -20,14 +20,15 @@ from skewcheck.audit.baseline import load_baseline
 from skewcheck.audit.options import HistoryOptions, Options
 from skewcheck.audit.partition_run import ALREADY_STORED, PartitionResult, PartitionRun
 from skewcheck.audit.report import Report
+from skewcheck.audit.schema_at import schema_at
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.errors import SkewcheckError, UsageError
-from skewcheck.history import store, trend
+from skewcheck.history import kept, store, trend
 from skewcheck.io.outputs_guard import output_mode
+from skewcheck.io.remote import NO_OPTIONS, StorageOptions
 from skewcheck.io.sources import partitions_of, resolve_source
 from skewcheck.progress import SILENT, Progress
-from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Schema
 from skewcheck.stats import metrics
 
@@ -52,20 +53,28 @@ def run_each(
         raise UsageError("{latest} picks the newest of the partitions {each} makes", latest=True, each=None)
     options = options or Options()
     if keep is not None:
-        store.check_folder(keep.directory)  # before anything is read or written
+        kept.check_folder(keep.directory)  # before anything is read or written
     metrics.preload()
     schema_files = [] if isinstance(schema, Schema) else [str(schema)]
-    schema = as_schema(schema)
-    source = resolve_source(serving, options.serving_format, format_parameter="serving_format")
+    schema = schema_at(schema, options.storage_options)
+    source = resolve_source(
+        serving,
+        options.serving_format,
+        format_parameter="serving_format",
+        storage_options=options.storage_options,
+        version=options.serving_version,
+    )
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = load_baseline(train, schema, options, progress=progress)
+    storage = options.storage_options
     # The history is never more readable than the data it describes.
     mode = output_mode([train, *schema_files, serving, *map(str, source.files)])
-    log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id(), mode)
+    run_id = store.new_run_id()
+    log = None if keep is None else _History(keep.directory, schema, baseline.identity, run_id, storage, mode)
     cutoff = _retain_cutoff(keep)
     results = []
     for label, part in parts:
-        skipped = _skip_reason(keep, label, baseline.identity, schema.sha256, cutoff)
+        skipped = _skip_reason(keep, label, baseline.identity, schema.sha256, cutoff, storage)
         if skipped:
             results.append(PartitionResult(label, None, skipped=skipped))
             continue
@@ -82,8 +91,8 @@ def run_each(
             log.record(report, label)
         results.append(PartitionResult(label, report))
     if keep is not None and cutoff is not None:
-        store.prune(keep.directory, cutoff)
-    return PartitionRun(tuple(results), latest)
+        kept.prune(keep.directory, cutoff, storage)
+    return PartitionRun(tuple(results), latest, () if log is None else tuple(log.notes))
 
 
 def partition_label(spec: str) -> str:
@@ -99,7 +108,12 @@ def _retain_cutoff(keep: HistoryOptions | None) -> dt.date | None:
 
 
 def _skip_reason(
-    keep: HistoryOptions | None, label: str, baseline_id: str, schema_sha256: str, cutoff: dt.date | None
+    keep: HistoryOptions | None,
+    label: str,
+    baseline_id: str,
+    schema_sha256: str,
+    cutoff: dt.date | None,
+    storage: StorageOptions,
 ) -> str:
     if keep is None:
         return ""
@@ -107,7 +121,7 @@ def _skip_reason(
     if cutoff is not None and day is not None and day < cutoff:
         # Audited now, pruned at once, audited again tomorrow: a partition --retain drops is not audited.
         return f"older than --retain keeps ({day} < {cutoff})"
-    if keep.skip_done and store.is_done(keep.directory, label, baseline_id, schema_sha256):
+    if keep.skip_done and kept.is_done(keep.directory, label, baseline_id, schema_sha256, storage):
         return ALREADY_STORED
     return ""
 
@@ -120,10 +134,20 @@ class _History:
     trend gates never reads the history.
     """
 
-    def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str, mode: int | None = None) -> None:
-        self.directory, self.baseline_id, self.run_id, self.mode = directory, baseline_id, run_id, mode
+    def __init__(
+        self,
+        directory: str | Path,
+        schema: Schema,
+        baseline_id: str,
+        run_id: str,
+        storage: StorageOptions = NO_OPTIONS,
+        mode: int | None = None,
+    ) -> None:
+        self.directory, self.baseline_id, self.run_id, self.storage = directory, baseline_id, run_id, storage
+        self.mode = mode
         self.settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
-        self.stored = store.read(directory) if self.settings else None
+        self.stored = kept.read(directory, options=storage) if self.settings else None
+        self.notes: list[str] = []
 
     def trend_gates(self, partition: str) -> runner.TrendGates | None:
         """What adds trend gates to this partition's features: judged on the series up to it, this audit included."""
@@ -159,7 +183,9 @@ class _History:
         rows = history_rows.rows_from_report(
             report, partition=partition, baseline_id=self.baseline_id, run_id=self.run_id
         )
-        store.write(self.directory, rows, self.mode)
+        note = kept.write(self.directory, rows, self.storage, self.mode)
+        if note:
+            self.notes.append(note)
         if self.stored is not None:
             self.stored = pl.concat([self.stored, rows], how="vertical_relaxed")
 

@@ -8,12 +8,13 @@ from skewcheck.audit.assemble import ordered
 from skewcheck.audit.options import DEFAULT_OPTIONS, Options
 from skewcheck.audit.privacy import redact
 from skewcheck.audit.reading import read_validated
+from skewcheck.audit.schema_at import schema_at
 from skewcheck.audit.stamps import now, skewcheck_version
+from skewcheck.io.remote import NO_OPTIONS, StorageOptions
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.merge import merge_saved
 from skewcheck.profiling.profiles import NumericProfile, profile_dataset
 from skewcheck.progress import SILENT, Progress
-from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Dataset, Schema
 
 
@@ -21,8 +22,16 @@ def profile(
     data: str, schema: str | Path | Schema, options: Options = DEFAULT_OPTIONS, *, progress: Progress = SILENT
 ) -> profile_file.SavedProfile:
     """The saved profile of one training dataset: its features' summaries and its schema findings."""
-    schema = as_schema(schema)
-    table, validation = read_validated(data, schema, Dataset.TRAIN, options.train_format, progress=progress)
+    schema = schema_at(schema, options.storage_options)
+    table, validation = read_validated(
+        data,
+        schema,
+        Dataset.TRAIN,
+        options.train_format,
+        storage_options=options.storage_options,
+        version=options.train_version,
+        progress=progress,
+    )
     progress.stage("summarising features")
     features = {
         name: feature.compacted() if isinstance(feature, NumericProfile) else feature
@@ -41,7 +50,7 @@ def profile(
     )
 
 
-def merge_profiles(paths: list[str]) -> profile_file.SavedProfile:
-    """The profile of the whole, from saved profiles of its parts."""
-    parts = [profile_file.read(path) for path in paths]
+def merge_profiles(paths: list[str], storage_options: StorageOptions = NO_OPTIONS) -> profile_file.SavedProfile:
+    """The profile of the whole, from saved profiles of its parts (files, or objects in a store)."""
+    parts = [profile_file.read(path, storage_options) for path in paths]
     return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version())

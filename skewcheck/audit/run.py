@@ -14,6 +14,7 @@ from skewcheck.audit.compare import compare
 from skewcheck.audit.options import DEFAULT_OPTIONS, Options
 from skewcheck.audit.reading import check_features_found, input_summary
 from skewcheck.audit.report import Report
+from skewcheck.audit.schema_at import schema_at
 from skewcheck.audit.stamps import timed
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.rows import compare_rows
@@ -23,7 +24,6 @@ from skewcheck.io.sources import Source, resolve_source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.streaming import stream
 from skewcheck.progress import SILENT, Progress
-from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.stats import metrics
 from skewcheck.validation.tally import validate
@@ -44,9 +44,15 @@ def run(
     metrics.preload()
     timings: dict[str, float] = {}
     with timed(timings, "schema"):
-        schema = as_schema(schema)
+        schema = schema_at(schema, options.storage_options)
     baseline = load_baseline(train, schema, options, progress=progress, timings=timings)
-    source = resolve_source(serving, options.serving_format, format_parameter="serving_format")
+    source = resolve_source(
+        serving,
+        options.serving_format,
+        format_parameter="serving_format",
+        storage_options=options.storage_options,
+        version=options.serving_version,
+    )
     return audit(baseline, source, schema, options, progress=progress, timings=timings)
 
 

@@ -13,6 +13,7 @@ from skewcheck.audit.partition_run import PartitionRun
 from skewcheck.audit.report import Report
 from skewcheck.cli import terminal
 from skewcheck.errors import SkewcheckError, UsageError, os_error_line
+from skewcheck.io import remote
 from skewcheck.io.atomic import write_atomic
 from skewcheck.io.outputs_guard import Output, check_outputs, output_mode
 from skewcheck.io.sources import InputFormat, resolve_source
@@ -48,6 +49,15 @@ def emit_partitions(
 
 
 _SUMMARY = "the step summary ($GITHUB_STEP_SUMMARY)"
+_storage: dict[str, str] = {}
+"""The command's --storage-option settings, for the outputs it writes to object stores (one command a process)."""
+
+
+def use_storage(pairs: list[str] | None) -> dict[str, str]:
+    """Parse --storage-option KEY=VALUE pairs: kept for this command's outputs, returned for its library call."""
+    _storage.clear()
+    _storage.update(remote.parse_options(pairs or []))
+    return dict(_storage)
 
 
 def requested(
@@ -71,7 +81,7 @@ def refuse_unsafe(
     inputs: list[str],
     *,
     others: dict[str, str | None] | None = None,
-    history: Path | None = None,
+    history: str | None = None,
     stores: tuple[str, ...] = (),
     step_summary: bool = False,
 ) -> None:
@@ -83,8 +93,8 @@ def refuse_unsafe(
     wanted = [Output(path, f"the --{file_format.value} report") for file_format, path in reports.items()]
     wanted += [Output(path, what) for what, path in (others or {}).items() if path is not None]
     if history is not None:
-        stores += (str(history),)
-        wanted.append(Output(str(history), "the --history store", folder=True))
+        stores += (history,)
+        wanted.append(Output(history, "the --history store", folder=True))
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary and summary_file is not None:
         wanted.append(Output(summary_file, _SUMMARY))
@@ -99,7 +109,8 @@ def inputs_of(spec: str | Path | None, data_format: InputFormat | None = None) -
     if spec is None:
         return []
     try:
-        return [str(spec), *(str(path) for path in resolve_source(str(spec), data_format).files)]
+        files = resolve_source(str(spec), data_format, storage_options=_storage).files
+        return [str(spec), *map(str, files)]
     except (SkewcheckError, OSError):
         return [str(spec)]
 
@@ -151,6 +162,9 @@ def write(path: str, data: str | bytes, inputs: list[str], what: str = "the repo
     The rules were checked before the run; they are checked again here, where the file is written.
     """
     check_outputs([Output(path, what)], inputs)
+    if remote.is_url(path):  # one PUT of the whole object, which object stores make visible all at once
+        remote.write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data, _storage)
+        return
     try:
         write_atomic(path, data, output_mode(inputs))
     except OSError as error:

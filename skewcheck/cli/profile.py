@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +9,7 @@ import typer
 from skewcheck.audit.options import Options
 from skewcheck.audit.profile import merge_profiles, profile
 from skewcheck.cli import outputs, terminal
-from skewcheck.cli.options import DataFormatOption, DebugOption, QuietOption
+from skewcheck.cli.options import DataFormatOption, DebugOption, QuietOption, StorageOption
 from skewcheck.errors import UsageError
 from skewcheck.profiling import saved as profile_file
 
@@ -24,12 +23,16 @@ def profile_command(
     ],
     output: Annotated[str, typer.Option("--output", "-o", metavar="PATH", help="The profile to write (.skprofile).")],
     schema: Annotated[
-        Path | None, typer.Option("--schema", "-s", help="The schema file (YAML or JSON); not with --merge.")
+        str | None, typer.Option("--schema", "-s", help="The schema file (YAML or JSON); not with --merge.")
     ] = None,
     merge: Annotated[
         bool, typer.Option("--merge", help="Merge saved profiles of parts into the profile of the whole.")
     ] = False,
     data_format: DataFormatOption = None,
+    data_version: Annotated[
+        int | None, typer.Option("--data-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
+    storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> int:
@@ -39,6 +42,7 @@ def profile_command(
     """
     if not output.endswith(profile_file.SUFFIX):
         raise UsageError(f"{output}: a profile's name ends in {profile_file.SUFFIX} (that is how `check` knows it)")
+    storage = outputs.use_storage(storage_option)
     inputs = [name for spec in data for name in outputs.inputs_of(spec, data_format)] + outputs.inputs_of(schema)
     outputs.refuse_unsafe({}, inputs, others={"the profile": output})
     if merge:
@@ -46,7 +50,7 @@ def profile_command(
             raise UsageError("--merge combines saved profiles, which carry their schema: drop --schema")
         if len(data) < 2:
             raise UsageError("--merge needs two or more profiles")
-        saved = merge_profiles(data)
+        saved = merge_profiles(data, storage)
     else:
         if schema is None:
             raise UsageError("profile needs --schema: it decides which columns are features and how to read them")
@@ -56,7 +60,12 @@ def profile_command(
                 "of parts, profile each, then use --merge"
             )
         with terminal.progress(quiet) as progress:
-            saved = profile(data[0], schema, Options(train_format=data_format), progress=progress)
+            saved = profile(
+                data[0],
+                schema,
+                Options(train_format=data_format, train_version=data_version, storage_options=storage),
+                progress=progress,
+            )
     outputs.write(output, profile_file.to_bytes(saved), inputs, what="the profile")
     findings = len(saved.findings)
     noted = (

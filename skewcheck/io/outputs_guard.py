@@ -7,9 +7,9 @@ and before anything is read or computed, when one of them
   history store (a report dropped among a store's partitions breaks every later `history`);
 - cannot be written anyway: a directory, a folder that is missing, a file or unwritable, a name too long.
 
-Paths are strings. A local path is compared by its real path (symlinks and `..` resolved); a URL (`scheme://...`)
-by its text, without its trailing slash, so an object-store output can join the same rules: it is compared with
-the inputs and the other outputs here, and only the local probes (`_writable`) are skipped for it.
+Paths are strings. A local path is compared by its real path (symlinks and `..` resolved); an object-store URL
+(`io.remote`) as `remote.same_object` does (no query, no trailing slash, any case), and shown without its secrets;
+the same rules hold for it, only the local probes (`_writable`) are skipped.
 
 `output_mode` is the mode outputs are created with: never more readable than the most private of the inputs.
 """
@@ -17,15 +17,14 @@ the inputs and the other outputs here, and only the local probes (`_writable`) a
 from __future__ import annotations
 
 import os
-import re
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from skewcheck.errors import UsageError
+from skewcheck.io import remote
 from skewcheck.io.atomic import umask
 
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 STDOUT = "-"
 
 
@@ -54,7 +53,9 @@ def check_outputs(outputs: Sequence[Output], inputs: Iterable[str] = (), stores:
         key = identity(output.path)
         if key in seen:
             first = seen[key]
-            raise UsageError(f"{output.path}: named for both {first.what} and {output.what}; give each its own file")
+            raise UsageError(
+                f"{_shown(output.path)}: named for both {first.what} and {output.what}; give each its own file"
+            )
         seen[key] = output
         _apart(output, key, read, kept)
         if is_url(output.path):
@@ -70,27 +71,33 @@ def _apart(output: Output, key: str, read: list[tuple[str, str, bool]], kept: li
     for name, store_key in kept:
         if not output.folder and (key == store_key or _inside(key, store_key)):
             raise UsageError(
-                f"{output.path}: refusing to write {output.what} into the history store {name}; "
+                f"{_shown(output.path)}: refusing to write {output.what} into the history store {_shown(name)}; "
                 "write it outside the store"
             )
     for _, input_key, folder in read:
         if key == input_key:
             kind = "folder" if folder else "file"
-            raise UsageError(f"{output.path}: refusing to write {output.what} over an input {kind}")
+            raise UsageError(f"{_shown(output.path)}: refusing to write {output.what} over an input {kind}")
     for name, input_key, folder in read:
         if folder and _inside(key, input_key):
-            raise UsageError(f"{output.path}: refusing to write {output.what} into the input folder {name}")
+            raise UsageError(
+                f"{_shown(output.path)}: refusing to write {output.what} into the input folder {_shown(name)}"
+            )
 
 
 def identity(path: str) -> str:
     """What two spellings of one output share: the real path, or a URL's text."""
     if is_url(path):
-        return path.rstrip("/")
+        return remote.shown(path).rstrip("/").lower()
     return os.path.realpath(path)
 
 
 def is_url(path: str) -> bool:
-    return _URL.match(path) is not None
+    return remote.is_url(path)
+
+
+def _shown(path: str) -> str:
+    return remote.shown(path) if is_url(path) else path
 
 
 def _folder(path: str) -> bool:
