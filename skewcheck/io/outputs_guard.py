@@ -76,8 +76,8 @@ def _apart(output: Output, key: str, read: list[tuple[str, str, bool]], kept: li
             )
     for _, input_key, folder in read:
         if key == input_key:
-            kind = "folder" if folder else "file"
-            raise UsageError(f"{_shown(output.path)}: refusing to write {output.what} over an input {kind}")
+            kind = "" if is_url(output.path) else " folder" if folder else " file"
+            raise UsageError(f"{_shown(output.path)}: refusing to write {output.what} over an input{kind}")
     for name, input_key, folder in read:
         if folder and _inside(key, input_key):
             raise UsageError(

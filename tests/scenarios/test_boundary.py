@@ -102,6 +102,10 @@ def test_feature_names_and_values_with_controls_never_reach_the_terminal_raw(tmp
 
 
 def test_a_history_on_a_full_disk_names_the_history_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Parquet-files layout, which skewcheck writes itself (delta-rs writes a Delta table's files)."""
+    from skewcheck.history import kept
+
+    monkeypatch.setattr(kept, "is_lake", lambda _location: False)
     monkeypatch.setattr(atomic.tempfile, "mkstemp", failing(OSError(errno.ENOSPC, "No space left on device")))
     outcome = invoke([*CHECK, "--history", tmp_path / "history"], 2)
     line = assert_one_line_error(outcome, str(tmp_path / "history" / "partition="), "no space left on the device")

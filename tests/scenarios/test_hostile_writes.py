@@ -11,6 +11,7 @@ import pytest
 
 from skewcheck.history import store as history_store
 from tests.helpers import FIXTURES, assert_one_line_error, invoke
+from tests.history_data import rows as history_rows
 
 TRAIN, SERVING, SCHEMA = FIXTURES / "train.parquet", FIXTURES / "serving.jsonl.gz", FIXTURES / "schema.yaml"
 CHECK = ["check", TRAIN, SERVING, "-s", SCHEMA, "--quiet"]
@@ -55,15 +56,15 @@ def test_a_planted_link_is_replaced_and_its_target_untouched(tmp_path: Path, pla
     assert (target.read_bytes() if target.exists() else None) == before
 
 
-def test_a_planted_link_in_the_history_store_is_replaced(tmp_path: Path) -> None:
+def test_a_planted_link_in_the_parquet_files_history_is_replaced(tmp_path: Path) -> None:
+    """The older layout writes each partition's file itself (a Delta table's files are new names each commit)."""
     store = tmp_path / "history"
-    invoke([*CHECK, "--history", store], 3)
-    (stored,) = store.glob("partition=*/*.parquet")
-    stored.unlink()
+    written = history_store.write(store, history_rows(0, {"x": 0.1}))
+    written.unlink()
     _, victim = planted(tmp_path, "unused")
-    stored.symlink_to(victim)
-    invoke([*CHECK, "--history", store], 3)
-    assert not stored.is_symlink() and victim.read_text() == VICTIM
+    written.symlink_to(victim)
+    assert history_store.write(store, history_rows(0, {"x": 0.1})) == written
+    assert not written.is_symlink() and victim.read_text() == VICTIM
     assert history_store.read(store).height > 0
 
 
@@ -77,10 +78,11 @@ def test_outputs_are_no_more_readable_than_a_private_input(tmp_path: Path) -> No
     report, rows, store = tmp_path / "report.json", tmp_path / "rows.parquet", tmp_path / "history"
     joined = ["check", train, SERVING, "-s", SCHEMA, "--quiet", "--key", "request_id"]
     invoke([*joined, "--json", report, "--mismatches", rows, "--history", store], None)
-    written = [profile, report, rows, *store.glob("partition=*/*.parquet")]
-    assert len(written) == 4
-    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in written} == dict.fromkeys(
-        (path.name for path in written), 0o600
+    kept = [path for path in store.rglob("*") if path.is_file()]  # a Delta table: data files and its log
+    written = [profile, report, rows, *kept]
+    assert kept and len(written) > 3
+    assert {str(path): stat.S_IMODE(path.stat().st_mode) for path in written} == dict.fromkeys(
+        (str(path) for path in written), 0o600
     )
 
 
@@ -147,7 +149,7 @@ class TestTheHistoryView:
         return store
 
     def test_a_page_over_a_stored_file_is_refused_and_the_file_kept(self, store: Path) -> None:
-        (stored,) = store.glob("partition=*/*.parquet")
+        stored = next(path for path in store.rglob("*.parquet") if path.is_file())
         before = stored.read_bytes()
         outcome = invoke(["history", store, "--html", stored], 2)
         assert_one_line_error(outcome, f"{stored}: refusing to write the --html page into the history store")
