@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from skewcheck.errors import InputError, UsageError
-from skewcheck.io import remote, tables
+from skewcheck.io import listing, remote, tables
 
 
 class InputFormat(StrEnum):
@@ -109,15 +109,6 @@ def format_of(path: Path) -> InputFormat | None:
     return _SUFFIXES.get(suffixes[-1]) if suffixes else None
 
 
-def _listed(root: Path) -> list[Path]:
-    """Everything under a directory; a folder that cannot be listed is an error, not an empty folder."""
-    entries = list(root.rglob("*"))  # rglob skips what it cannot list, silently
-    for folder in [root, *(entry for entry in entries if entry.is_dir())]:
-        if not os.access(folder, os.R_OK | os.X_OK):
-            raise InputError(f"{folder}: permission denied: the folder cannot be listed; check its permissions")
-    return entries
-
-
 def resolve_source(
     spec: str,
     format: InputFormat | None = None,
@@ -141,7 +132,7 @@ def resolve_source(
     # A path that exists is taken as it is, even when its name has glob characters: train[1].parquet.
     if path.is_dir():
         root = path
-        candidates = sorted(p for p in _listed(path) if p.is_file() and not _is_hidden(p, path))
+        candidates = sorted(p for p in listing.entries_under(path) if p.is_file() and not _is_hidden(p, path))
         if not candidates:
             raise InputError(f"{spec}: directory has no data files")
     elif path.exists():
