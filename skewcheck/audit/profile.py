@@ -53,4 +53,4 @@ def profile(
 def merge_profiles(paths: list[str], storage_options: StorageOptions = NO_OPTIONS) -> profile_file.SavedProfile:
     """The profile of the whole, from saved profiles of its parts (files, or objects in a store)."""
     parts = [profile_file.read(path, storage_options) for path in paths]
-    return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version())
+    return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version(), names=paths)
