@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a program Ctrl-C stopped
+_PROCESS = False
+"""Whether `entry` runs as the process itself (the console script), not called in-process by a test."""
 
 
 def entry(argv: Sequence[str] | None = None) -> NoReturn:
@@ -37,6 +39,8 @@ def entry(argv: Sequence[str] | None = None) -> NoReturn:
         code = INTERRUPTED
     if code == INTERRUPTED:
         _interrupted()
+    elif _PROCESS:  # the run is over and said so: a Ctrl-C while Python shuts down just ends it, with no traceback
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
     sys.exit(code)
 
 
@@ -81,7 +85,7 @@ def main(args: list[str]) -> int:
     except BaseException as error:  # polars panics derive from BaseException: bugs too, exit 4 (never 1)
         if _is_usage_error(error):
             return _usage_error(error)
-        if type(error).__name__ == "Abort":  # Ctrl-C, as typer reports it: not a bug
+        if type(error).__name__ == "Abort" or _interrupted_inside_polars(error):  # Ctrl-C: not a bug
             raise KeyboardInterrupt from error
         _show(error, debug)
         message = f"internal error: {type(error).__name__}: {error}".splitlines()[0]
@@ -101,13 +105,19 @@ def _imported_quietly() -> Callable[[list[str]], int]:
         # polars installs a SIGINT handler of its own at import, to abort its queries. Two things break under
         # it: a query aborted while one of its threads runs Python code panics (a Rust backtrace, then exit 4),
         # and interrupted system calls are restarted, so a Ctrl-C while Python waits in one (a FIFO, a slow
-        # disk) is never seen. Python's own handler again: Ctrl-C is a KeyboardInterrupt in the main thread,
-        # raised as soon as polars hands control back (a query's end, or the next batch under --approx).
+        # disk) is never seen. Python's own again: Ctrl-C is a KeyboardInterrupt in the main thread, raised as
+        # soon as polars hands control back (a query's end, or the next batch under --approx).
         signal.signal(signal.SIGINT, signal.default_int_handler)
     finally:
         if hold:
             signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     return app.run
+
+
+def _interrupted_inside_polars(error: BaseException) -> bool:
+    """Ctrl-C while polars ran Python code from Rust (a data type's constructor): polars panics on the
+    KeyboardInterrupt instead of passing it on, and prints the panic itself."""
+    return type(error).__name__ == "PanicException" and "KeyboardInterrupt" in str(error)
 
 
 def _tolerant_streams() -> None:
@@ -119,6 +129,8 @@ def _tolerant_streams() -> None:
     if sys.stdout is sys.__stdout__ and isinstance(sys.stdout, io.TextIOWrapper):
         # The process's own stdout, written through a file that names itself in its errors ("stdout: no space
         # left on the device"), since the operating system's error carries no name.
+        global _PROCESS  # noqa: PLW0603 - set once, by the console script's own run
+        _PROCESS = True
         with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
             raw = _Stdout(sys.stdout.fileno(), "w", closefd=False)
             sys.stdout.flush()

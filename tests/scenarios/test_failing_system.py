@@ -172,9 +172,12 @@ def test_ctrl_c_while_polars_reads(shared: Path) -> None:
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
-    assert [line for line in stderr.splitlines() if line.strip()] == [
-        "skewcheck: interrupted; no output was left half-written"
-    ], stderr
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert lines[-1] == "skewcheck: interrupted; no output was left half-written", stderr
+    assert "internal error" not in stderr and "a bug in skewcheck" not in stderr
+    # Only when the signal lands while polars runs Python code from Rust does polars print a panic of its own
+    # first (a polars bug: it unwraps the KeyboardInterrupt); anything else before our line is a failure.
+    assert len(lines) == 1 or "panicked at" in lines[0], stderr
 
 
 def test_ctrl_c_while_writing_the_reports(shared: Path) -> None:
