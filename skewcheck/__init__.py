@@ -4,14 +4,16 @@ from skewcheck import run
 report = run("train.parquet", "serving.jsonl", "schema.yaml")
 report.exit_code, report.status, report.to_records()
 
-Importing the package is cheap: each name is imported when first used (PEP 562), so the command line starts
-with nothing but the standard library loaded, and Ctrl-C during its imports is handled like any other.
+Each name is imported when first used (PEP 562): `skewcheck check` imports its own modules only, not every
+command's (a `history` or `infer` run's libraries are start-up a check never needs; bench/PROFILES.md).
+The command line so starts with nothing but the standard library loaded, and Ctrl-C during its imports is
+handled as anywhere else (skewcheck.__main__).
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from skewcheck.audit.options import HistoryOptions, Options
@@ -85,13 +87,15 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> object:
-    if name not in _WHERE:
+def __getattr__(name: str) -> Any:
+    """`skewcheck.run` and the rest, imported on first use (then cached as module attributes)."""
+    module = _WHERE.get(name)
+    if module is None:
         raise AttributeError(f"module 'skewcheck' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_WHERE[name]), name)
+    value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+    return sorted([*globals(), *_WHERE])

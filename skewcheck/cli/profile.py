@@ -18,12 +18,14 @@ def profile_command(
     data: Annotated[
         list[str],
         typer.Argument(
-            help="Training data: a file, a quoted glob or a directory. With --merge: the profiles to merge."
+            metavar="DATA...",
+            help="Training data: a file, a quoted glob or a directory. With --merge: the profiles to merge.",
         ),
     ],
     output: Annotated[str, typer.Option("--output", "-o", metavar="PATH", help="The profile to write (.skprofile).")],
     schema: Annotated[
-        str | None, typer.Option("--schema", "-s", help="The schema file (YAML or JSON); not with --merge.")
+        str | None,
+        typer.Option("--schema", "-s", metavar="PATH", help="The schema file (YAML or JSON); not with --merge."),
     ] = None,
     merge: Annotated[
         bool, typer.Option("--merge", help="Merge saved profiles of parts into the profile of the whole.")
