@@ -159,7 +159,7 @@ def test_ctrl_c_while_polars_reads(shared: Path) -> None:
     own handler has one pending too; still one line and 130."""
     folder = shared / "serving"
     folder.mkdir()
-    for number in range(1500):
+    for number in range(4000):
         (folder / f"part-{number}.parquet").symlink_to(shared / TRAIN.name)
     args = ["check", TRAIN.name, "serving", "-s", SCHEMA.name, "--quiet", "--approx"]
     process = subprocess.Popen(
@@ -167,7 +167,7 @@ def test_ctrl_c_while_polars_reads(shared: Path) -> None:
     )
     maps = Path(f"/proc/{process.pid}/maps")
     started(process, lambda: "polars" in maps.read_text(errors="replace"), "the import of polars")
-    time.sleep(3)  # the run takes ten seconds and more: it is reading now
+    time.sleep(1)  # the run takes five seconds and more: it is reading now
     assert process.poll() is None, "the run ended before the test could interrupt it"
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
