@@ -33,6 +33,8 @@ def main(args: list[str]) -> int:
             code = app(args=args, prog_name="skewcheck", standalone_mode=False)
     except SkewcheckError as error:  # the library names its parameters; the command line names its flags
         command = next((arg for arg in args if not arg.startswith("-")), None)
+        if debug and error.__cause__ is not None:  # another engine's error made one line (Spark's JVM trace)
+            traceback.print_exception(error.__cause__)
         return _fail(f"error: {error.render(spelling_for(command))}", error.exit_code)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise

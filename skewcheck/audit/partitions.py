@@ -24,7 +24,7 @@ from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.errors import SkewcheckError, UsageError
 from skewcheck.history import store, trend
-from skewcheck.io.sources import partitions_of, resolve_source
+from skewcheck.io.sources import partitions_of
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Schema
@@ -52,7 +52,7 @@ def run_each(
     options = options or Options()
     metrics.preload()
     schema = as_schema(schema)
-    source = resolve_source(serving, options.serving_format, format_parameter="serving_format")
+    source = runner.serving_source(serving, options)
     parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
     baseline = load_baseline(train, schema, options, progress=progress)
     log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id())

@@ -51,6 +51,8 @@ DataFormatOption = Annotated[
 ]
 FLAGS = {
     "approx": ("--approx", None),
+    "baseline": ("--baseline", "PROFILE"),
+    "dataset": ("--dataset", "training|serving"),
     "each": ("--each", None),
     "keep": ("--history", "DIR"),
     "keys": ("--key", "COLUMN"),
@@ -65,7 +67,7 @@ FLAGS = {
 _DATA_FORMAT: tuple[str, str | None] = ("--data-format", None)
 COMMAND_FLAGS: dict[str, dict[str, tuple[str, str | None]]] = {
     "validate": {"train_format": _DATA_FORMAT, "serving_format": _DATA_FORMAT},
-    "profile": {"train_format": _DATA_FORMAT},
+    "profile": {"train_format": _DATA_FORMAT, "serving_format": _DATA_FORMAT},
     "infer": {"source_format": _DATA_FORMAT},
     "check": {"source_format": ("--train-format", None)},  # without --schema, training's inferred first
     "history": {"keep": ("check --history", "DIR")},  # the command that writes the history it reads
