@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -16,3 +20,31 @@ def _no_color(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TERM", "dumb")
     # A CI job's own step summary must not receive the tests' reports.
     monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """The one local Spark (`local[2]`) every Spark test shares: a JVM takes seconds to start.
+
+    Skipped, with the reason, without pyspark or Java; never in CI, which sets SKEWCHECK_REQUIRE_SPARK=1.
+    Each file Spark reads is a partition of its own, so a folder of files of unequal sizes makes unequal partitions.
+    """
+    missing = None
+    if importlib.util.find_spec("pyspark") is None:
+        missing = "pyspark is not installed (pip install 'skewcheck[spark]')"
+    elif not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        missing = "no Java for Spark (install openjdk-17-jre-headless)"
+    if missing:
+        if os.environ.get("SKEWCHECK_REQUIRE_SPARK") == "1":
+            raise RuntimeError(f"SKEWCHECK_REQUIRE_SPARK=1 but {missing}")
+        pytest.skip(missing)
+    from skewcheck.spark import session
+
+    settings = [
+        ("spark.sql.shuffle.partitions", "4"),
+        ("spark.sql.files.openCostInBytes", str(1 << 30)),  # one file, one partition
+        ("spark.ui.enabled", "false"),
+    ]
+    active = session("local[2]", settings)
+    yield active
+    active.stop()
