@@ -58,6 +58,8 @@ def profile(
         points = {n: (p.edges, grid_points(p)) for n, p in train.features.items() if isinstance(p, NumericProfile)}
     elif baseline is not None:
         raise UsageError("{baseline} is the training profile serving is counted on", baseline=None)
+    # Values checked as Spark typed them (text formats' as text). A JSON field mixing numbers and strings is text
+    # to Spark, and which values were numbers is lost: one machine reads the file again to tell (see rules).
     source = Source(name, data_format or InputFormat.PARQUET, ())
     with spark_errors(f"profiling {name}"):
         whole = frame_table(pl.from_arrow(df.limit(0).toArrow()), source, schema, dataset)  # type: ignore[arg-type]
@@ -83,7 +85,9 @@ def profile(
     if total is None or total.tally.rows == 0:
         raise InputError(f"{name}: no rows ({dataset} data)")
     findings, features = total.result(whole)
-    summary = InputSummary(name, str(data_format or "spark"), (), total.tally.rows)
+    with spark_errors(f"listing {name}"):
+        files = tuple(df.inputFiles())
+    summary = InputSummary(name, str(data_format or "spark"), files, total.tally.rows)
     columns = frozenset(f.name for f in schema.features if f.name not in whole.missing)
     return saved_profile(summary, schema, dataset, findings, features, columns if points is not None else None)
 

@@ -53,6 +53,8 @@ def spark_errors(doing: str) -> Iterator[None]:
 def first_line(error: BaseException) -> str:
     """The line of a Spark error that says what went wrong: not the JVM frames, not Spark's SQLSTATE tail."""
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if type(error).__name__ == "PythonException" and len(lines) > 1:  # a worker's traceback: its last line says
+        return lines[-1]
     useful = [line for line in lines if not line.startswith(("at ", "JVM stacktrace", "SQLSTATE"))]
     return (useful or lines or [type(error).__name__])[0].split(" SQLSTATE: ")[0]
 
