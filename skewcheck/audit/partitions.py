@@ -53,7 +53,7 @@ def run_each(
     metrics.preload()
     schema = as_schema(schema)
     source = runner.serving_source(serving, options)
-    parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
+    parts = partitions_of(source, each) if each is not None else [(partition_label(runner.data_spec(serving)), source)]
     baseline = load_baseline(train, schema, options, progress=progress)
     log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id())
     cutoff = _retain_cutoff(keep)

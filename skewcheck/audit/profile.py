@@ -64,7 +64,7 @@ def serving_baseline(baseline: str | Path | None, schema: Schema) -> profile_fil
         raise UsageError("a serving profile is counted on a training profile's points: give {baseline}", baseline=None)
     train = profile_file.read(baseline)
     if train.environment is not Dataset.TRAIN:
-        raise InputError(f"{baseline}: a profile of {train.environment} data; the baseline is a training profile")
+        raise InputError(f"{baseline}: a profile of serving data; the baseline is a profile of training data")
     profile_file.check_fits(train, schema, str(baseline))
     return train
 

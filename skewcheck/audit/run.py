@@ -174,5 +174,11 @@ def serving_source(serving: str, options: Options) -> Source:
     return resolve_source(serving, options.serving_format, format_parameter="serving_format")
 
 
+def data_spec(serving: str) -> str:
+    """The serving data's name: a saved serving profile's is the data's it was made from, so that a history
+    labels and dates its partition as a check of the data itself would (`dt=2026-12-07`, not `day.skprofile`)."""
+    return profile_file.read(serving).source.spec if profile_file.is_saved_profile(serving) else serving
+
+
 def _no_trends(features: list[FeatureResult]) -> list[FeatureResult]:
     return features

@@ -31,8 +31,8 @@ def as_streamed(
     saved = profile_file.read(path)
     if saved.environment is not Dataset.SERVING or saved.columns is None:
         raise InputError(
-            f"{path}: a profile of {saved.environment} data; as serving, check takes a profile made with "
-            "dataset serving on this baseline"
+            f"{path}: a profile of training data; as serving, a check takes a profile of serving data, counted "
+            "on this baseline's points"
         )
     if saved.schema_sha256 != schema.sha256:
         raise InputError(f"{path}: made with another schema than {schema.path}; profile the serving data again")
