@@ -79,7 +79,7 @@ def _histogram(histogram: Histogram | None, personal: bool, keep_examples: bool,
     if histogram is None:
         return None
     if histogram.categories is None or histogram.unseen is None:
-        return replace(histogram, edges=None) if personal else histogram
+        return replace(histogram, edges=None, bounds=None) if personal else histogram
     if keep_examples:
         return replace(
             histogram,

@@ -230,6 +230,7 @@ def _histogram_record(histogram: Histogram | None) -> dict[str, Any] | None:
         "edges": histogram.edges,
         "categories": histogram.categories,
         "unseen": histogram.unseen,
+        "out_of_range": None if histogram.is_categorical else {"below": histogram.below, "above": histogram.above},
     }
 
 

@@ -40,6 +40,13 @@ class Histogram:
     """None for categorical features, and for numeric ones whose bounds are personal data."""
     categories: list[str] | None = None
     unseen: list[str] | None = None
+    below: float = 0.0
+    """Numeric: serving's share below training's minimum, part of the first bin's share (the bins are open)."""
+    above: float = 0.0
+    """Numeric: serving's share above training's maximum, part of the last bin's share."""
+    bounds: tuple[float, float] | None = None
+    """Numeric: training's minimum and maximum, which the out-of-range shares lie beyond; None for categorical
+    features and for personal data."""
 
     @property
     def is_categorical(self) -> bool:
@@ -106,9 +113,9 @@ def compare_feature(
         Dataset.TRAIN: train.summary(temporal=temporal),
         Dataset.SERVING: serving.summary(temporal=temporal),
     }
-    histogram = _histogram(feature, train, serving)
     # Before sampling: training's exact range against every serving value.
     outside = _out_of_range(train, serving)
+    histogram = _histogram(feature, train, serving, outside)
     whole_train, serving_count = train, serving.count
     if sample is not None:
         train, serving = train.sampled(sample, seed), serving.sampled(sample, seed + 1)
@@ -141,11 +148,19 @@ HISTOGRAM_CATEGORIES = 12
 HISTOGRAM_UNSEEN = 3
 
 
-def _histogram(feature: Feature, train: Profile, serving: Profile) -> Histogram:
+def _histogram(feature: Feature, train: Profile, serving: Profile, outside: tuple[int, int]) -> Histogram:
     """Both sides' shares on the same bins: training's bins, or the largest categories then the rest."""
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
+        binned = int(serving.bin_counts.sum())
+        below, above = (count / binned if binned else 0.0 for count in outside)
+        bounds = (float(train.minimum), float(train.maximum)) if train.count else None
         return Histogram(
-            _shares(train.bin_counts), _shares(serving.bin_counts), edges=[float(edge) for edge in train.edges]
+            _shares(train.bin_counts),
+            _shares(serving.bin_counts),
+            edges=[float(edge) for edge in train.edges],
+            below=below,
+            above=above,
+            bounds=bounds,
         )
     assert isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile)
     known = _known(feature, train)

@@ -60,7 +60,7 @@ def histogram_svg(feature: FeatureResult, *, temporal: bool = False) -> str | No
         chart = pygal.HorizontalBar(height=70 + 34 * len(labels), **_options())
     else:
         dates = feature.type is FeatureType.DATE
-        labels, train, serving = _bin_labels(histogram, temporal, dates), histogram.train, histogram.serving
+        labels, train, serving = _beyond_range(histogram, _bin_labels(histogram, temporal, dates), temporal, dates)
         # Steep labels, so that neighbours stay apart (at ten or twelve bins on 520 pixels, 15 pixels across their
         # slant), and room below the bars for the longest: the bars keep their height with long date labels.
         many = len(labels) > _MAX_X_LABELS
@@ -190,6 +190,34 @@ def _bin_labels(histogram: Histogram, temporal: bool, dates: bool = False) -> li
     bounds = [_bound(edge, temporal, whole, dates) for edge in histogram.edges]
     inner = [f"({low}, {high}]" for low, high in itertools.pairwise(bounds)]
     return [f"≤ {bounds[0]}", *inner, f"> {bounds[-1]}"]
+
+
+def _beyond_range(
+    histogram: Histogram, labels: list[str], temporal: bool, dates: bool
+) -> tuple[list[str], list[float], list[float]]:
+    """The bins, with serving's values beyond training's range drawn as bars of their own.
+
+    The outer bins are open, so a value below training's minimum counts in the first bin with training's lowest
+    tenth; its own bar (training's share 0) shows what `out_of_range_rate` judges. Only where there is such a value.
+    """
+    labels, train, serving = list(labels), list(histogram.train), list(histogram.serving)
+    if histogram.bounds is None:
+        low_label, high_label = "below training's range", "above training's range"
+    else:
+        whole = all(edge.is_integer() for edge in (*histogram.bounds, *(histogram.edges or [])) if math.isfinite(edge))
+        low, high = (_bound(value, temporal, whole, dates) for value in histogram.bounds)
+        low_label, high_label = f"< {low}", f"> {high}"
+        if histogram.below and labels:
+            labels[0] = labels[0].replace("≤ ", f"[{low}, ", 1) + "]"
+        if histogram.above and labels:
+            labels[-1] = labels[-1].replace("> ", "(", 1) + f", {high}]"
+    if histogram.below and serving:
+        serving[0] -= histogram.below
+        labels, train, serving = [low_label, *labels], [0.0, *train], [histogram.below, *serving]
+    if histogram.above and serving:
+        serving[-1] -= histogram.above
+        labels, train, serving = [*labels, high_label], [*train, 0.0], [*serving, histogram.above]
+    return labels, train, serving
 
 
 def _bound(value: float, temporal: bool, whole: bool = False, dates: bool = False) -> str:

@@ -215,9 +215,13 @@ def _reasons(feature: FeatureResult) -> list[tuple[str, str]]:
 def _caption(feature: FeatureResult) -> str:
     """What the bars are shares of, and what they leave out: the nulls."""
     assert feature.histogram is not None
-    what = "category" if feature.histogram.is_categorical else "training decile bin"
+    histogram = feature.histogram
+    what = "category" if histogram.is_categorical else "training decile bin"
     counts = [f"{side} {summary.get('count', 0):,} values" for side, summary in feature.summary.items()]
-    return f"Share of non-null values per {what} ({', '.join(counts)}); nulls {_null_rates(feature)}."
+    beyond = (
+        " Serving values beyond training's range have bars of their own." if histogram.below or histogram.above else ""
+    )
+    return f"Share of non-null values per {what} ({', '.join(counts)}); nulls {_null_rates(feature)}.{beyond}"
 
 
 def _null_rates(feature: FeatureResult) -> str:

@@ -59,9 +59,14 @@ def _feature_case(suite: ET.Element, feature: FeatureResult, counts: dict[str, i
     case = _case(suite, "drift", feature.name, counts)
     reasons = "; ".join(feature.reasons)
     if feature.status in (Status.FAIL, Status.ERROR):
-        # The message names the gates that did not pass, since a reason in words ("null rate rose") may not.
-        metrics = [gate.metric for gate in feature.gates if gate.status is not Status.PASS]
-        message = f"{', '.join(metrics)}: {reasons}" if metrics else reasons
+        # The message names the gates that did not pass. Each gate's reason starts with its metric; a reason that
+        # does not (a drift gate's "insufficient data") gets the metric in front, once.
+        unnamed = [
+            gate.metric
+            for gate in feature.gates
+            if gate.status is not Status.PASS and not any(r.startswith(gate.metric) for r in feature.reasons)
+        ]
+        message = f"{', '.join(unnamed)}: {reasons}" if unnamed else reasons
         failure = ET.SubElement(case, "failure", {"message": _text(message), "type": "drift"})
         failure.text = _text(_gate_lines(feature))
         counts["failures"] += 1
@@ -78,7 +83,7 @@ def _row_case(suite: ET.Element, feature: FeatureRows, keys: tuple[str, ...], co
     details = "\n".join(part for part in parts if part)
     reason = feature.gate.reason if feature.gate is not None else ""
     if feature.status is Status.FAIL:
-        failure = ET.SubElement(case, "failure", {"message": _text(f"mismatch_rate: {reason}"), "type": "row_skew"})
+        failure = ET.SubElement(case, "failure", {"message": _text(reason), "type": "row_skew"})
         failure.text = _text(details)
         counts["failures"] += 1
     elif feature.status is Status.SKIPPED:

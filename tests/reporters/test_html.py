@@ -140,3 +140,12 @@ def test_html_goes_to_stdout_with_a_dash(tmp_path: Path) -> None:
     )
     assert outcome.stdout.startswith("<!DOCTYPE html>") and outcome.stdout.rstrip().endswith("</html>")
     assert "FAIL: 4 of 11 features drifted" in outcome.stderr
+
+
+def test_values_beyond_training_range_are_drawn_and_said_so(demo_page: str) -> None:
+    """prep_time_min's 18.3% below training's minimum 0.5 is its own bar, and the caption says why."""
+    (card,) = [card for card in demo_page.split("<article")[1:] if "prep_time_min <span" in card]
+    assert "<title>serving, &lt; 0.5: 18%</title>" in card and "<title>training, &lt; 0.5: 0%</title>" in card
+    assert "Serving values beyond training&#x27;s range have bars of their own." in card
+    (steady,) = [card for card in demo_page.split("<article")[1:] if "items_count <span" in card]
+    assert "beyond training&#x27;s range" not in steady

@@ -89,7 +89,13 @@ def test_junit_failures_name_their_metric() -> None:
             continue
         assert failure is not None and failure.get("type") == "drift"
         metrics = [g.metric for g in result.gates if g.status is Status.FAIL]
-        assert all(metric in failure.get("message", "") for metric in metrics), (metrics, failure.get("message"))
+        message = failure.get("message", "")
+        assert all(metric in message for metric in metrics), (metrics, message)
+        # Each reason starts with its metric: the message is the reasons, with no name said twice.
+        assert message == "; ".join(result.reasons)
+    insufficient = feature("thin", Status.FAIL, ["insufficient data: 3 values in serving"], metric="psi")
+    thin = parse(synthetic([insufficient], [])).find("testsuite/testcase/failure")
+    assert thin is not None and thin.get("message") == "psi: insufficient data: 3 values in serving"
     assert cases["schema.serving", "city: domain"].find("failure") is not None
     assert cases["schema.serving", "courier_rating: type"].find("system-out") is not None
     assert cases["schema.serving", "courier_rating: type"].find("failure") is None
