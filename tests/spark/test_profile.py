@@ -3,6 +3,7 @@ in five partitions of unequal sizes, in either order. Runs a real local Spark (t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,21 @@ from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.bins import EDGE_QUANTILES
 from skewcheck.profiling.profiles import NumericProfile
 from skewcheck.schema.model import Dataset
-from skewcheck.spark import profile
 from skewcheck.stats.sketch import Sketch
 from skewcheck.validation.findings import Check
 from tests.helpers import FIXTURES
 from tests.spark.data import PARTS, assert_same_profile, frame, schema_file, write_parts
 
 SCHEMA = FIXTURES / "schema.yaml"
+OnSpark = Callable[..., profile_file.SavedProfile]
+
+
+@pytest.fixture
+def profile(spark: Any) -> OnSpark:
+    """skewcheck.spark.profile, imported once the `spark` fixture has found pyspark (or skipped)."""
+    from skewcheck.spark import profile as on_spark
+
+    return on_spark
 
 
 @pytest.fixture(scope="module")
@@ -37,13 +46,15 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"train": train, "serving": serving, "schema": schema, "baseline": baseline}
 
 
-def test_the_demo_training_set_profiles_alike(spark: Any) -> None:
+def test_the_demo_training_set_profiles_alike(spark: Any, profile: OnSpark) -> None:
     df = spark.read.parquet(str(FIXTURES / "train.parquet"))
     got = profile(df, SCHEMA, name="train")
     assert_same_profile(got, local_profile(str(FIXTURES / "train.parquet"), SCHEMA))
 
 
-def test_the_demo_serving_log_profiles_alike_in_unequal_partitions(spark: Any, tmp_path: Path) -> None:
+def test_the_demo_serving_log_profiles_alike_in_unequal_partitions(
+    spark: Any, profile: OnSpark, tmp_path: Path
+) -> None:
     baseline = tmp_path / "train.skprofile"
     baseline.write_bytes(profile_file.to_bytes(local_profile(str(FIXTURES / "train.parquet"), SCHEMA)))
     # The log's rows in four Parquet files: Spark's JSON reader types fields its own way, polars' another.
@@ -58,7 +69,9 @@ def test_the_demo_serving_log_profiles_alike_in_unequal_partitions(spark: Any, t
     assert got.findings, "the demo's serving log breaks the schema: the comparison saw findings"
 
 
-def test_generated_serving_in_five_partitions_is_counted_alike(spark: Any, generated: dict[str, Path]) -> None:
+def test_generated_serving_in_five_partitions_is_counted_alike(
+    spark: Any, profile: OnSpark, generated: dict[str, Path]
+) -> None:
     """Beyond the exact-values limit: serving counted on training's grid, every count exact."""
     df = spark.read.parquet(str(generated["serving"]))
     assert df.rdd.getNumPartitions() == len(PARTS)
@@ -72,7 +85,7 @@ def test_generated_serving_in_five_partitions_is_counted_alike(spark: Any, gener
 
 
 def test_generated_training_is_exact_in_counts_and_within_the_sketch_in_quantiles(
-    spark: Any, generated: dict[str, Path]
+    spark: Any, profile: OnSpark, generated: dict[str, Path]
 ) -> None:
     got = profile(spark.read.parquet(str(generated["train"])), generated["schema"])
     expected = local_profile(str(generated["train"]), generated["schema"])
@@ -86,7 +99,9 @@ def test_generated_training_is_exact_in_counts_and_within_the_sketch_in_quantile
     assert np.all(np.abs(shares - EDGE_QUANTILES) <= amount.sketch.rank_error)
 
 
-def test_shuffling_the_partitions_changes_no_number(spark: Any, generated: dict[str, Path], tmp_path: Path) -> None:
+def test_shuffling_the_partitions_changes_no_number(
+    spark: Any, profile: OnSpark, generated: dict[str, Path], tmp_path: Path
+) -> None:
     rows = pl.read_parquet(generated["serving"])
     forward = spark.read.parquet(str(generated["serving"]))
     backward = spark.read.parquet(str(write_parts(rows, tmp_path / "backward", reverse=True)))
@@ -99,7 +114,9 @@ def test_shuffling_the_partitions_changes_no_number(spark: Any, generated: dict[
     assert_same_profile(other, one.__class__(**{**one.__dict__, "findings": other.findings}))
 
 
-def test_a_bad_value_is_the_same_finding_on_both_engines(spark: Any, generated: dict[str, Path]) -> None:
+def test_a_bad_value_is_the_same_finding_on_both_engines(
+    spark: Any, profile: OnSpark, generated: dict[str, Path]
+) -> None:
     got = profile(spark.read.parquet(str(generated["train"])), generated["schema"])
     by_check = {(f.feature, f.check): f for f in got.findings}
     rating = by_check["rating", Check.MAX]
