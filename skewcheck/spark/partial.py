@@ -90,8 +90,8 @@ class Counted:
 class Partial:
     """The profile of one partition (or of several, merged), ready to be pickled back to the driver."""
 
-    def __init__(self, schema: Schema, dataset: Dataset, source: Source, points: Points | None, index: int) -> None:
-        self.schema, self.dataset, self.source, self.index = schema, dataset, source, index
+    def __init__(self, schema: Schema, dataset: Dataset, source: Source, points: Points | None) -> None:
+        self.schema, self.dataset, self.source = schema, dataset, source
         self.tally = Tally(schema, dataset)
         self.features: dict[str, Profile] = {}
         """Categorical features, and training's numeric ones, each merged batch by batch."""

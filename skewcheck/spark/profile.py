@@ -108,7 +108,7 @@ def _profile_partition(context: object, batches: Iterator[pa.RecordBatch]) -> It
     """On an executor: one partition's Arrow batches profiled, BATCH_ROWS rows at a time, into one pickled partial."""
     schema, dataset, source, points = context.value  # type: ignore[attr-defined]
     index = TaskContext.get().partitionId()  # type: ignore[union-attr]
-    part = Partial(schema, dataset, source, points, index)
+    part = Partial(schema, dataset, source, points)
     pending: list[pa.RecordBatch] = []
     rows = 0
     for batch in batches:
