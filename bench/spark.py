@@ -70,7 +70,8 @@ def tree_mib(root: int) -> float:
     total = 0
     for pid in family:
         with contextlib.suppress(OSError, ValueError, IndexError):
-            line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS:"))
+            lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+            line = next((x for x in lines if x.startswith("VmRSS:")), "VmRSS: 0 kB")  # a zombie has none
             total += int(line.split()[1])
     return total / 1024
 
