@@ -29,6 +29,9 @@ ONLY_IN = {  # a third-party library -> the packages (or modules) that may impor
     "datasketches": ("skewcheck.stats.sketch",),
     "pyspark": ("skewcheck.spark",),  # an optional extra: the rest of skewcheck runs without it
     "py4j": ("skewcheck.spark",),
+    "obstore": ("skewcheck.io.remote",),
+    "deltalake": ("skewcheck.io.tables", "skewcheck.history.lake"),
+    "pyiceberg": ("skewcheck.io.tables",),
 }
 MAY_PRINT = ("skewcheck.cli", "skewcheck.__main__")
 

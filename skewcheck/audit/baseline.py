@@ -13,7 +13,8 @@ from skewcheck.audit.options import DEFAULT_OPTIONS, Options
 from skewcheck.audit.reading import input_summary, read_validated
 from skewcheck.audit.stamps import timed
 from skewcheck.errors import UsageError
-from skewcheck.io.sources import InputSummary, resolve_source
+from skewcheck.io import remote
+from skewcheck.io.sources import InputSummary, Source, resolve_source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.profiles import Profile, profile_dataset
 from skewcheck.profiling.streaming import stream
@@ -51,13 +52,17 @@ def load_baseline(
         return _saved_baseline(train, schema, options, progress=progress, timings=timings)
     if options.approx:  # Options refuses a row join with it
         with timed(timings, "read"):
-            source = resolve_source(train, options.train_format, format_parameter="train_format")
+            source = resolve_source(
+                train,
+                options.train_format,
+                format_parameter="train_format",
+                storage_options=options.storage_options,
+                version=options.train_version,
+            )
             streamed = stream(source, schema, Dataset.TRAIN, batch_rows=options.batch_rows, progress=progress)
         table = streamed.table
         summary = input_summary(table, options.sample)
-        return Baseline(
-            summary, streamed.findings, streamed.profiles, table.missing, identity(list(table.source.files))
-        )
+        return Baseline(summary, streamed.findings, streamed.profiles, table.missing, source_identity(table.source))
     # Training's frames are dropped once profiled: memory holds training's sorted values while serving is read,
     # not both datasets twice over.
     table, validation = read_validated(
@@ -67,6 +72,8 @@ def load_baseline(
         options.train_format,
         side="training",
         require_features=False,
+        storage_options=options.storage_options,
+        version=options.train_version,
         progress=progress,
         timings=timings,
     )
@@ -77,7 +84,7 @@ def load_baseline(
     keys = join_keys(schema, options)
     kept = validation.typed if keys and all(key in validation.typed.columns for key in keys) else None
     summary = input_summary(table, options.sample)
-    return Baseline(summary, validation.findings, profiles, table.missing, identity(list(table.source.files)), kept)
+    return Baseline(summary, validation.findings, profiles, table.missing, source_identity(table.source), kept)
 
 
 def _saved_baseline(
@@ -85,14 +92,14 @@ def _saved_baseline(
 ) -> Baseline:
     with timed(timings, "read"):
         progress.stage(f"reading the saved profile {train}")
-        saved = profile_file.read(train)
+        saved = profile_file.read(train, options.storage_options)
         profile_file.check_fits(saved, schema, train)
     summary = InputSummary(spec=train, format=profile_file.FORMAT, paths=(train,), rows=saved.source.rows)
     # A profile holds only the features that are compared; which of those training lacked, it knows.
     missing = tuple(f.name for f in schema.features if f.skip_reason is None and f.name not in saved.features)
     if options.keys or options.rows:
         raise UsageError(f"{train}: a saved profile has no rows to join on; give the training data instead")
-    return Baseline(summary, tuple(saved.findings), saved.features, missing, identity([Path(train)], content=True))
+    return Baseline(summary, tuple(saved.findings), saved.features, missing, profile_identity(train, options))
 
 
 def join_keys(schema: Schema, options: Options) -> tuple[str, ...]:
@@ -110,15 +117,22 @@ def join_keys(schema: Schema, options: Options) -> tuple[str, ...]:
     return keys
 
 
-def identity(files: list[Path], *, content: bool = False) -> str:
-    """A digest that survives a checkout or a copy: a profile's bytes; data files' names and sizes.
+def source_identity(source: Source) -> str:
+    """A digest that survives a checkout or a copy: data files' names and sizes (a URL's name is its last part).
 
     Not modification times: a fresh checkout would make every history look like another baseline's.
     """
     digest = hashlib.sha256()
-    for path in sorted(files):
-        if content:
-            digest.update(path.read_bytes())
-        else:
-            digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+    if source.version is not None:  # a Delta table: its location and the version read name it exactly
+        digest.update(f"{source.files[0]}\0{source.version}".encode())
+        return digest.hexdigest()[:16]
+    for file in sorted(source.files, key=str):
+        name = file.rsplit("/", 1)[-1] if isinstance(file, str) else file.name
+        digest.update(f"{name}\0{source.size(file)}\0".encode())
     return digest.hexdigest()[:16]
+
+
+def profile_identity(path: str, options: Options) -> str:
+    """A saved profile's digest: its bytes, wherever it is."""
+    data = remote.read_bytes(path, options.storage_options) if remote.is_url(path) else Path(path).read_bytes()
+    return hashlib.sha256(data).hexdigest()[:16]

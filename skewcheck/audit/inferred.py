@@ -23,10 +23,24 @@ def infer_for_audit(train: str, serving: str, options: Options = DEFAULT_OPTIONS
     # types come from the first batch's worth of rows: memory stays bounded by the batch.
     head = options.batch_rows if options.approx else None
     inferred = without_constraints(
-        infer(train, InferOptions(source_format=options.train_format, serving=True, max_rows=head))
+        infer(
+            train,
+            InferOptions(
+                source_format=options.train_format,
+                serving=True,
+                max_rows=head,
+                storage_options=options.storage_options,
+            ),
+        )
     )
     inferred = with_serving_paths(
-        inferred, resolve_source(serving, options.serving_format, format_parameter="serving_format")
+        inferred,
+        resolve_source(
+            serving,
+            options.serving_format,
+            format_parameter="serving_format",
+            storage_options=options.storage_options,
+        ),
     )
     note = "Inferred for one audit: types, keys, paths and training-only columns; no bounds, domains or nullability."
     text = render(inferred, command=f"skewcheck check {train} {serving} (no --schema given)", note=note)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from skewcheck.audit.report import FailOn
 from skewcheck.drift.join import KeepDuplicates
 from skewcheck.errors import UsageError
+from skewcheck.io.remote import StorageOptions
 from skewcheck.io.sources import InputFormat
 from skewcheck.profiling.streaming import BATCH_ROWS
 
@@ -39,6 +40,11 @@ class Options:
     """Read both sides in batches, numbers counted on a grid (--approx): memory bounded by the batch, KS and
     Wasserstein within the grid's stated bounds. Serving checked against a saved profile is always read so."""
     batch_rows: int = BATCH_ROWS
+    train_version: int | None = None
+    """The version of a Delta table to read as training (--train-version); its latest when None."""
+    serving_version: int | None = None
+    storage_options: StorageOptions = field(default_factory=dict, repr=False, compare=False)
+    """Keys, endpoint and settings for inputs and outputs in object stores (`--storage-option`): never shown."""
 
     def __post_init__(self) -> None:
         joined = bool(self.keys) or self.rows
@@ -58,7 +64,8 @@ _GIVE_KEYS = "{what}: give {{keys}} (or {{rows}} to join on the schema's keys)"
 
 @dataclass(frozen=True)
 class HistoryOptions:
-    directory: Path
+    directory: str | Path
+    """A local directory, or a URL in an object store (always a Delta table there)."""
     skip_done: bool = False
     """Leave out partitions the history already holds for this baseline and schema (a catch-up run)."""
     retain_days: int | None = None

@@ -35,6 +35,8 @@ class PartitionRun:
     partitions: tuple[PartitionResult, ...]
     latest: bool = False
     """Exit with the newest partition's code instead of the worst's (the daily cron job's question)."""
+    notes: tuple[str, ...] = ()
+    """What the run did beside auditing that its user should hear of (a history moved to a new layout)."""
 
     def __iter__(self) -> Iterator[PartitionResult]:
         return iter(self.partitions)

@@ -20,13 +20,14 @@ from skewcheck.audit.baseline import load_baseline
 from skewcheck.audit.options import HistoryOptions, Options
 from skewcheck.audit.partition_run import ALREADY_STORED, PartitionResult, PartitionRun
 from skewcheck.audit.report import Report
+from skewcheck.audit.schema_at import schema_at
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.errors import SkewcheckError, UsageError
-from skewcheck.history import store, trend
+from skewcheck.history import kept, store, trend
+from skewcheck.io.remote import NO_OPTIONS, StorageOptions
 from skewcheck.io.sources import partitions_of
 from skewcheck.progress import SILENT, Progress
-from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Schema
 from skewcheck.stats import metrics
 
@@ -51,15 +52,17 @@ def run_each(
         raise UsageError("{latest} picks the newest of the partitions {each} makes", latest=True, each=None)
     options = options or Options()
     metrics.preload()
-    schema = as_schema(schema)
+    schema = schema_at(schema, options.storage_options)
     source = runner.serving_source(serving, options)
-    parts = partitions_of(source, each) if each is not None else [(partition_label(runner.data_spec(serving)), source)]
+    label = partition_label(runner.data_spec(serving, options))
+    parts = partitions_of(source, each) if each is not None else [(label, source)]
     baseline = load_baseline(train, schema, options, progress=progress)
-    log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id())
+    storage = options.storage_options
+    log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id(), storage)
     cutoff = _retain_cutoff(keep)
     results = []
     for label, part in parts:
-        skipped = _skip_reason(keep, label, baseline.identity, schema.sha256, cutoff)
+        skipped = _skip_reason(keep, label, baseline.identity, schema.sha256, cutoff, storage)
         if skipped:
             results.append(PartitionResult(label, None, skipped=skipped))
             continue
@@ -76,8 +79,8 @@ def run_each(
             log.record(report, label)
         results.append(PartitionResult(label, report))
     if keep is not None and cutoff is not None:
-        store.prune(keep.directory, cutoff)
-    return PartitionRun(tuple(results), latest)
+        kept.prune(keep.directory, cutoff, storage)
+    return PartitionRun(tuple(results), latest, () if log is None else tuple(log.notes))
 
 
 def partition_label(spec: str) -> str:
@@ -93,7 +96,12 @@ def _retain_cutoff(keep: HistoryOptions | None) -> dt.date | None:
 
 
 def _skip_reason(
-    keep: HistoryOptions | None, label: str, baseline_id: str, schema_sha256: str, cutoff: dt.date | None
+    keep: HistoryOptions | None,
+    label: str,
+    baseline_id: str,
+    schema_sha256: str,
+    cutoff: dt.date | None,
+    storage: StorageOptions,
 ) -> str:
     if keep is None:
         return ""
@@ -101,7 +109,7 @@ def _skip_reason(
     if cutoff is not None and day is not None and day < cutoff:
         # Audited now, pruned at once, audited again tomorrow: a partition --retain drops is not audited.
         return f"older than --retain keeps ({day} < {cutoff})"
-    if keep.skip_done and store.is_done(keep.directory, label, baseline_id, schema_sha256):
+    if keep.skip_done and kept.is_done(keep.directory, label, baseline_id, schema_sha256, storage):
         return ALREADY_STORED
     return ""
 
@@ -114,10 +122,13 @@ class _History:
     trend gates never reads the history.
     """
 
-    def __init__(self, directory: Path, schema: Schema, baseline_id: str, run_id: str) -> None:
-        self.directory, self.baseline_id, self.run_id = directory, baseline_id, run_id
+    def __init__(
+        self, directory: str | Path, schema: Schema, baseline_id: str, run_id: str, storage: StorageOptions = NO_OPTIONS
+    ) -> None:
+        self.directory, self.baseline_id, self.run_id, self.storage = directory, baseline_id, run_id, storage
         self.settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
-        self.stored = store.read(directory) if self.settings else None
+        self.stored = kept.read(directory, options=storage) if self.settings else None
+        self.notes: list[str] = []
 
     def trend_gates(self, partition: str) -> runner.TrendGates | None:
         """What adds trend gates to this partition's features: judged on the series up to it, this audit included."""
@@ -153,7 +164,9 @@ class _History:
         rows = history_rows.rows_from_report(
             report, partition=partition, baseline_id=self.baseline_id, run_id=self.run_id
         )
-        store.write(self.directory, rows)
+        note = kept.write(self.directory, rows, self.storage)
+        if note:
+            self.notes.append(note)
         if self.stored is not None:
             self.stored = pl.concat([self.stored, rows], how="vertical_relaxed")
 

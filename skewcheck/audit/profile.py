@@ -9,15 +9,16 @@ from skewcheck.audit.assemble import ordered
 from skewcheck.audit.options import DEFAULT_OPTIONS, Options
 from skewcheck.audit.privacy import redact
 from skewcheck.audit.reading import read_validated
+from skewcheck.audit.schema_at import schema_at
 from skewcheck.audit.stamps import now, skewcheck_version
 from skewcheck.errors import InputError, UsageError
+from skewcheck.io.remote import NO_OPTIONS, StorageOptions
 from skewcheck.io.sources import InputSummary, resolve_source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.merge import merge_saved
 from skewcheck.profiling.profiles import NumericProfile, Profile, profile_dataset
 from skewcheck.profiling.streaming import stream
 from skewcheck.progress import SILENT, Progress
-from skewcheck.schema.load import as_schema
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.validation.findings import Finding
 
@@ -37,10 +38,16 @@ def profile(
     read in batches and counted on its points, exactly as `check BASELINE SERVING` reads it, so that
     `check BASELINE SERVING_PROFILE` makes the same report.
     """
-    schema = as_schema(schema)
+    schema = schema_at(schema, options.storage_options)
     if dataset is Dataset.SERVING:
-        train = serving_baseline(baseline, schema)
-        source = resolve_source(data, options.serving_format, format_parameter="serving_format")
+        train = serving_baseline(baseline, schema, options.storage_options)
+        source = resolve_source(
+            data,
+            options.serving_format,
+            format_parameter="serving_format",
+            storage_options=options.storage_options,
+            version=options.serving_version,
+        )
         streamed = stream(
             source, schema, dataset, baseline=train.features, batch_rows=options.batch_rows, progress=progress
         )
@@ -52,17 +59,27 @@ def profile(
         raise UsageError(
             "{baseline} is the training profile serving is counted on: profile training without it", baseline=None
         )
-    table, validation = read_validated(data, schema, Dataset.TRAIN, options.train_format, progress=progress)
+    table, validation = read_validated(
+        data,
+        schema,
+        Dataset.TRAIN,
+        options.train_format,
+        storage_options=options.storage_options,
+        version=options.train_version,
+        progress=progress,
+    )
     progress.stage("summarising features")
     summary = table.source.summary(table.rows)
     return saved_profile(summary, schema, dataset, validation.findings, profile_dataset(validation, schema))
 
 
-def serving_baseline(baseline: str | Path | None, schema: Schema) -> profile_file.SavedProfile:
+def serving_baseline(
+    baseline: str | Path | None, schema: Schema, storage_options: StorageOptions = NO_OPTIONS
+) -> profile_file.SavedProfile:
     """The training profile a serving profile is counted on, checked to fit the schema."""
     if baseline is None:
         raise UsageError("a serving profile is counted on a training profile's points: give {baseline}", baseline=None)
-    train = profile_file.read(baseline)
+    train = profile_file.read(baseline, storage_options)
     if train.environment is not Dataset.TRAIN:
         raise InputError(f"{baseline}: a profile of serving data; the baseline is a profile of training data")
     profile_file.check_fits(train, schema, str(baseline))
@@ -95,9 +112,9 @@ def saved_profile(
     )
 
 
-def merge_profiles(paths: list[str]) -> profile_file.SavedProfile:
-    """The profile of the whole, from saved profiles of its parts."""
-    parts = [profile_file.read(path) for path in paths]
+def merge_profiles(paths: list[str], storage_options: StorageOptions = NO_OPTIONS) -> profile_file.SavedProfile:
+    """The profile of the whole, from saved profiles of its parts (files, or objects in a store)."""
+    parts = [profile_file.read(path, storage_options) for path in paths]
     if any(part.environment is not Dataset.TRAIN for part in parts):
         raise UsageError("only training profiles merge: a serving profile is counted on its baseline's points")
     return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from skewcheck.audit.stamps import timed
 from skewcheck.errors import InputError
 from skewcheck.io.read import Table, read_table
+from skewcheck.io.remote import NO_OPTIONS, StorageOptions
 from skewcheck.io.sources import InputFormat, InputSummary, resolve_source
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.model import Dataset, Schema
@@ -20,6 +21,8 @@ def read_validated(
     *,
     side: str = "",
     require_features: bool = True,
+    storage_options: StorageOptions = NO_OPTIONS,
+    version: int | None = None,
     progress: Progress = SILENT,
     timings: dict[str, float] | None = None,
 ) -> tuple[Table, Validation]:
@@ -32,7 +35,10 @@ def read_validated(
     with timed(timings, "read"):
         progress.stage(f"reading {side + ' data ' if side else ''}{data}")
         parameter = "train_format" if environment is Dataset.TRAIN else "serving_format"  # Options' name for it
-        table = read_table(resolve_source(data, data_format, format_parameter=parameter), schema, environment)
+        source = resolve_source(
+            data, data_format, format_parameter=parameter, storage_options=storage_options, version=version
+        )
+        table = read_table(source, schema, environment)
         if require_features and len(table.missing) == len(schema.features):
             raise InputError(f"{data}: none of the features of {schema.path} is in it; is this the right file?")
     with timed(timings, "validate"):

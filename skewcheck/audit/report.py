@@ -203,6 +203,7 @@ def _input_record(summary: InputSummary | None) -> dict[str, Any] | None:
         "paths": list(summary.paths),
         "rows": summary.rows,
         "sampled_rows": summary.sampled_rows,
+        **({"version": summary.version} if summary.version is not None else {}),  # a Delta table's, read
     }
 
 

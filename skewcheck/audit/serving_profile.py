@@ -16,7 +16,7 @@ import polars as pl
 
 from skewcheck.errors import InputError
 from skewcheck.io.read import Table
-from skewcheck.io.sources import InputFormat, InputSummary, Source
+from skewcheck.io.sources import InputSummary, Source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.profiles import NumericProfile, Profile
 from skewcheck.profiling.streaming import Streamed, grid_points
@@ -25,10 +25,11 @@ from skewcheck.stats.grid import Grid
 
 
 def as_streamed(
-    path: str, baseline: Mapping[str, Profile], schema: Schema, sample: int | None
+    source: Source, baseline: Mapping[str, Profile], schema: Schema, sample: int | None
 ) -> tuple[Streamed, InputSummary]:
-    """The serving profile at `path` as streamed serving data, and the summary of the data it was made from."""
-    saved = profile_file.read(path)
+    """The serving profile `source` names as streamed serving data, and the summary of the data it was made from."""
+    path = source.spec
+    saved = profile_file.read(path, source.storage_options)
     if saved.environment is not Dataset.SERVING or saved.columns is None:
         raise InputError(
             f"{path}: a profile of training data; as serving, a check takes a profile of serving data, counted "
@@ -49,7 +50,7 @@ def as_streamed(
             )
     columns = frozenset(saved.columns)
     table = Table(
-        source=Source(path, InputFormat.PARQUET, ()),
+        source=replace(source, files=()),
         dataset=Dataset.SERVING,
         frame=pl.DataFrame(),
         rows=saved.source.rows,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -25,6 +24,7 @@ from skewcheck.cli.options import (
     QuietOption,
     ServingFormatOption,
     StepSummaryOption,
+    StorageOption,
     TrainFormatOption,
 )
 from skewcheck.drift.join import KeepDuplicates
@@ -39,7 +39,7 @@ def check(
     ],
     serving: Annotated[str, typer.Argument(help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")],
     schema: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--schema", "-s", help="The schema file (YAML or JSON). Without it, one is inferred from TRAIN."),
     ] = None,
     save_schema: Annotated[
@@ -71,7 +71,8 @@ def check(
         typer.Option("--each", metavar="KEY|file", help="Audit each file, or each KEY=value folder, on its own."),
     ] = None,
     history_dir: Annotated[
-        Path | None, typer.Option("--history", metavar="DIR", help="Keep every partition's metrics here (Parquet).")
+        str | None,
+        typer.Option("--history", metavar="DIR", help="Keep every partition's metrics here (a Delta table; or a URL)."),
     ] = None,
     skip_done: Annotated[
         bool, typer.Option("--skip-done", help="Skip partitions the history holds for this baseline and schema.")
@@ -91,6 +92,13 @@ def check(
     mismatches: Annotated[
         str | None, typer.Option("--mismatches", metavar="PATH", help="Write every differing row (Parquet).")
     ] = None,
+    train_version: Annotated[
+        int | None, typer.Option("--train-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
+    serving_version: Annotated[
+        int | None, typer.Option("--serving-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
+    storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> int:
@@ -108,11 +116,14 @@ def check(
         keep_duplicates=keep_duplicates,
         mismatched_rows=mismatches is not None,
         approx=approx,
+        train_version=train_version,
+        serving_version=serving_version,
+        storage_options=outputs.use_storage(storage_option),
     )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
     outputs.check_mismatches_path(mismatches)
     if schema is None:
-        audit_schema: Path | Schema = _inferred_schema(train, serving, options, save_schema)
+        audit_schema: str | Schema = _inferred_schema(train, serving, options, save_schema)
     elif save_schema is not None:
         raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
     else:
@@ -127,6 +138,8 @@ def check(
         return int(report.exit_code)
     with terminal.progress(quiet) as progress:
         partitions = run_each(train, serving, audit_schema, each, options, keep=keep, latest=latest, progress=progress)
+    for note in partitions.notes:
+        terminal.note(f"skewcheck: {note}")
     if each is None and partitions[0].report is not None:
         outputs.emit(partitions[0].report, output_format, report_files, quiet, step_summary)
     else:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from skewcheck.audit.stored import read_history
+from skewcheck.audit.stored import migrate_history, read_history
 from skewcheck.cli import outputs, terminal
-from skewcheck.cli.options import DebugOption
+from skewcheck.cli.options import DebugOption, StorageOption
 
 
 def history(
-    directory: Annotated[Path, typer.Argument(help="The history directory `check --history DIR` writes.")],
+    directory: Annotated[str, typer.Argument(help="The history `check --history DIR` writes: a directory or a URL.")],
     feature: Annotated[str | None, typer.Option("--feature", help="Only this feature.")] = None,
     since: Annotated[
         dt.datetime | None, typer.Option("--since", formats=["%Y-%m-%d"], help="Only partitions from this date on.")
@@ -24,6 +23,10 @@ def history(
     html_path: Annotated[
         str | None, typer.Option("--html", metavar="PATH", help="Also write a page with a chart per feature.")
     ] = None,
+    migrate: Annotated[
+        bool, typer.Option("--migrate", help="Move a history of the older Parquet-files layout into a Delta table.")
+    ] = False,
+    storage_option: StorageOption = None,
     debug: DebugOption = False,
 ) -> int:
     """Each feature's drift metric over the audited partitions, worst trend first.
@@ -33,8 +36,11 @@ def history(
     # Imported here: their charting library is a fifth of a second of start-up every other command would pay.
     from skewcheck.reporters import history_html, history_json, history_table
 
+    storage = outputs.use_storage(storage_option)
     outputs.check_path(html_path)
-    view = read_history(directory, feature=feature, since=since.date() if since else None)
+    if migrate:
+        terminal.note(f"skewcheck: {migrate_history(directory)}")
+    view = read_history(directory, feature=feature, since=since.date() if since else None, storage_options=storage)
     if html_path is not None:
         outputs.write(html_path, history_html.html(view), [])
     if as_json:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from skewcheck.cli import outputs
-from skewcheck.cli.options import DataFormatOption, DebugOption
+from skewcheck.cli.options import DataFormatOption, DebugOption, StorageOption
 from skewcheck.profiling.infer import InferOptions, infer_schema
 
 
@@ -45,6 +45,7 @@ def infer(
         bool, typer.Option("--timestamp-drift", help="Drift-check timestamp-named columns too.")
     ] = False,
     data_format: DataFormatOption = None,
+    storage_option: StorageOption = None,
     debug: DebugOption = False,
 ) -> int:
     """Infer a schema from a dataset, to review and commit (exit 0; 2 when DATA cannot be read)."""
@@ -57,6 +58,7 @@ def infer(
         serving=serving,
         timestamp_drift=timestamp_drift,
         source_format=data_format,
+        storage_options=outputs.use_storage(storage_option),
     )
     outputs.check_path(output)
     command = _infer_command(data, options) + (f" --serving-log {shlex.quote(serving_log)}" if serving_log else "")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +16,15 @@ from skewcheck.reporters import OutputFormat
 EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.explanation}" for code in ExitCode)
 """The epilog of the commands that audit data."""
 
-SchemaOption = Annotated[Path, typer.Option("--schema", "-s", help="The schema file (YAML or JSON).")]
+SchemaOption = Annotated[str, typer.Option("--schema", "-s", help="The schema file (YAML or JSON): a path or URL.")]
+StorageOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--storage-option",
+        metavar="KEY=VALUE",
+        help="A setting for object storage (key, endpoint, region); repeat it. Never shown in any output.",
+    ),
+]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="What to print on stdout.")]
 JsonOption = Annotated[
     str | None, typer.Option("--json", metavar="PATH", help="Also write the JSON report here ('-' for stdout).")
@@ -66,8 +73,18 @@ FLAGS = {
 
 _DATA_FORMAT: tuple[str, str | None] = ("--data-format", None)
 COMMAND_FLAGS: dict[str, dict[str, tuple[str, str | None]]] = {
-    "validate": {"train_format": _DATA_FORMAT, "serving_format": _DATA_FORMAT},
-    "profile": {"train_format": _DATA_FORMAT, "serving_format": _DATA_FORMAT},
+    "validate": {
+        "train_format": _DATA_FORMAT,
+        "serving_format": _DATA_FORMAT,
+        "train_version": ("--data-version", "N"),
+        "serving_version": ("--data-version", "N"),
+    },
+    "profile": {
+        "train_format": _DATA_FORMAT,
+        "serving_format": _DATA_FORMAT,
+        "train_version": ("--data-version", "N"),
+        "serving_version": ("--data-version", "N"),
+    },
     "infer": {"source_format": _DATA_FORMAT},
     "check": {"source_format": ("--train-format", None)},  # without --schema, training's inferred first
     "history": {"keep": ("check --history", "DIR")},  # the command that writes the history it reads

@@ -13,6 +13,7 @@ from skewcheck.audit.partition_run import PartitionRun
 from skewcheck.audit.report import Report
 from skewcheck.cli import terminal
 from skewcheck.errors import UsageError
+from skewcheck.io import remote
 from skewcheck.io.atomic import write_atomic
 from skewcheck.io.sources import InputFormat, resolve_source
 from skewcheck.reporters import OutputFormat, partitions, render, table
@@ -97,10 +98,29 @@ def _input_files(report: Report) -> list[str]:
     return [path for paths in read for path in paths] + [report.schema_path]
 
 
+_storage: dict[str, str] = {}
+"""The command's --storage-option settings, for the outputs it writes to object stores (one command a process)."""
+
+
+def use_storage(pairs: list[str] | None) -> dict[str, str]:
+    """Parse --storage-option KEY=VALUE pairs: kept for this command's outputs, returned for its library call."""
+    _storage.clear()
+    _storage.update(remote.parse_options(pairs or []))
+    return dict(_storage)
+
+
 def write(path: str, text: str | bytes, input_files: list[str], what: str = "the report") -> None:
-    """Write a report or schema atomically; never over an input, and a refused write is the user's to fix (exit 2)."""
+    """Write a report or schema atomically; never over an input, and a refused write is the user's to fix (exit 2).
+
+    A URL is written with one PUT of the whole object, which object stores make visible all at once.
+    """
+    if remote.is_url(path):
+        if any(remote.same_object(path, name) for name in input_files):
+            raise UsageError(f"{remote.shown(path)}: refusing to write {what} over an input")
+        remote.write_bytes(path, text.encode("utf-8") if isinstance(text, str) else text, _storage)
+        return
     target = Path(path).resolve()
-    if any(Path(name).resolve() == target for name in input_files):
+    if any(not remote.is_url(name) and Path(name).resolve() == target for name in input_files):
         raise UsageError(f"{path}: refusing to write {what} over an input file")
     try:
         write_atomic(path, text)
@@ -117,7 +137,7 @@ def check_mismatches_path(path: str | None) -> None:
 
 def check_path(output: str | None) -> None:
     """Fail before the audit, not after it, when the report could not be written anyway."""
-    if output in (None, "-"):
+    if output in (None, "-") or remote.is_url(output):
         return
     target = Path(output).resolve()
     if target.is_dir():
@@ -147,4 +167,4 @@ def _parquet_bytes(frame: pl.DataFrame) -> bytes:
 
 def input_files(spec: str, data_format: InputFormat | None) -> list[str]:
     """The files an input stands for: a directory's or a glob's files are inputs too (never written over)."""
-    return [str(path) for path in resolve_source(spec, data_format).files]
+    return [str(path) for path in resolve_source(spec, data_format, storage_options=_storage).files]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +9,7 @@ import typer
 from skewcheck.audit.options import Options
 from skewcheck.audit.profile import merge_profiles, profile
 from skewcheck.cli import outputs, terminal
-from skewcheck.cli.options import DataFormatOption, DebugOption, QuietOption
+from skewcheck.cli.options import DataFormatOption, DebugOption, QuietOption, StorageOption
 from skewcheck.errors import UsageError
 from skewcheck.profiling import saved as profile_file
 from skewcheck.schema.model import Dataset
@@ -28,13 +27,13 @@ def profile_command(
         str, typer.Option("--output", "-o", metavar="PATH", help="The profile to write (.skprofile).")
     ] = "",
     schema: Annotated[
-        Path | None, typer.Option("--schema", "-s", help="The schema file (YAML or JSON); not with --merge.")
+        str | None, typer.Option("--schema", "-s", help="The schema file (YAML or JSON); not with --merge.")
     ] = None,
     dataset: Annotated[
         Dataset, typer.Option("--dataset", help="training, or serving (counted on --baseline's points).")
     ] = Dataset.TRAIN,
     baseline: Annotated[
-        Path | None,
+        str | None,
         typer.Option("--baseline", metavar="PROFILE", help="With --dataset serving: the training profile."),
     ] = None,
     merge: Annotated[
@@ -54,6 +53,10 @@ def profile_command(
         str | None, typer.Option("--table", metavar="NAME", help="With --spark: a metastore table instead of DATA.")
     ] = None,
     data_format: DataFormatOption = None,
+    data_version: Annotated[
+        int | None, typer.Option("--data-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
+    storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> int:
@@ -68,13 +71,14 @@ def profile_command(
         raise UsageError(f"{output}: a profile's name ends in {profile_file.SUFFIX} (that is how `check` knows it)")
     if not spark and (master or conf or table):
         raise UsageError("--master, --conf and --table set how Spark reads the data: add --spark")
+    storage = outputs.use_storage(storage_option)
     outputs.check_path(output)
     if merge:
         if schema is not None or spark:
             raise UsageError("--merge combines saved profiles, which carry their schema: drop --schema and --spark")
         if len(data) < 2:
             raise UsageError("--merge needs two or more profiles")
-        saved, inputs = merge_profiles(data), list(data)
+        saved, inputs = merge_profiles(data, storage), list(data)
     else:
         if schema is None:
             raise UsageError("profile needs --schema: it decides which columns are features and how to read them")
@@ -87,7 +91,13 @@ def profile_command(
             saved = _on_spark(data[0] if data else None, schema, dataset, baseline, master, conf, table, data_format)
             inputs = [str(schema)]
         else:
-            options = Options(train_format=data_format, serving_format=data_format)
+            options = Options(
+                train_format=data_format,
+                serving_format=data_format,
+                train_version=data_version,
+                serving_version=data_version,
+                storage_options=storage,
+            )
             with terminal.progress(quiet) as progress:
                 saved = profile(data[0], schema, options, dataset=dataset, baseline=baseline, progress=progress)
             inputs = [*outputs.input_files(data[0], data_format), str(schema)]
@@ -107,9 +117,9 @@ def profile_command(
 
 def _on_spark(
     data: str | None,
-    schema: Path,
+    schema: str,
     dataset: Dataset,
-    baseline: Path | None,
+    baseline: str | None,
     master: str | None,
     conf: list[str] | None,
     table: str | None,

@@ -24,6 +24,7 @@ from skewcheck.cli.options import (
     QuietOption,
     SchemaOption,
     StepSummaryOption,
+    StorageOption,
 )
 from skewcheck.reporters import OutputFormat
 from skewcheck.schema.model import ENVIRONMENTS
@@ -49,11 +50,24 @@ def validate(
     examples: ExamplesOption = True,
     fail_on: FailOnOption = FailOn.FAIL,
     data_format: DataFormatOption = None,
+    data_version: Annotated[
+        int | None, typer.Option("--data-version", min=0, metavar="N", help="Read this version of a Delta table.")
+    ] = None,
+    storage_option: StorageOption = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> int:
     """Validate one dataset against the schema (no drift): exit 0, 3, or 2."""
-    options = Options(train_format=data_format, serving_format=data_format, fail_on=fail_on, examples=examples)
+    storage = outputs.use_storage(storage_option)
+    options = Options(
+        train_format=data_format,
+        serving_format=data_format,
+        fail_on=fail_on,
+        examples=examples,
+        train_version=data_version,
+        serving_version=data_version,
+        storage_options=storage,
+    )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
     with terminal.progress(quiet) as progress:
         report = validate_dataset(data, schema, ENVIRONMENTS[environment], options, progress=progress)

@@ -19,18 +19,27 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from skewcheck.errors import InputError
+from skewcheck.io import remote
 
 _MAX_LINES_SCANNED = 5_000_000
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 
 
-def diagnose_unreadable(files: Sequence[Path], format: str, error: BaseException) -> InputError:
-    """The most precise InputError we can find for a failed read of these files."""
-    for path in files:
+def diagnose_unreadable(
+    files: Sequence[Path | str], format: str, error: BaseException, options: remote.StorageOptions = remote.NO_OPTIONS
+) -> InputError:
+    """The most precise InputError we can find for a failed read of these files (objects: what the store said)."""
+    if format in ("delta", "iceberg"):
+        return InputError(f"{files[0]}: cannot read the {format.title()} table: {_first_line(error)}")
+    urls = [file for file in files if isinstance(file, str)]
+    if urls:
+        return remote.failure(urls[0], error, options)
+    local = [file for file in files if isinstance(file, Path)]
+    for path in local:
         problem = _file_problem(path, str(format))
         if problem:
             return InputError(f"{path}: {problem}")
-    where = files[0] if len(files) == 1 else f"{files[0].parent} ({len(files)} files)"
+    where = local[0] if len(local) == 1 else f"{local[0].parent} ({len(local)} files)"
     return InputError(f"{where}: cannot read as {format}: {_first_line(error)}")
 
 

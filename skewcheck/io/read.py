@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from skewcheck.errors import InputError
+from skewcheck.io import remote, tables
 from skewcheck.io.diagnose import diagnose_unreadable, parquet_extent_problem
 from skewcheck.io.nested import FieldPath, field_expression, find, has_fields, struct_around, walk
 from skewcheck.io.sources import InputFormat, Source
@@ -26,7 +27,11 @@ def scan_source(source: Source, *, infer_all_rows: bool = False) -> pl.LazyFrame
     """A lazy frame over all the source's files; hive partition values become string columns."""
     frames = []
     for path in source.files:
-        frame = _scan_file(path, source.format, infer_all_rows=infer_all_rows)
+        if source.format in (InputFormat.DELTA, InputFormat.ICEBERG):
+            assert source.version is not None, "resolve_source reads a table's version"
+            frames.append(tables.scan(str(source.format), path, source.version, source.storage_options))
+            continue
+        frame = _scan_file(path, source.format, infer_all_rows=infer_all_rows, options=source.storage_options)
         partition = source.partitions.get(path, {})
         if partition:
             frame = frame.with_columns(pl.lit(value, dtype=pl.String).alias(key) for key, value in partition.items())
@@ -97,7 +102,7 @@ def read_batches(
     except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as error:
         if source.format is InputFormat.JSONL and not infer_all_rows:
             raise TypesChangedError from error
-        raise diagnose_unreadable(source.files, source.format, error) from None
+        raise diagnose_unreadable(source.files, source.format, error, source.storage_options) from None
     _check_all_read(source, plan.frame, first_row)
     if first_row == 0:
         raise InputError(f"{source.spec}: no rows ({dataset} data)")
@@ -111,7 +116,7 @@ def _check_all_read(source: Source, frame: pl.LazyFrame, rows: int) -> None:
     expected = _count_rows(source, frame)
     if rows != expected:
         short = OSError(f"only {rows:,} of the {expected:,} rows its metadata announces could be read")
-        raise diagnose_unreadable(source.files, source.format, short)
+        raise diagnose_unreadable(source.files, source.format, short, source.storage_options)
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ class _Plan:
 
 def _plan(source: Source, schema: Schema, dataset: Dataset, *, infer_all_rows: bool = False) -> _Plan:
     if source.format is InputFormat.PARQUET:
-        for path in source.files:
+        for path in source.local_files:
             problem = parquet_extent_problem(path)
             if problem:
                 raise InputError(f"{path}: {problem}")
@@ -165,29 +170,49 @@ def json_numbers(source: Source, path: FieldPath) -> pl.Series:
     Reads the one field again, declared as a float, so that only the values written as strings are null.
     Kept for the files as they are now (names, sizes, times): a log read in batches asks once per batch.
     """
-    files = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in source.files)
-    return _json_numbers(files, path)
+    files = tuple(
+        (f, source.sizes[f], 0) if isinstance(f, str) else (str(f), f.stat().st_size, f.stat().st_mtime_ns)
+        for f in source.files
+    )
+    return _json_numbers(files, path, tuple(source.storage_options.items()))
 
 
 @functools.lru_cache(maxsize=4)
-def _json_numbers(files: tuple[tuple[str, int, int], ...], path: FieldPath) -> pl.Series:
+def _json_numbers(
+    files: tuple[tuple[str, int, int], ...], path: FieldPath, options: tuple[tuple[str, str], ...]
+) -> pl.Series:
     schema = {path[0]: struct_around(path, pl.Float64())}
-    frames = [pl.scan_ndjson(glob.escape(name), schema=schema, ignore_errors=True) for name, _, _ in files]
+    frames = [
+        pl.scan_ndjson(
+            name if remote.is_url(name) else glob.escape(name),
+            schema=schema,
+            ignore_errors=True,
+            storage_options=remote.polars_options(dict(options)) if remote.is_url(name) else None,
+        )
+        for name, _, _ in files
+    ]
     return pl.concat(frames).select(field_expression(path).is_not_null()).collect().to_series()
 
 
-def _scan_file(path: Path, format: InputFormat, *, infer_all_rows: bool) -> pl.LazyFrame:
+def _scan_file(
+    path: Path | str, format: InputFormat, *, infer_all_rows: bool, options: remote.StorageOptions
+) -> pl.LazyFrame:
     # glob=False: resolve_source already expanded patterns; a file named train[1].parquet is just that file.
+    # A URL is read by polars' own cloud reader, which fetches only the columns selected (Parquet, IPC).
+    storage = remote.polars_options(options) if isinstance(path, str) else None
     if format is InputFormat.PARQUET:
-        return pl.scan_parquet(path, glob=False)
+        return pl.scan_parquet(path, glob=False, storage_options=storage)
     if format is InputFormat.IPC:
-        return pl.scan_ipc(path, glob=False)
+        return pl.scan_ipc(path, glob=False, storage_options=storage)
     if format is InputFormat.JSONL:
-        # scan_ndjson always globs: escape the name so that it matches only itself.
-        return pl.scan_ndjson(glob.escape(str(path)), infer_schema_length=None if infer_all_rows else 100)
+        # scan_ndjson always globs: escape a local name so that it matches only itself.
+        name = path if isinstance(path, str) else glob.escape(str(path))
+        return pl.scan_ndjson(name, infer_schema_length=None if infer_all_rows else 100, storage_options=storage)
     # CSV has no types: read text, and let coercion say which values are not numbers.
     separator = "\t" if format is InputFormat.TSV else ","
-    return pl.scan_csv(path, separator=separator, infer_schema=False, raise_if_empty=True, glob=False)
+    return pl.scan_csv(
+        path, separator=separator, infer_schema=False, raise_if_empty=True, glob=False, storage_options=storage
+    )
 
 
 def _resolve(paths: dict[str, FieldPath], file_schema: pl.Schema) -> dict[str, pl.Expr]:
@@ -219,7 +244,7 @@ def _collect_schema(source: Source, frame: pl.LazyFrame) -> pl.Schema:
     try:
         file_schema = frame.collect_schema()
     except (pl.exceptions.PolarsError, OSError) as error:
-        raise diagnose_unreadable(source.files, source.format, error) from None
+        raise diagnose_unreadable(source.files, source.format, error, source.storage_options) from None
     # polars renames a repeated CSV header to x_duplicated_0; which of the two did the model see?
     repeated = sorted({name.rsplit("_duplicated_", 1)[0] for name in file_schema if "_duplicated_" in name})
     if repeated and source.format in (InputFormat.CSV, InputFormat.TSV):
@@ -234,16 +259,16 @@ def _collect(source: Source, frame: pl.LazyFrame, found: dict[str, pl.Expr]) -> 
         return frame.select(found.values()).collect()
     except (pl.exceptions.PolarsError, OSError, pl.exceptions.PanicException) as first_error:
         if source.format is not InputFormat.JSONL:
-            raise diagnose_unreadable(source.files, source.format, first_error) from None
+            raise diagnose_unreadable(source.files, source.format, first_error, source.storage_options) from None
     # A value of another type after the first 100 lines breaks default inference; look at all rows.
     try:
         return scan_source(source, infer_all_rows=True).select(found.values()).collect()
     except (pl.exceptions.PolarsError, OSError) as error:
-        raise diagnose_unreadable(source.files, source.format, error) from None
+        raise diagnose_unreadable(source.files, source.format, error, source.storage_options) from None
 
 
 def _count_rows(source: Source, frame: pl.LazyFrame) -> int:
     try:
         return int(frame.select(pl.len()).collect().item())
     except (pl.exceptions.PolarsError, OSError) as error:
-        raise diagnose_unreadable(source.files, source.format, error) from None
+        raise diagnose_unreadable(source.files, source.format, error, source.storage_options) from None

@@ -9,11 +9,13 @@ from __future__ import annotations
 import glob
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from skewcheck.errors import InputError, UsageError
+from skewcheck.io import remote, tables
 
 
 class InputFormat(StrEnum):
@@ -22,6 +24,9 @@ class InputFormat(StrEnum):
     TSV = "tsv"
     JSONL = "jsonl"
     IPC = "ipc"
+    DELTA = "delta"
+    """A Delta Lake table, read through its log at one version (see `tables`)."""
+    ICEBERG = "iceberg"
 
     @property
     def is_text(self) -> bool:
@@ -48,17 +53,33 @@ class Source:
 
     spec: str
     format: InputFormat
-    files: tuple[Path, ...]
+    files: tuple[Path | str, ...]
+    """Local files as paths; objects in a store as their URLs (`s3://bucket/key`, see `remote`)."""
     # key=value folders between the input's root and each file (hive partitioning).
-    partitions: dict[Path, dict[str, str]] = field(default_factory=dict)
+    partitions: dict[Path | str, dict[str, str]] = field(default_factory=dict)
+    storage_options: remote.StorageOptions = field(default_factory=dict, repr=False, compare=False)
+    """How to reach the objects (keys, endpoint): secrets, so never shown, not even in a repr."""
+    sizes: Mapping[str, int] = field(default_factory=dict, compare=False)
+    """Each object's size in bytes, as its store listed it (local files are asked when needed)."""
+    version: int | None = None
+    """The version of a Delta table read (the pinned one, or the latest when it was resolved)."""
 
     @property
     def partition_keys(self) -> set[str]:
         return {key for values in self.partitions.values() for key in values}
 
+    @property
+    def local_files(self) -> list[Path]:
+        return [file for file in self.files if isinstance(file, Path)]
+
+    def size(self, file: Path | str) -> int:
+        """A data file's size in bytes."""
+        return self.sizes[file] if isinstance(file, str) else file.stat().st_size
+
     def summary(self, rows: int, sampled_rows: int | None = None) -> InputSummary:
         """This input as read: what reports and saved profiles say about it."""
-        return InputSummary(self.spec, str(self.format), tuple(str(path) for path in self.files), rows, sampled_rows)
+        paths = tuple(str(path) for path in self.files)
+        return InputSummary(self.spec, str(self.format), paths, rows, sampled_rows, self.version)
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,8 @@ class InputSummary:
     rows: int
     sampled_rows: int | None = None
     """How many of the rows the numeric metrics saw under a sample (`sample=`); None when all of them."""
+    version: int | None = None
+    """A Delta table's version, the one read: with it, the input is named exactly."""
 
 
 def format_of(path: Path) -> InputFormat | None:
@@ -86,12 +109,25 @@ def format_of(path: Path) -> InputFormat | None:
     return _SUFFIXES.get(suffixes[-1]) if suffixes else None
 
 
-def resolve_source(spec: str, format: InputFormat | None = None, *, format_parameter: str | None = None) -> Source:
-    """Expand a file, glob or directory into its data files, all of one format.
+def resolve_source(
+    spec: str,
+    format: InputFormat | None = None,
+    *,
+    format_parameter: str | None = None,
+    storage_options: remote.StorageOptions = remote.NO_OPTIONS,
+    version: int | None = None,
+) -> Source:
+    """Expand a file, glob or directory (local, or a URL in an object store) into its data files, all of one format.
 
     `format_parameter`: the caller's parameter that sets `format` (`train_format`, say), which an unknown suffix's
     error suggests; None when the caller has none.
     """
+    table = tables.table_of(spec, None if format is None else str(format), version, storage_options)
+    if table is not None:
+        return _table_source(spec, table, storage_options)
+    if remote.is_url(spec):
+        return _remote_source(spec, format, format_parameter, storage_options, version)
+    tables.refuse_version(spec, format_parameter, version)
     path = Path(spec)
     # A path that exists is taken as it is, even when its name has glob characters: train[1].parquet.
     if path.is_dir():
@@ -128,7 +164,7 @@ def partitions_of(source: Source, each: str) -> list[tuple[str, Source]]:
 
     A part's label names it in reports and histories: the file's path, or `key=value`.
     """
-    groups: dict[str, list[Path]] = {}
+    groups: dict[str, list[Path | str]] = {}
     if each == "file":
         groups = {str(path): [path] for path in source.files}
     else:
@@ -143,21 +179,22 @@ def partitions_of(source: Source, each: str) -> list[tuple[str, Source]]:
     return [(label, _part(source, label, files, each)) for label, files in sorted(groups.items(), key=_natural)]
 
 
-def _natural(item: tuple[str, list[Path]]) -> list[tuple[int, int | str]]:
+def _natural(item: tuple[str, list[Path | str]]) -> list[tuple[int, int | str]]:
     """hour=9 before hour=10: numbers in a label compare as numbers (dates as ISO text sort right either way)."""
     return [(0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", item[0])]
 
 
-def _folder_value(path: Path, key: str) -> str | None:
+def _folder_value(path: Path | str, key: str) -> str | None:
     """The value of a `key=value` folder anywhere above the file, even above the glob's root."""
-    values = [part.partition("=")[2] for part in path.parent.parts if part.startswith(f"{key}=")]
+    parts = Path(remote.split_url(path)[1] if isinstance(path, str) else path).parent.parts
+    values = [part.partition("=")[2] for part in parts if part.startswith(f"{key}=")]
     return values[-1] if values else None
 
 
-def _part(source: Source, label: str, files: list[Path], each: str) -> Source:
+def _part(source: Source, label: str, files: list[Path | str], each: str) -> Source:
     spec = label if each == "file" else f"{source.spec} [{label}]"
     partitions = {path: source.partitions[path] for path in files if path in source.partitions}
-    return Source(spec, source.format, tuple(files), partitions)
+    return Source(spec, source.format, tuple(files), partitions, source.storage_options, source.sizes)
 
 
 def _glob_root(spec: str) -> str:
@@ -185,8 +222,8 @@ def _one_format(spec: str, files: list[Path]) -> InputFormat:
     return chosen
 
 
-def _partitions(root: Path, files: list[Path]) -> dict[Path, dict[str, str]]:
-    partitions = {}
+def _partitions(root: Path, files: list[Path]) -> dict[Path | str, dict[str, str]]:
+    partitions: dict[Path | str, dict[str, str]] = {}
     for path in files:
         try:
             folders = path.relative_to(root).parts[:-1]
@@ -207,3 +244,57 @@ def _suffix_hint(candidates: list[Path], format_parameter: str | None) -> str:
     known = ", ".join(sorted({*_SUFFIXES, *COMPRESSION_SUFFIXES}))
     give = "" if format_parameter is None else f"; or give {{{format_parameter}}}"
     return f" (known suffixes: {known}{give})" if candidates else ""
+
+
+def _remote_source(
+    spec: str,
+    format: InputFormat | None,
+    format_parameter: str | None,
+    options: remote.StorageOptions,
+    version: int | None,
+) -> Source:
+    """A URL's objects: one object, every object under a prefix (a 'directory'), or those a glob matches."""
+    root_url, key = remote.split_url(spec)
+    if glob.has_magic(key):
+        fixed = _glob_root(key)
+        pattern = remote.glob_pattern(key + "**" if key.endswith("/") else key)  # folders/: every object in them
+        listed = remote.list_objects(f"{root_url}/{'' if fixed == '.' else fixed}", options)
+        explicit = any(part.startswith(("_", ".")) for part in Path(key).parts)
+        root = Path(fixed)
+        found = [(url, size) for url, size in listed if pattern.fullmatch(remote.split_url(url)[1])]
+        found = [(url, size) for url, size in found if explicit or not _is_hidden(_key(url), root)]
+        if not found:
+            raise InputError(f"{remote.shown(spec)}: no objects match this pattern")
+    else:
+        root = Path(key.rstrip("/"))
+        listed = remote.list_objects(spec, options) if remote.lists(spec) else []
+        if any(_key(url).parts[len(root.parts) : len(root.parts) + 1] == (tables.LOG_FOLDER,) for url, _ in listed):
+            table = tables.table_of(spec, "delta", version, options)  # its files are a table's: read through its log
+            assert table is not None, "format='delta' names a table"
+            return _table_source(spec, table, options)
+        found = [(url, size) for url, size in listed if not _is_hidden(_key(url), root)]
+        if not listed:  # not a prefix: the one object it names, if it exists
+            found, root = [(spec, remote.size_of(spec, options))], root.parent
+        elif not found:
+            raise InputError(f"{remote.shown(spec)}: no data objects under this prefix")
+    tables.refuse_version(spec, format_parameter, version)
+    sizes = dict(found)
+    urls = [url for url, _ in found if format is not None or format_of(_key(url)) is not None]
+    if not urls:
+        hint = _suffix_hint([_key(url) for url, _ in found], format_parameter)
+        parameters = {} if format_parameter is None else {format_parameter: None}
+        raise InputError(f"{remote.shown(spec)}: cannot tell the format from the name{hint}", **parameters)
+    chosen = format or _one_format(remote.shown(spec), [_key(url) for url in urls])
+    by_key = {_key(url): url for url in urls}
+    partitions: dict[Path | str, dict[str, str]] = {
+        by_key[key]: values for key, values in _partitions(root, list(by_key)).items() if key in by_key
+    }
+    return Source(spec, chosen, tuple(urls), partitions, options, sizes)
+
+
+def _key(url: str) -> Path:
+    return Path(remote.split_url(url)[1])
+
+
+def _table_source(spec: str, table: tables.Table, options: remote.StorageOptions) -> Source:
+    return Source(spec, InputFormat(table.format), (table.where,), storage_options=options, version=table.version)

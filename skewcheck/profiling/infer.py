@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -32,6 +32,7 @@ from skewcheck.io.coerce import coerce
 from skewcheck.io.diagnose import diagnose_unreadable
 from skewcheck.io.nested import field_expression, walk
 from skewcheck.io.read import scan_source
+from skewcheck.io.remote import StorageOptions
 from skewcheck.io.sources import InputFormat, Source, resolve_source
 from skewcheck.profiling.inferred import Inferred, render, with_serving_paths
 from skewcheck.schema.model import Defaults, Feature, FeatureType, Role, Rule
@@ -70,6 +71,8 @@ class InferOptions:
     """Drift-check timestamp-named datetime / date columns too (by default they get drift: false)."""
     source_format: InputFormat | None = None
     max_rows: int | None = None
+    storage_options: StorageOptions = field(default_factory=dict, repr=False, compare=False)
+    """How to reach data in an object store (never shown)."""
     """Infer from the first this many rows only (`check --approx` without a schema: memory bounded)."""
 
     def __post_init__(self) -> None:
@@ -106,13 +109,15 @@ def infer_schema(
     """
     inferred = infer(spec, options)
     if serving_log is not None:
-        inferred = with_serving_paths(inferred, resolve_source(serving_log))
+        inferred = with_serving_paths(inferred, resolve_source(serving_log, storage_options=options.storage_options))
     return render(inferred, command)
 
 
 def infer(spec: str, options: InferOptions = InferOptions()) -> Inferred:
     """The features of a dataset, read once; InputError when it cannot be read or has no rows."""
-    source = resolve_source(spec, options.source_format, format_parameter="source_format")
+    source = resolve_source(
+        spec, options.source_format, format_parameter="source_format", storage_options=options.storage_options
+    )
     # Every JSON line, not the first 100: types and late fields must be those of the whole file.
     frame = scan_source(source, infer_all_rows=True)
     try:

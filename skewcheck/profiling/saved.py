@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from skewcheck.errors import InputError
+from skewcheck.io import remote
 from skewcheck.io.sources import InputSummary
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Schema
@@ -69,10 +70,14 @@ def to_bytes(profile: SavedProfile) -> bytes:
     return buffer.getvalue()
 
 
-def read(path: str | Path) -> SavedProfile:
-    """A saved profile; an unreadable, damaged or foreign file is an InputError naming it."""
+def read(path: str | Path, storage_options: remote.StorageOptions = remote.NO_OPTIONS) -> SavedProfile:
+    """A saved profile (a file, or an object in a store); an unreadable, damaged or foreign one is an InputError."""
+    where: str | Path | pa.BufferReader = path
+    if remote.is_url(path):
+        where = pa.BufferReader(remote.read_bytes(str(path), storage_options))
+        path = remote.shown(str(path))
     try:
-        table = pq.read_table(path, page_checksum_verification=True)
+        table = pq.read_table(where, page_checksum_verification=True)
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, pa.ArrowException) as error:
@@ -265,6 +270,7 @@ def _metadata(profile: SavedProfile) -> dict[str, Any]:
             "format": profile.source.format,
             "paths": list(profile.source.paths),
             "rows": profile.source.rows,
+            **({"version": profile.source.version} if profile.source.version is not None else {}),
         },
         "parts": profile.parts,
         "columns": None if profile.columns is None else list(profile.columns),

@@ -74,7 +74,8 @@ def _inputs(report: Report) -> str:
 
 def _input(summary: InputSummary) -> str:
     sampled = f", sampled {summary.sampled_rows:,}" if summary.sampled_rows is not None else ""
-    text = f'{escape(summary.spec)} <span class="dim">({escape(summary.format)}, {summary.rows:,} rows{sampled})</span>'
+    kind = summary.format + (f" version {summary.version}" if summary.version is not None else "")
+    text = f'{escape(summary.spec)} <span class="dim">({escape(kind)}, {summary.rows:,} rows{sampled})</span>'
     if summary.paths and tuple(summary.paths) != (summary.spec,):
         shown = ", ".join(escape(path) for path in summary.paths[:_MAX_PATHS])
         more = f", … ({len(summary.paths) - _MAX_PATHS} more)" if len(summary.paths) > _MAX_PATHS else ""

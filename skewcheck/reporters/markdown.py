@@ -86,7 +86,8 @@ def _inputs(report: Report) -> str:
 
 def _input(summary: InputSummary) -> str:
     sampled = f", sampled {summary.sampled_rows:,}" if summary.sampled_rows is not None else ""
-    text = f"{inline(summary.spec)} ({summary.format}, {summary.rows:,} rows{sampled})"
+    kind = summary.format + (f" version {summary.version}" if summary.version is not None else "")
+    text = f"{inline(summary.spec)} ({kind}, {summary.rows:,} rows{sampled})"
     if summary.paths and tuple(summary.paths) != (summary.spec,):
         # A glob or folder: name the files it found, but never a wall of them.
         shown = ", ".join(inline(p) for p in summary.paths[:_MAX_PATHS])

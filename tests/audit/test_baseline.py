@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from skewcheck.audit.baseline import identity, join_keys
+from skewcheck.audit.baseline import join_keys, profile_identity, source_identity
 from skewcheck.audit.options import Options
 from skewcheck.errors import UsageError
+from skewcheck.io.sources import InputFormat, Source
 from skewcheck.schema.load import load_schema
 from tests.helpers import write_schema
 
@@ -32,7 +33,15 @@ def test_rows_without_declared_keys_names_the_parameter(tmp_path: Path) -> None:
 
 def test_identity_is_names_and_sizes_not_times(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("x\n1\n")
-    first = identity([tmp_path / "a.csv"])
+    source = Source("a.csv", InputFormat.CSV, (tmp_path / "a.csv",))
+    first, content = source_identity(source), profile_identity(str(tmp_path / "a.csv"), Options())
     (tmp_path / "a.csv").write_text("x\n2\n")  # same size, new time and content
-    assert identity([tmp_path / "a.csv"]) == first
-    assert identity([tmp_path / "a.csv"], content=True) != first
+    assert source_identity(source) == first
+    assert profile_identity(str(tmp_path / "a.csv"), Options()) != content
+
+
+def test_an_objects_identity_is_its_name_and_listed_size() -> None:
+    url = "s3://bucket/exports/a.csv"
+    listed = Source(url, InputFormat.CSV, (url,), sizes={url: 6})
+    assert source_identity(listed) == source_identity(Source(url, InputFormat.CSV, (url,), sizes={url: 6}))
+    assert source_identity(listed) != source_identity(Source(url, InputFormat.CSV, (url,), sizes={url: 7}))

@@ -10,7 +10,7 @@ import pytest
 from skewcheck.audit.partitions import _History, _up_to, partition_label
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Status
-from skewcheck.history import store
+from skewcheck.history import kept, store
 from skewcheck.schema.model import Feature, FeatureType, Schema, TrendSettings
 from tests.history_data import FAIL, SCHEMA_SHA, WARN, label, make_report, rows
 
@@ -85,7 +85,7 @@ def test_recorded_audits_count_for_the_next_partition(tmp_path: Path) -> None:
         assert judge(log, index, value).status is Status.PASS  # fewer than 4 partitions: cannot rise 3 times yet
         log.record(make_report({"x": value}, created_at=f"2026-12-0{index + 1}T06:00:00+00:00"), label(index))
     assert judge(log, 3, 0.04).status is Status.FAIL
-    stored = store.read(tmp_path)
+    stored = kept.read(tmp_path)
     assert sorted(stored["partition"].to_list()) == [label(0), label(1), label(2)]
     assert set(stored["run_id"].to_list()) == {"run-now"} and set(stored["baseline_id"].to_list()) == {BASELINE}
 

@@ -155,7 +155,7 @@ def test_the_page_loads_nothing_from_the_network(browser: object, tmp_path: Path
 
 
 def test_the_history_page_draws_a_chart_per_feature(browser: object, tmp_path: Path) -> None:
-    from skewcheck.history import store as history
+    from skewcheck.history import kept
     from tests.history_data import write_days
 
     store = tmp_path / "store"
@@ -166,7 +166,7 @@ def test_the_history_page_draws_a_chart_per_feature(browser: object, tmp_path: P
     invoke(["history", store, "--html", page], 0)
     log = open_page(browser, page)
     assert [entry for entry in log if entry["level"] in ("SEVERE", "WARNING")] == []
-    features = history.read(store).get_column("feature").n_unique()
+    features = kept.read(store).get_column("feature").n_unique()
     boxes = browser.execute_script(  # type: ignore[attr-defined]
         """return Array.from(document.querySelectorAll('svg')).map((svg) => {
              const box = svg.getBoundingClientRect();

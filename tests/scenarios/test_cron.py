@@ -17,6 +17,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from skewcheck.history import kept
 from skewcheck.history import store as history
 from tests.helpers import REPO, invoke, write_schema
 
@@ -78,7 +79,7 @@ def cron(setup: Path, exports: Path, store: Path, code: int | None = None) -> tu
 
 
 def statuses(store: Path, feature: str) -> list[str]:
-    rows = history.latest(history.read(store, feature=feature))
+    rows = history.latest(kept.read(store, feature=feature))
     return rows.get_column("status").to_list()
 
 
@@ -93,7 +94,7 @@ def test_day_by_day_and_catch_up_agree(setup: Path, tmp_path: Path) -> None:
         audited = [p for p in partitions if not p["skipped"]]
         assert [p["partition"] for p in audited] == [day_label(day)]  # yesterday's are skipped
         codes.append(code)
-    rows = history.read(daily)
+    rows = kept.read(daily)
     assert rows.height == DAYS * 3
     assert rows.select("partition", "feature").is_duplicated().sum() == 0
 
@@ -103,16 +104,16 @@ def test_day_by_day_and_catch_up_agree(setup: Path, tmp_path: Path) -> None:
     assert sum(not p["skipped"] for p in document["partitions"]) == DAYS  # type: ignore[union-attr]
     for feature in ("slide", "spiky", "steady"):
         assert statuses(caught_up, feature) == statuses(daily, feature)
-    again = history.read(caught_up)
+    again = kept.read(caught_up)
     assert again.height == DAYS * 3
 
     slide = statuses(daily, "slide")
-    values = history.latest(history.read(daily, feature="slide")).get_column("gate_value").to_list()
+    values = history.latest(kept.read(daily, feature="slide")).get_column("gate_value").to_list()
     first_absolute_fail = next(i for i, v in enumerate(values) if v > 0.25)
     first_fail = slide.index("fail")
     # The slide fails on its trend days before the metric itself crosses the fail threshold.
     assert first_fail < first_absolute_fail - 2, (first_fail, first_absolute_fail, values)
-    gates = history.latest(history.read(daily, feature="slide"))
+    gates = history.latest(kept.read(daily, feature="slide"))
     assert gates.row(first_fail, named=True)["gate_value"] < 0.1  # not even at warn yet
     # The one-day break fails that day, and only that day; the steady feature never fails.
     spiky = statuses(daily, "spiky")
@@ -130,11 +131,11 @@ def test_reauditing_replaces_and_two_writers_lose_nothing(setup: Path, tmp_path:
     python = [sys.executable, "-m", "skewcheck"]
     writers = [subprocess.Popen([*python, *map(str, audit(setup, data, *each))], cwd=REPO) for data in (first, second)]
     assert [writer.wait(timeout=300) for writer in writers] == [1, 1]  # the slide fails both ranges
-    rows = history.read(store)
+    rows = kept.read(store)
     assert rows.height == 20 * 3 and rows.get_column("partition").n_unique() == 20
     # Auditing the same days again (no --skip-done) replaces their rows: still 20 partitions, once each.
     invoke(audit(setup, first, *each), 1)
-    rows = history.read(store)
+    rows = kept.read(store)
     assert rows.height == 20 * 3
     assert rows.select("partition", "feature").is_duplicated().sum() == 0
 
@@ -161,7 +162,7 @@ def test_retain_prunes_old_partitions(setup: Path, tmp_path: Path) -> None:
         audit(setup, exports, "--each", "date", "--history", store, "-q"),
         1,
     )
-    assert history.read(store).get_column("partition").n_unique() == 5
+    assert kept.read(store).get_column("partition").n_unique() == 5
     # Everything is older than a day: --retain 1 keeps nothing of November 2026's first days.
     days_since = (dt.datetime.now(dt.UTC).date() - START).days
     invoke(
@@ -169,8 +170,8 @@ def test_retain_prunes_old_partitions(setup: Path, tmp_path: Path) -> None:
         1,
     )
     # Removed: partitions dated more than that many days ago (days 1 and 2). Kept: the rest, day 5 re-audited.
-    kept = set(history.read(store).get_column("partition"))
-    assert kept == {day_label(3), day_label(4), day_label(5)}
+    remaining = set(kept.read(store).get_column("partition"))
+    assert remaining == {day_label(3), day_label(4), day_label(5)}
 
 
 def test_the_history_command_shows_what_the_runs_stored(setup: Path, tmp_path: Path) -> None:
@@ -186,7 +187,7 @@ def test_the_history_command_shows_what_the_runs_stored(setup: Path, tmp_path: P
     assert shown.index("slide") < shown.index("spiky") and shown.index("slide") < shown.index("steady")
     document = json.loads(invoke(["history", store, "--json"], 0).stdout)
     slide = next(f for f in document["features"] if f["feature"] == "slide")
-    stored = history.latest(history.read(store, feature="slide")).get_column("gate_value").to_list()
+    stored = history.latest(kept.read(store, feature="slide")).get_column("gate_value").to_list()
     assert [p["value"] for p in slide["partitions"]] == pytest.approx(stored)
     assert len(slide["partitions"]) == 6 and slide["slope"] > 0
     since = json.loads(invoke(["history", store, "--json", "--since", "2026-11-04", "--feature", "slide"], 0).stdout)
@@ -211,7 +212,7 @@ def test_a_bad_partition_does_not_stop_the_others(setup: Path, tmp_path: Path) -
     by_label = {p["partition"]: p for p in document["partitions"]}  # type: ignore[union-attr]
     assert by_label[day_label(2)]["error"] and by_label[day_label(3)]["report"] is not None
     assert document["status"] == "error" and document["summary"].startswith("ERROR: ")  # type: ignore[union-attr]
-    assert set(history.read(store).get_column("partition")) == {day_label(1), day_label(3)}
+    assert set(kept.read(store).get_column("partition")) == {day_label(1), day_label(3)}
     # Fixed the next day: --skip-done retries it, since a failed partition was never stored.
     write_exports(exports, range(2, 3))
     _, document = cron(setup, exports, store, 0)
@@ -229,7 +230,7 @@ def test_retain_does_not_reaudit_what_it_prunes(setup: Path, tmp_path: Path) -> 
         skipped = {p["partition"]: p["skipped"] for p in document["partitions"]}
         # Day 1 is older than --retain keeps: never audited, never stored, never re-audited.
         assert skipped[day_label(1)].startswith("older than --retain")
-    assert day_label(1) not in set(history.read(store).get_column("partition"))
+    assert day_label(1) not in set(kept.read(store).get_column("partition"))
 
 
 def test_a_copied_baseline_is_the_same_baseline(setup: Path, tmp_path: Path) -> None:
