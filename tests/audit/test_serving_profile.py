@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from skewcheck.history import store
+from skewcheck.history import kept
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.profiles import NumericProfile
 from skewcheck.stats.grid import Grid
@@ -72,7 +72,7 @@ def test_a_serving_grid_is_saved_and_checks_alike_with_history(tmp_path: Path, l
     assert two == direct
     # The same history rows, the partition labelled and dated by the data's folder, not the profile's name.
     varying = ["run_id", "run_at"]
-    one, other = store.read(tmp_path / "h1").drop(varying), store.read(tmp_path / "h2").drop(varying)
+    one, other = kept.read(tmp_path / "h1").drop(varying), kept.read(tmp_path / "h2").drop(varying)
     assert one.height == 2 and one.equals(other)
     assert set(one.get_column("partition")) == {"dt=2026-11-02"}
 
