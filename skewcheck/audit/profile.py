@@ -117,4 +117,4 @@ def merge_profiles(paths: list[str], storage_options: StorageOptions = NO_OPTION
     parts = [profile_file.read(path, storage_options) for path in paths]
     if any(part.environment is not Dataset.TRAIN for part in parts):
         raise UsageError("only training profiles merge: a serving profile is counted on its baseline's points")
-    return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version())
+    return merge_saved(parts, created_at=now(), skewcheck_version=skewcheck_version(), names=paths)

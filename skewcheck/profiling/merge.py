@@ -19,14 +19,20 @@ from skewcheck.profiling.saved import SavedProfile
 from skewcheck.stats.sketch import Sketch
 
 
-def merge_saved(profiles: Sequence[SavedProfile], *, created_at: str, skewcheck_version: str) -> SavedProfile:
-    """The profile of all the parts' data together: counts exact; quantiles within the sketches' bounds."""
+def merge_saved(
+    profiles: Sequence[SavedProfile], *, created_at: str, skewcheck_version: str, names: Sequence[str] = ()
+) -> SavedProfile:
+    """The profile of all the parts' data together: counts exact; quantiles within the sketches' bounds.
+
+    `names` are the profiles' files, for messages (by default, the data each was made from)."""
+    names = list(names) or [profile.source.spec for profile in profiles]
     first = profiles[0]
-    for other in profiles[1:]:
+    for name, other in zip(names[1:], profiles[1:], strict=True):
         if other.schema_sha256 != first.schema_sha256:
             raise UsageError(
-                f"cannot merge profiles made with different schemas: {first.source.spec} "
-                f"(sha256 {first.schema_sha256[:12]}) and {other.source.spec} (sha256 {other.schema_sha256[:12]})"
+                f"cannot merge profiles made with different schemas: {names[0]} (made with {first.schema_path}, "
+                f"sha256 {first.schema_sha256[:12]}) and {name} (made with {other.schema_path}, "
+                f"sha256 {other.schema_sha256[:12]}); profile every part with one schema"
             )
     names = list(dict.fromkeys(name for profile in profiles for name in profile.features))
     features = {name: merge_feature([p.features[name] for p in profiles if name in p.features]) for name in names}

@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from skewcheck.errors import InputError
 from skewcheck.io import remote
 from skewcheck.io.sources import InputSummary
+from skewcheck.profiling import saved_check
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.schema.registry import Kind
@@ -81,37 +82,39 @@ def read(path: str | Path, storage_options: remote.StorageOptions = remote.NO_OP
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, pa.ArrowException) as error:
-        raise InputError(f"{path}: not a skewcheck profile (cannot read it as Parquet: {error})") from None
+        raise saved_check.unreadable(path, error) from None
     raw = (table.schema.metadata or {}).get(_METADATA_KEY)
     if raw is None:
         raise InputError(f"{path}: not a skewcheck profile (a Parquet file without skewcheck's metadata)")
-    try:
-        metadata = json.loads(raw)
-        if metadata.get("format") == FORMAT and metadata.get("version") == _NUMERIC_BINS_CHANGED:
-            raise InputError(
-                f"{path}: a profile saved by an older skewcheck, on numeric bins this one no longer uses: "
-                "re-run `skewcheck profile` to save it again"
-            )
-        if metadata.get("format") != FORMAT or metadata.get("version") != FORMAT_VERSION:
-            raise InputError(
-                f"{path}: a profile in format {metadata.get('format')} version {metadata.get('version')}; "
-                f"this skewcheck reads {FORMAT} version {FORMAT_VERSION}: profile the data again"
-            )
-        features = {row["feature"]: _checked(_profile_from_row(row)) for row in table.to_pylist()}
-        return SavedProfile(
-            source=InputSummary(**{**metadata["source"], "paths": tuple(metadata["source"]["paths"])}),
-            schema_path=metadata["schema"]["path"],
-            schema_sha256=metadata["schema"]["sha256"],
-            environment=Dataset(metadata["environment"]),
-            findings=[Finding.from_record(record) for record in metadata["findings"]],
-            features=features,
-            skewcheck_version=metadata["skewcheck_version"],
-            created_at=metadata["created_at"],
-            parts=metadata.get("parts", 1),
-            columns=None if metadata.get("columns") is None else tuple(metadata["columns"]),
+    metadata = saved_check.metadata(raw, path)
+    if metadata.get("format") == FORMAT and metadata.get("version") == _NUMERIC_BINS_CHANGED:
+        raise InputError(
+            f"{path}: a profile saved by an older skewcheck, on numeric bins this one no longer uses: "
+            "re-run `skewcheck profile` to save it again"
         )
-    except (KeyError, TypeError, ValueError, IndexError, RuntimeError, AttributeError) as error:
-        raise InputError(f"{path}: a damaged profile ({type(error).__name__}: {error})") from None
+    if metadata.get("format") != FORMAT or metadata.get("version") != FORMAT_VERSION:
+        raise InputError(
+            f"{path}: a profile in format {metadata.get('format')} version {metadata.get('version')}; "
+            f"this skewcheck reads {FORMAT} version {FORMAT_VERSION}: profile the data again"
+        )
+    saved_check.check_metadata(metadata, path)
+    rows = saved_check.check_columns(table, _ARROW_SCHEMA, path)
+    try:
+        features = {row["feature"]: _checked(_profile_from_row(row)) for row in rows}
+    except (ValueError, TypeError, RuntimeError) as error:  # decoded but not believable: counts, order, a sketch
+        raise InputError(f"{path}: a damaged profile: {error}") from None
+    return SavedProfile(
+        source=InputSummary(**{**metadata["source"], "paths": tuple(metadata["source"]["paths"])}),
+        schema_path=metadata["schema"]["path"],
+        schema_sha256=metadata["schema"]["sha256"],
+        environment=Dataset(metadata["environment"]),
+        findings=[Finding.from_record(record) for record in metadata["findings"]],
+        features=features,
+        skewcheck_version=metadata["skewcheck_version"],
+        created_at=metadata["created_at"],
+        parts=metadata.get("parts", 1),
+        columns=None if metadata.get("columns") is None else tuple(metadata["columns"]),
+    )
 
 
 def _checked(profile: Profile) -> Profile:
@@ -273,6 +276,6 @@ def _metadata(profile: SavedProfile) -> dict[str, Any]:
             **({"version": profile.source.version} if profile.source.version is not None else {}),
         },
         "parts": profile.parts,
-        "columns": None if profile.columns is None else list(profile.columns),
+        **({} if profile.columns is None else {"columns": list(profile.columns)}),
         "findings": [finding.to_record() for finding in profile.findings],
     }

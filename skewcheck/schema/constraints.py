@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from typing import Any
 
 import polars as pl
@@ -170,12 +171,12 @@ def _values(reader: Reader, path: KeyPath, type_: FeatureType) -> tuple[Any, ...
             if isinstance(value, bool) or not isinstance(value, int):
                 reader.fail((*path, index), f"value {value!r} is not a whole number")
             if not -(2**63) <= value < 2**63:
-                reader.fail((*path, index), f"value {value} does not fit a 64-bit integer")
+                reader.fail((*path, index), f"value {describe(value)} does not fit a 64-bit integer")
         parsed: list[Any] = list(values)
     else:
         # The raw text keeps `NO` (Norway) a string where YAML 1.1 would say False.
         parsed = [reader.document.raw_text((*path, i)) or str(v) for i, v in enumerate(values)]
-    duplicates = sorted({str(v) for v in parsed if parsed.count(v) > 1})
+    duplicates = sorted(str(value) for value, count in Counter(parsed).items() if count > 1)  # linear: 1M values
     if duplicates:
         reader.fail(path, f"'values' lists {', '.join(duplicates)} more than once")
     return tuple(parsed)
@@ -188,15 +189,29 @@ def _pattern(reader: Reader, path: KeyPath) -> str:
     try:
         # The regex engine that will run it (Rust's, through polars) decides what is valid.
         pl.Series([""], dtype=pl.String).str.contains(pattern)
-    except pl.exceptions.PolarsError:
-        reader.fail(path, f"'pattern' is not a valid regular expression: {_regex_problem(pattern)}")
+    except pl.exceptions.PolarsError as error:
+        limit = _SIZE_LIMIT.search(str(error))
+        if limit is not None:
+            reader.fail(
+                path,
+                f"'pattern' is too large: compiled, it exceeds the regex engine's limit of {int(limit[1]):,} bytes "
+                "(counted repetitions such as {1000} multiply its size)",
+            )
+        reader.fail(path, f"'pattern' is not a valid regular expression: {_regex_problem(pattern, str(error))}")
     return pattern
 
 
-def _regex_problem(pattern: str) -> str:
+# Rust's regex refuses a pattern whose compiled program is larger than this (polars keeps the default).
+_SIZE_LIMIT = re.compile(r"exceeds size limit of (\d+) bytes")
+_RUST_PROBLEM = re.compile(r"^error: (.+)$", re.MULTILINE)
+
+
+def _regex_problem(pattern: str, polars_message: str) -> str:
     # Python's own explanation reads better than polars' expression dump, and the common mistakes agree.
     try:
         re.compile(pattern)
     except re.error as error:
         return f"{error.msg} at position {error.pos}"
-    return f"{pattern!r} is not Rust regex syntax (polars runs it)"
+    rust = _RUST_PROBLEM.search(polars_message)
+    problem = f": {rust[1]}" if rust else ""
+    return f"{pattern!r} is not Rust regex syntax (polars runs it){problem}"

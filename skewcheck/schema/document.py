@@ -16,6 +16,7 @@ from typing import Any, NoReturn, cast
 import yaml
 
 from skewcheck.errors import SchemaFileError
+from skewcheck.schema.yaml_loader import MERGE_TAG, SchemaLoader, printable
 
 KeyPath = tuple[str | int, ...]
 
@@ -48,18 +49,39 @@ def read_document(path: str | Path) -> Document:
     """Read and parse a YAML or JSON schema file; SchemaFileError names file and line."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         raise SchemaFileError(f"{name}: schema file not found") from None
     except IsADirectoryError:
         raise SchemaFileError(f"{name}: is a directory, not a schema file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SchemaFileError(f"{name}: cannot read schema file: {error}") from None
-    return parse_document(text, name)
+    except OSError as error:
+        raise SchemaFileError(f"{name}: cannot read schema file: {error.strerror or error}") from None
+    return parse_document(decoded(data, name), name)
+
+
+def decoded(data: bytes, name: str) -> str:
+    """The file's text; not UTF-8 is refused at the line of its first bad byte (a Latin-1 `é`, say)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise SchemaFileError(f"{name}:1: UTF-16 text, not UTF-8: save the schema file as UTF-8") from None
+        line = data[: error.start].count(b"\n") + 1
+        byte = data[error.start]
+        raise SchemaFileError(
+            f"{name}:{line}: not UTF-8 text (byte 0x{byte:02x}: Latin-1 or Windows-1252?); save the file as UTF-8"
+        ) from None
 
 
 def parse_document(text: str, name: str) -> Document:
-    loader = yaml.SafeLoader(text)
+    """A Document from schema text; SchemaFileError names file and line (see yaml_loader for what is refused)."""
+    try:
+        loader = SchemaLoader(text, name)
+    except yaml.reader.ReaderError as error:  # a control character: located by character, said by line
+        line = text[: error.position].count("\n") + 1
+        raise SchemaFileError(
+            f"{name}:{line}: not valid YAML or JSON: control character U+{error.character:04X}"
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
@@ -78,20 +100,9 @@ def parse_document(text: str, name: str) -> Document:
         loader.dispose()
 
 
-def _to_python(loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, document: Document) -> Any:
+def _to_python(loader: SchemaLoader, node: yaml.Node, key_path: KeyPath, document: Document) -> Any:
     if isinstance(node, yaml.MappingNode):
-        mapping: dict[str, Any] = {}
-        # Merge keys (`<<: *anchor`) arrive as a key named '<<' and are rejected as unknown.
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node)
-            if not isinstance(key, str):
-                key = str(key_node.value)
-            child = (*key_path, key)
-            document.lines[child] = key_node.start_mark.line + 1
-            if key in mapping:
-                raise SchemaFileError(f"{document.path}:{key_node.start_mark.line + 1}: duplicate key '{key}'")
-            mapping[key] = _to_python(loader, value_node, child, document)
-        return mapping
+        return _mapping(loader, node, key_path, document)
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
@@ -100,7 +111,52 @@ def _to_python(loader: yaml.SafeLoader, node: yaml.Node, key_path: KeyPath, docu
             items.append(_to_python(loader, item, child, document))
         return items
     document.raw[key_path] = str(node.value)
-    return loader.construct_object(node, deep=True)
+    return _scalar(loader, node)
+
+
+def _mapping(loader: SchemaLoader, node: yaml.MappingNode, key_path: KeyPath, document: Document) -> dict[str, Any]:
+    """A mapping, with YAML merge keys (`<<: *base`) applied: its own keys win, then earlier merged ones."""
+    own = [(key, value) for key, value in node.value if key.tag != MERGE_TAG]
+    merges = [value for key, value in node.value if key.tag == MERGE_TAG]
+    merged: dict[str, Any] = {}
+    # Last merged first, so that the earlier ones, then the mapping's own keys, overwrite values and lines.
+    for source in reversed([item for merge in merges for item in _merge_sources(loader, merge)]):
+        merged.update(_mapping(loader, source, key_path, document))
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in own:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode):
+            loader.fail(line, "a key must be a name, not a list or a mapping")
+        key = str(key_node.value)  # its text: `NO:` and `1:` name features too
+        if key in mapping:
+            loader.fail(line, f"duplicate key '{key}'")
+        child = (*key_path, key)
+        document.lines[child] = line
+        mapping[key] = _to_python(loader, value_node, child, document)
+    return mapping | {key: value for key, value in merged.items() if key not in mapping}
+
+
+def _merge_sources(loader: SchemaLoader, merge: yaml.Node) -> list[yaml.MappingNode]:
+    sources: list[yaml.Node] = merge.value if isinstance(merge, yaml.SequenceNode) else [merge]
+    mappings = [source for source in sources if isinstance(source, yaml.MappingNode)]
+    if len(mappings) < len(sources):
+        wrong = next(source for source in sources if not isinstance(source, yaml.MappingNode))
+        loader.fail(wrong.start_mark.line + 1, "a merge key '<<' takes a mapping or a list of mappings")
+    return mappings
+
+
+def _scalar(loader: SchemaLoader, node: yaml.Node) -> Any:
+    if node.tag == MERGE_TAG:  # `<<` where a value stands is text
+        return str(node.value)
+    try:
+        return loader.construct_object(node, deep=True)
+    # `2024-02-30`, `!!int x`, `!!int ''`, `!!bool maybe`, `!!timestamp x`, 5,000 digits: PyYAML's constructors
+    # fail in Python's words, on bad text under a standard tag (the only tags the loader lets through).
+    except (ValueError, KeyError, OverflowError, IndexError, AttributeError, TypeError):
+        kind = node.tag.rsplit(":", 1)[-1]
+        text = str(node.value)
+        shown = text if len(text) <= 40 else f"{text[:40]}..."
+        loader.fail(node.start_mark.line + 1, f"'{shown}' is not a valid {kind}")
 
 
 class Reader:
@@ -117,7 +173,7 @@ class Reader:
             feature = f"dataset '{key_path[1]}': "
         else:
             feature = ""
-        raise SchemaFileError(f"{where}: {feature}{message}")
+        raise SchemaFileError(printable(f"{where}: {feature}{message}"))
 
     def value(self, key_path: KeyPath) -> Any:
         data = self.document.data
@@ -138,7 +194,7 @@ class Reader:
 
     def number(self, key_path: KeyPath, *, minimum: float | None = None) -> float:
         value = self.value(key_path)
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
             self.fail(key_path, f"'{key_name(key_path)}' must be a finite number, got {describe(value)}")
         if minimum is not None and value < minimum:
             self.fail(key_path, f"'{key_name(key_path)}' must be at least {minimum:g}, got {value}")
@@ -146,6 +202,8 @@ class Reader:
 
     def integer(self, key_path: KeyPath, *, minimum: int) -> int:
         value = self.value(key_path)
+        if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+            value = int(value)  # `min_rows: 1e6`, and JSON's `100.0`: whole numbers as people write them
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.fail(key_path, f"'{key_name(key_path)}' must be a whole number >= {minimum}, got {describe(value)}")
         return int(value)
@@ -155,6 +213,13 @@ class Reader:
         if not isinstance(value, bool):
             self.fail(key_path, f"'{key_name(key_path)}' must be true or false, got {describe(value)}")
         return bool(value)
+
+
+def _finite(value: float) -> bool:
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int past float's range
+        return False
 
 
 def key_name(key_path: KeyPath) -> str:
@@ -170,4 +235,6 @@ def describe(value: Any) -> str:
         return "a mapping"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, int) and value.bit_length() > 64:  # too long to be read, or even written (4,300 digits)
+        return f"a whole number of {value.bit_length()} bits"
     return f"{type(value).__name__} {value!r}"

@@ -135,10 +135,11 @@ class _Builder(Reader):
     def gate(self, key_path: KeyPath, inherited: DriftGate, kind: Kind) -> DriftGate:
         data = self.mapping(key_path, {"metric", "warn", "fail"}, f"'{key_path[-1]}'")
         metric = data.get("metric", inherited.metric)
-        if metric not in GATE_METRICS:
-            close = difflib.get_close_matches(str(metric), sorted(GATE_METRICS), n=1)
+        if not isinstance(metric, str) or metric not in GATE_METRICS:
+            text = f"'{metric}'" if isinstance(metric, str) else describe(metric)
+            close = difflib.get_close_matches(metric, sorted(GATE_METRICS), n=1) if isinstance(metric, str) else []
             hint = f" (did you mean '{close[0]}'?)" if close else f" (one of: {', '.join(GATE_METRICS)})"
-            self.fail((*key_path, "metric"), f"unknown drift metric '{metric}'{hint}")
+            self.fail((*key_path, "metric"), f"unknown drift metric {text}{hint}")
         if kind not in GATE_METRICS[metric]:
             allowed = ", ".join(gate_metrics_for(kind))
             self.fail((*key_path, "metric"), f"metric '{metric}' does not apply to {kind} features (use {allowed})")
@@ -201,6 +202,8 @@ class _Builder(Reader):
         if "type" not in data:
             self.fail(key_path, f"'type' is required (one of: {', '.join(FeatureType)})")
         type_ = self._type((*key_path, "type"))
+        if not isinstance(data.get("description"), str | None):  # as the JSON Schema says: text, or nothing
+            self.fail((*key_path, "description"), f"'description' is text, got {describe(data['description'])}")
         return Feature(
             name=name,
             type=type_,
@@ -244,9 +247,10 @@ class _Builder(Reader):
         try:
             return FeatureType(value)
         except ValueError:
-            close = difflib.get_close_matches(str(value), list(FeatureType), n=1)
+            text = value if isinstance(value, str) else describe(value)
+            close = difflib.get_close_matches(text, list(FeatureType), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            return self.fail(key_path, f"unknown type '{value}' (expected one of {', '.join(FeatureType)}{hint})")
+            return self.fail(key_path, f"unknown type '{text}' (expected one of {', '.join(FeatureType)}{hint})")
 
     def _drift(self, key_path: KeyPath, inherited: DriftGate, kind: Kind) -> DriftGate | None:
         data = self.value(key_path)
@@ -261,15 +265,17 @@ class _Builder(Reader):
         try:
             return Role(value)
         except ValueError:
-            return self.fail(key_path, f"unknown role '{value}' (one of: {', '.join(Role)})")
+            text = value if isinstance(value, str) else describe(value)
+            return self.fail(key_path, f"unknown role '{text}' (one of: {', '.join(Role)})")
 
     def _environments(self, key_path: KeyPath) -> frozenset[Dataset]:
         value = self.value(key_path)
         if not isinstance(value, list) or not value:
             self.fail(key_path, "'environments' must be a non-empty list of training, serving")
         for index, item in enumerate(value):
-            if item not in ENVIRONMENTS:
-                self.fail((*key_path, index), f"unknown environment '{item}' (one of: training, serving)")
+            if not isinstance(item, str) or item not in ENVIRONMENTS:
+                shown = f"'{item}'" if isinstance(item, str) else describe(item)
+                self.fail((*key_path, index), f"unknown environment {shown} (one of: training, serving)")
         return frozenset(ENVIRONMENTS[item] for item in value)
 
     def _path(self, key_path: KeyPath) -> tuple[str, ...]:
