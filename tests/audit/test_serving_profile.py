@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 from skewcheck.history import kept
@@ -103,3 +104,17 @@ def test_profile_refuses_what_cannot_make_a_serving_profile(tmp_path: Path, larg
     merged = invoke(["profile", "--merge", baseline, day, "-o", out], 2)
     assert_one_line_error(merged, "only training profiles merge")
     assert not out.exists()
+
+
+def test_a_profile_saved_before_serving_profiles_still_reads(tmp_path: Path) -> None:
+    """Version 2 files written before the grid columns existed: read as they were, nothing refused."""
+    made = tmp_path / "train.skprofile"
+    invoke(["profile", FIXTURES / "train.parquet", "-s", SCHEMA, "-o", made, "-q"], 0)
+    table = pq.read_table(made)
+    older = table.drop_columns([name for name in table.column_names if name.startswith("grid_")])
+    before = tmp_path / "before.skprofile"
+    pq.write_table(older.replace_schema_metadata(table.schema.metadata), before)
+    assert profile_file.read(before).features.keys() == profile_file.read(made).features.keys()
+    assert checked(tmp_path, before, FIXTURES / "serving.jsonl.gz", SCHEMA, "before")[1] == checked(
+        tmp_path, made, FIXTURES / "serving.jsonl.gz", SCHEMA, "made"
+    )[1].replace("train.skprofile", "before.skprofile")
