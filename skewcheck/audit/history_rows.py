@@ -12,7 +12,10 @@ import polars as pl
 
 from skewcheck.audit.report import Report
 from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Status
 from skewcheck.history import store
+
+_FAILED = (Status.FAIL, Status.ERROR)
 
 
 def rows_from_report(report: Report, *, partition: str, baseline_id: str, run_id: str) -> pl.DataFrame:
@@ -56,6 +59,8 @@ def _feature_columns(feature: FeatureResult) -> dict[str, object]:
         "feature": feature.name,
         "type": str(feature.type),
         "status": str(feature.status),
+        # The views name the gate a partition failed on: the drift gate, the null rate, a trend gate.
+        "failed_gates": "; ".join(g.metric for g in feature.gates if g.status in _FAILED) or None,
         "gate_metric": gate.metric if gate is not None else None,
         "gate_value": _float(gate.value) if gate is not None else None,
         "warn": gate.warn if gate is not None else None,

@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from skewcheck.drift.feature_gates import noise_note
 from skewcheck.drift.features import FeatureResult, Histogram
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.drift.rows import RowSkew
@@ -104,7 +105,8 @@ class Report:
             if warned:
                 parts.append(f"{warned} warned")
         if self.rows is not None:
-            parts.append(_rows_summary(self.rows))
+            # A join that matched nothing is the headline: every row-level verdict after it stands on no rows.
+            parts.insert(0 if self.rows.coverage.both == 0 else len(parts), _rows_summary(self.rows))
         for dataset in Dataset:
             violations = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.FAIL)
             warnings = sum(1 for f in self.findings if f.dataset is dataset and f.severity is Severity.WARN)
@@ -115,6 +117,16 @@ class Report:
         if not parts:
             parts.append("the data matches the schema")
         return f"{self.status.upper()}: {', '.join(parts)}"
+
+    def noise_notes(self) -> list[str]:
+        """One line per feature whose drift threshold sits below its noise level: said once, with what would fit."""
+        notes = []
+        for feature in self.features:
+            gate = feature.drift_gate
+            note = noise_note(gate) if gate is not None and feature.status is not Status.SKIPPED else ""
+            if note:
+                notes.append(f"{feature.name}: {note}")
+        return notes
 
     def to_records(self) -> dict[str, Any]:
         """The JSON report (version 1): builtins only, NaN and infinity as null."""
@@ -132,6 +144,7 @@ class Report:
                 "serving": _input_record(self.serving),
                 "schema_findings": [f.to_record() for f in self.findings],
                 "features": [_feature_record(f) for f in self.features],
+                "notes": self.noise_notes(),
                 "definitions": _definitions(),
                 "row_skew": None if self.rows is None else _rows_record(self.rows),
                 "timings_seconds": {k: round(v, 4) for k, v in self.timings.items()},
@@ -140,8 +153,15 @@ class Report:
 
 
 def _rows_summary(rows: RowSkew) -> str:
+    keys = ", ".join(rows.keys)
+    if rows.coverage.both == 0:
+        # Nothing was compared row by row: that, not "0 features differ", is the news.
+        coverage = rows.coverage
+        return (
+            f"no rows joined on {keys} ({coverage.train.keys:,} training keys, {coverage.serving.keys:,} serving keys)"
+        )
     differing = sum(1 for f in rows.features if f.status in (Status.FAIL, Status.WARN))
-    joined = f"{rows.coverage.both:,} rows joined on {', '.join(rows.keys)}"
+    joined = f"{rows.coverage.both:,} rows joined on {keys}"
     return f"{differing} of {len(rows.features)} features differ row by row ({joined})"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from skewcheck.audit.stamps import skewcheck_version
 from skewcheck.cli.check import check
@@ -30,6 +31,26 @@ app = typer.Typer(
 )
 
 
+class _PlainArgument(TyperArgument):
+    """An argument as the help names it: `TRAIN`, not typer's `{TRAIN}` in the usage line and `TRAIN <str>` in the
+    list (typer 0.2x's own notation; a reader takes the braces for something to fill in)."""
+
+    def display_type_rich(self, ctx: object) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 and not name.endswith("...") else "")
+
+
+class _PlainCommand(TyperCommand):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for param in self.params:
+            if isinstance(param, TyperArgument):
+                param.__class__ = _PlainArgument
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"skewcheck {skewcheck_version()}")
@@ -45,13 +66,13 @@ def main(
     """Training-serving skew auditor."""
 
 
-app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}")(check)
-app.command()(infer)
-app.command(name="history")(history)
-app.command(name="profile")(profile_command)
-app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}")(validate)
+app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}", cls=_PlainCommand)(check)
+app.command(cls=_PlainCommand)(infer)
+app.command(name="history", cls=_PlainCommand)(history)
+app.command(name="profile", cls=_PlainCommand)(profile_command)
+app.command(epilog=f"Exit codes:\n\n{EXIT_CODES_HELP}", cls=_PlainCommand)(validate)
 
 schema_app = typer.Typer(help="Work with schema files.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
-schema_app.command("json-schema")(json_schema_command)
-app.command("diff-schema")(diff_schema)
+schema_app.command("json-schema", cls=_PlainCommand)(json_schema_command)
+app.command("diff-schema", cls=_PlainCommand)(diff_schema)

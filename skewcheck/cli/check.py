@@ -35,12 +35,22 @@ from skewcheck.schema.model import Schema
 
 def check(
     train: Annotated[
-        str, typer.Argument(help="Training data: a file, a quoted glob, a directory, or a saved profile (.skprofile).")
+        str,
+        typer.Argument(
+            metavar="TRAIN", help="Training data: a file, a quoted glob, a directory, or a saved profile (.skprofile)."
+        ),
     ],
-    serving: Annotated[str, typer.Argument(help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")],
+    serving: Annotated[
+        str, typer.Argument(metavar="SERVING", help="Serving data (e.g. a JSON Lines log): a file, glob or directory.")
+    ],
     schema: Annotated[
         str | None,
-        typer.Option("--schema", "-s", help="The schema file (YAML or JSON). Without it, one is inferred from TRAIN."),
+        typer.Option(
+            "--schema",
+            "-s",
+            metavar="PATH",
+            help="The schema file (YAML or JSON). Without it, one is inferred from TRAIN.",
+        ),
     ] = None,
     save_schema: Annotated[
         str | None, typer.Option("--save-schema", metavar="PATH", help="Keep the schema inferred without --schema.")
@@ -61,7 +71,7 @@ def check(
             "--sample", min=1, metavar="N", help="Numeric drift metrics on at most N values per feature and side."
         ),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed for --sample.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", metavar="N", help="Random seed for --sample.")] = 0,
     approx: Annotated[
         bool,
         typer.Option("--approx", help="Read both sides in batches onto a grid: memory bounded, metrics approximate."),
@@ -78,12 +88,21 @@ def check(
         bool, typer.Option("--skip-done", help="Skip partitions the history holds for this baseline and schema.")
     ] = False,
     retain: Annotated[
-        int | None, typer.Option("--retain", metavar="DAYS", min=1, help="Remove history older than DAYS days.")
+        int | None,
+        typer.Option(
+            "--retain",
+            metavar="DAYS",
+            min=1,
+            help="Keep DAYS days of history: older entries are removed, and older partitions are not audited "
+            "(they would be removed at once).",
+        ),
     ] = None,
     latest: Annotated[
         bool, typer.Option("--latest", help="With --each: exit with the newest partition's code, not the worst's.")
     ] = False,
-    key: Annotated[list[str] | None, typer.Option("--key", help="Join on this column; compare rows.")] = None,
+    key: Annotated[
+        list[str] | None, typer.Option("--key", metavar="COLUMN", help="Join on this column; compare rows.")
+    ] = None,
     rows: Annotated[bool, typer.Option("--rows", help="Join on the schema's role: key features.")] = False,
     rows_only: Annotated[bool, typer.Option("--rows-only", help="Only the row-by-row comparison.")] = False,
     keep_duplicates: Annotated[

@@ -8,13 +8,15 @@ from typing import Annotated
 
 import typer
 
-from skewcheck.cli import outputs
+from skewcheck.cli import outputs, terminal
 from skewcheck.cli.options import DataFormatOption, DebugOption, StorageOption
-from skewcheck.profiling.infer import InferOptions, infer_schema
+from skewcheck.profiling.infer import InferOptions, infer_explained
 
 
 def infer(
-    data: Annotated[str, typer.Argument(help="The dataset to infer from: a file, a quoted glob, or a directory.")],
+    data: Annotated[
+        str, typer.Argument(metavar="DATA", help="The dataset to infer from: a file, a quoted glob, or a directory.")
+    ],
     output: Annotated[
         str | None, typer.Option("--output", "-o", metavar="PATH", help="Write the schema here (default: stdout).")
     ] = None,
@@ -62,7 +64,7 @@ def infer(
     )
     outputs.check_path(output)
     command = _infer_command(data, options) + (f" --serving-log {shlex.quote(serving_log)}" if serving_log else "")
-    text = infer_schema(data, options, command=command, serving_log=serving_log)
+    text, notes = infer_explained(data, options, command=command, serving_log=serving_log)
     if output in (None, "-"):
         sys.stdout.write(text)
     else:
@@ -71,6 +73,8 @@ def infer(
             *(outputs.input_files(serving_log, None) if serving_log else []),
         ]
         outputs.write(output, text, inputs, "the schema")
+    for note in notes:  # each judgement call, also a comment in the file
+        terminal.note(f"infer: {note}")
     return 0
 
 

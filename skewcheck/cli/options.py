@@ -16,7 +16,9 @@ from skewcheck.reporters import OutputFormat
 EXIT_CODES_HELP = "\n\n".join(f"{int(code)}: {code.meaning} — {code.explanation}" for code in ExitCode)
 """The epilog of the commands that audit data."""
 
-SchemaOption = Annotated[str, typer.Option("--schema", "-s", help="The schema file (YAML or JSON): a path or URL.")]
+SchemaOption = Annotated[
+    str, typer.Option("--schema", "-s", metavar="PATH", help="The schema file (YAML or JSON): a path or URL.")
+]
 StorageOption = Annotated[
     list[str] | None,
     typer.Option(

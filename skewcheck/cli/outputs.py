@@ -38,6 +38,8 @@ def emit_partitions(
     else:
         console = terminal.stdout()
         console.print(partitions.table(run.partitions))
+        for note in partitions.notes(run):
+            console.print(note, highlight=False, markup=False, style="dim")
         console.print(line, highlight=False, markup=False)
 
 

@@ -19,15 +19,17 @@ def profile_command(
     data: Annotated[
         list[str] | None,
         typer.Argument(
+            metavar="DATA...",
             help="The data: a file, a quoted glob or a directory (with --spark, any path Spark reads). "
-            "With --merge: the profiles to merge."
+            "With --merge: the profiles to merge.",
         ),
     ] = None,
     output: Annotated[
         str, typer.Option("--output", "-o", metavar="PATH", help="The profile to write (.skprofile).")
     ] = "",
     schema: Annotated[
-        str | None, typer.Option("--schema", "-s", help="The schema file (YAML or JSON); not with --merge.")
+        str | None,
+        typer.Option("--schema", "-s", metavar="PATH", help="The schema file (YAML or JSON); not with --merge."),
     ] = None,
     dataset: Annotated[
         Dataset, typer.Option("--dataset", help="training, or serving (counted on --baseline's points).")

@@ -21,8 +21,8 @@ def json_schema_command() -> int:
 
 
 def diff_schema(
-    old: Annotated[Path, typer.Argument(help="The schema as it was.")],
-    new: Annotated[Path, typer.Argument(help="The schema as it is proposed.")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The schema as it was.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The schema as it is proposed.")],
     debug: DebugOption = False,
 ) -> int:
     """What changed between two schema versions; exit 1 when a change can break serving, else 0."""

@@ -36,7 +36,7 @@ class Environment(StrEnum):
 
 
 def validate(
-    data: Annotated[str, typer.Argument(help="The dataset: a file, a quoted glob, or a directory.")],
+    data: Annotated[str, typer.Argument(metavar="DATA", help="The dataset: a file, a quoted glob, or a directory.")],
     schema: SchemaOption,
     environment: Annotated[
         Environment, typer.Option("--environment", "-e", help="Which features must be present: by their environments.")

@@ -129,8 +129,9 @@ def compare_feature(
 
     false_alarm_rate = RUN_FALSE_ALARM_RATE / max(compared_features, 1)
     categories = _categories(train, serving)
+    counts = np.array(list(train.counts.values()), dtype=np.int64) if isinstance(train, CategoricalProfile) else None
     gates = [
-        drift_gate(feature, metrics, train.count, serving.count, categories, false_alarm_rate),
+        drift_gate(feature, metrics, train.count, serving.count, categories, false_alarm_rate, counts),
         null_gate(feature, train, serving),
     ]
     if feature.type in (FeatureType.STRING, FeatureType.CATEGORY):

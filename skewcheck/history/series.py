@@ -10,9 +10,10 @@ One rule for both (`judged_rows`), so that the history view shows what the gates
   skipped there) stay, as gaps.
 
 A partition whose value is missing or not finite (the gate could not compare) is a gap: the views keep its
-place and status, the gates leave it out. The views rank features worst trend first, by the least-squares
-slope of the metric per partition relative to the fail threshold, so that metrics of different scales
-compare (a feature with fewer than two values comes last).
+place and status, the gates leave it out. The views rank features worst first: by how many partitions
+failed, then warned, then by the least-squares slope of the metric per partition relative to the fail
+threshold, so that metrics of different scales compare (a feature with fewer than two values comes last
+among equals).
 """
 
 from __future__ import annotations
@@ -91,18 +92,20 @@ class Series:
         return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
 
     @property
-    def rank(self) -> tuple[bool, float, str]:
-        """Sort key, worst trend first: the slope as a share of the fail threshold (so scales compare)."""
+    def rank(self) -> tuple[int, int, bool, float, str]:
+        """Sort key, worst first: most failed partitions, then most warned, then the worst trend (the slope as a
+        share of the fail threshold, so scales compare)."""
+        failed, warned = -self.count("fail", "error"), -self.count("warn")
         slope = self.slope
         if slope is None:
-            return (True, 0.0, self.feature)
+            return (failed, warned, True, 0.0, self.feature)
         scale = self.fail if self.fail is not None and self.fail > 0 else 1.0
-        return (False, -slope / scale, self.feature)
+        return (failed, warned, False, -slope / scale, self.feature)
 
 
 @dataclass(frozen=True)
 class Overview:
-    """What the history views show: one series per feature, worst trend first."""
+    """What the history views show: one series per feature, worst first."""
 
     features: list[Series]
 
@@ -145,7 +148,7 @@ def feature_series(history: pl.DataFrame, feature: str, baseline_id: str | None 
 
 
 def overview(history: pl.DataFrame) -> Overview:
-    """One series per feature, each against its latest run's baseline, worst trend first."""
+    """One series per feature, each against its latest run's baseline, worst first."""
     grouped = judged_rows(history).group_by("feature", maintain_order=True)
     found = [_series(str(feature), rows.to_dicts()) for (feature,), rows in grouped]
     return Overview(sorted(found, key=lambda one: one.rank))

@@ -66,6 +66,7 @@ SCHEMA = pl.Schema(
         **dict.fromkeys(METRIC_COLUMNS, _NUMBER),
         "run_status": _TEXT,
         "exit_code": pl.Int64(),
+        "failed_gates": _TEXT,
     }
 )
 """The history's columns, in order. A file from an older skewcheck may lack later columns: they read as null."""

@@ -10,6 +10,11 @@ catch it earlier, computed from the history (`skewcheck.history.store`) of one f
   above the feature's warn (fail) threshold: one bad day does not fail, however bad (the absolute gate
   fails that day), a bad week does.
 
+Both count only above the noise level of the partitions they span (the median of their noise levels), as a day's
+own gate counts only above its own: on days of 900 rows a hundred categories read a Jensen-Shannon distance of
+about 0.16 every day on chance alone, a median above the warn threshold 0.1 that says nothing. Their reasons start
+"trend of METRIC: ", as the gate is named.
+
 Partitions are ordered by their date (the run's date when the label has none), then by label. Which
 partitions count is `skewcheck.history.series`' rule, the one the history view shows: one baseline, the
 latest run per partition, the newest partition's gate metric; a partition with no gate value (the feature
@@ -65,14 +70,15 @@ def _rising(one: series.Series, steps: int | None) -> tuple[Status, str]:
     values = one.present[-(steps + 1) :]
     if len(values) < steps + 1:
         return Status.PASS, f"rising {steps} needs {steps + 1} partitions with a value, the history has {len(values)}"
-    if one.noise is not None and values[-1] <= one.noise:
+    noise = _noise(one, steps + 1)
+    if noise is not None and values[-1] <= noise:
         # A metric rising within sampling noise is noise; on a wide schema some feature always rises.
         return Status.PASS, ""
     if all(later > earlier for earlier, later in itertools.pairwise(values)):
         path = " → ".join(number(v) for v in values)
         partitions = [str(row["partition"]) for row in one.judged]
         first, last = partitions[-(steps + 1)], partitions[-1]
-        return Status.FAIL, f"{one.metric} rose on {steps} consecutive partitions ({first} to {last}): {path}"
+        return Status.FAIL, f"trend of {one.metric}: rose on {steps} consecutive partitions ({first} to {last}): {path}"
     return Status.PASS, ""
 
 
@@ -85,7 +91,18 @@ def _rolling(one: series.Series, size: int | None) -> tuple[Status, str]:
     # The median, not the mean: one broken day moves a mean for K days, and that is what the absolute
     # gate is for; the median passes a threshold only when most of the last K partitions did.
     middle = statistics.median(values)
+    noise = _noise(one, size)
+    if noise is not None and middle <= noise:
+        # Days of a few hundred rows sit near their noise level every day; their median does too.
+        return Status.PASS, ""
     graded = grade(middle, one.warn, one.fail)
     if graded.status is Status.PASS:
         return Status.PASS, ""
-    return graded.status, f"median {one.metric} over the last {size} partitions {number(middle)} {graded.crossed}"
+    spanned = f"median over the last {size} partitions {number(middle)} {graded.crossed}"
+    return graded.status, f"trend of {one.metric}: {spanned}"
+
+
+def _noise(one: series.Series, size: int) -> float | None:
+    """The median noise level of the last `size` partitions with a value: what their metric reaches by chance."""
+    levels = [level for row in one.judged[-size:] if (level := series.finite(row.get("noise"))) is not None]
+    return statistics.median(levels) if levels else None

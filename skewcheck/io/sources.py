@@ -84,10 +84,7 @@ class Source:
 
 @dataclass(frozen=True)
 class InputSummary:
-    """One input once read, as reports and saved profiles describe it: no partitions, paths as text, its rows.
-
-    `Source` is the input before it is read (what to read and how); this is what was read.
-    """
+    """One input once read (a `Source` is one before), as reports and saved profiles describe it: paths as text."""
 
     spec: str
     format: str
@@ -141,9 +138,12 @@ def resolve_source(
     elif glob.has_magic(spec):
         root = Path(_glob_root(spec))
         matches = [Path(p) for p in sorted(glob.glob(spec, recursive=True))]
-        # Side files (_SUCCESS, _temporary/) are skipped unless the pattern itself names such a folder or file.
+        # Side files (_SUCCESS, _temporary/) are skipped unless the pattern names one; a folder matched (say
+        # 'exports/date=2013-12-2*') means the files in it, as a folder named does.
         explicit = any(part.startswith(("_", ".")) for part in Path(spec).parts if part not in (".", ".."))
-        candidates = [p for p in matches if p.is_file() and (explicit or not _is_hidden(p, root))]
+        shown = [p for p in matches if explicit or not _is_hidden(p, root)]
+        inside = [f for d in shown if d.is_dir() for f in d.rglob("*") if f.is_file() and not _is_hidden(f, d)]
+        candidates = sorted({*(p for p in shown if p.is_file()), *inside})
         if not candidates:
             raise InputError(f"{spec}: no files match this pattern")
     else:

@@ -4,24 +4,22 @@ The schema describes the data it came from, so `check DATA DATA` passes: every c
 holds on that data, and nothing is declared that a fresh sample of the same source would
 break needlessly (no unique, pattern, lengths, row counts or date ranges). The rules:
 
-- Type from the stored type. Text with no types of its own (CSV, TSV, hive folders) is tried
-  as int (digits only), float, bool, ISO date, ISO datetime, else string; a number with a
-  leading zero (`007`, a postcode) stays text. JSON's ISO strings become date / datetime.
-- A string with at most `max_categories` distinct values, each seen `min_category_count`
-  times or more, is a `category` with its values, most frequent first. A string with more
-  values than that, nearly all distinct (KEY_UNIQUE_SHARE), is an id: `role: key`.
+- Type from the stored type. Text with no types of its own (CSV, TSV, hive folders) is tried as int (digits
+  only), float, bool, ISO date, ISO datetime, else string; `007` stays text. JSON's ISO strings become dates.
+- A string with at most `max_categories` distinct values, each seen `min_category_count` times or more (one, or a
+  tenth, may be rarer: `judgements`), is a `category`, most frequent first; one nearly all distinct
+  (KEY_UNIQUE_SHARE) with more values is an id: `role: key`.
 - `nullable: false` when the null rate is at most `nullable_tolerance`.
-- int / float `min` / `max` from the data, widened by `range_margin` of the range but never
-  across zero; none for columns with both signs unless `signed_bounds`.
+- int / float `min` / `max` from the data (a calendar field's from the calendar: `judgements`), widened by
+  `range_margin` of the range but never across zero; none for columns with both signs unless `signed_bounds`.
 - `allow_nan` / `allow_inf` for float columns holding them.
-- `drift: false` for timestamp-named datetime / date columns, and for columns with no value
-  to compare (the gate could only error). Drift gates and min_rows stay the defaults.
+- `drift: false` for timestamp-named datetime / date columns, and for columns with no value to compare (the gate
+  could only error). Drift gates and min_rows stay the defaults. Each judgement call is explained in one line.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,15 +32,13 @@ from skewcheck.io.nested import field_expression, walk
 from skewcheck.io.read import scan_source
 from skewcheck.io.remote import StorageOptions
 from skewcheck.io.sources import InputFormat, Source, resolve_source
+from skewcheck.profiling import judgements
 from skewcheck.profiling.inferred import Inferred, render, with_serving_paths
 from skewcheck.schema.model import Defaults, Feature, FeatureType, Role, Rule
 
 KEY_UNIQUE_SHARE = 0.99
 """A string column is an id when its distinct values are at least this share of its non-null values."""
 
-_TIMESTAMP_NAME = re.compile(
-    r"(?i:(^|[_\-. ])(ts|time|timestamp|date|datetime|dt)$|_at$)|[a-z0-9](At|Ts|Time|Date|Timestamp|Datetime)$"
-)
 _LEADING_ZERO = r"^[+-]?0[0-9]"
 # What text must look like before coercion is asked whether every value reads as the type.
 _TEXT_SHAPES = {
@@ -102,15 +98,23 @@ def infer_schema(
     command: str = "skewcheck infer",
     serving_log: str | None = None,
 ) -> str:
-    """The inferred schema as YAML text (deterministic); `command` is recorded in the header as given.
+    """The inferred schema as YAML text (deterministic), `command` recorded in its header; with `serving_log`,
+    features that log nests get their serving_path, and ones it lacks are training-only (with_serving_paths)."""
+    return infer_explained(spec, options, command=command, serving_log=serving_log)[0]
 
-    With `serving_log`, features that log nests get their serving_path, and features it lacks are
-    training-only (see with_serving_paths).
-    """
+
+def infer_explained(
+    spec: str,
+    options: InferOptions = InferOptions(),
+    *,
+    command: str = "skewcheck infer",
+    serving_log: str | None = None,
+) -> tuple[str, tuple[str, ...]]:
+    """`infer_schema`'s text, and its judgement calls one line each (the file has them as comments too)."""
     inferred = infer(spec, options)
     if serving_log is not None:
         inferred = with_serving_paths(inferred, resolve_source(serving_log, storage_options=options.storage_options))
-    return render(inferred, command)
+    return render(inferred, command), inferred.notes
 
 
 def infer(spec: str, options: InferOptions = InferOptions()) -> Inferred:
@@ -134,8 +138,12 @@ def infer(spec: str, options: InferOptions = InferOptions()) -> Inferred:
     # Statistics of the values as validation reads them, so every bound and domain holds on this data.
     typed = pl.DataFrame([coerce(raw.get_column(f"c{i}"), t).values for i, t in enumerate(types)])
     stats = typed.select(pl.struct(_stats(f"c{i}", t, options)).alias(f"c{i}") for i, t in enumerate(types)).row(0)
-    features = (_feature(c, t, s, raw.height, options) for c, t, s in zip(columns, types, stats, strict=True))
-    return Inferred(source, raw.height, tuple(features), tuple(skipped))
+    found = [_feature(c, t, s, raw.height, options) for c, t, s in zip(columns, types, stats, strict=True)]
+    notes = [note for _, calls in found for note in calls]
+    bounded = [f.name for f, calls in found if f.min is not None and not any(c.startswith(f.name + ":") for c in calls)]
+    if bounded:
+        notes.append(f"bounds are the data's minimum and maximum (a later sample can pass them): {', '.join(bounded)}")
+    return Inferred(source, raw.height, tuple(f for f, _ in found), tuple(skipped), tuple(notes))
 
 
 def _columns(source: Source, schema: pl.Schema, serving: bool) -> tuple[list[_Column], list[str]]:
@@ -204,17 +212,32 @@ def _stats(key: str, type_: FeatureType, options: InferOptions) -> list[pl.Expr]
     return exprs
 
 
-def _feature(column: _Column, type_: FeatureType, stats: dict[str, Any], rows: int, options: InferOptions) -> Feature:
+def _feature(
+    column: _Column, type_: FeatureType, stats: dict[str, Any], rows: int, options: InferOptions
+) -> tuple[Feature, list[str]]:
+    """The feature, and the judgement calls made on it, one line each (`judgements`)."""
     nullable = stats["nulls"] / rows > options.nullable_tolerance
     tolerated = not nullable and options.nullable_tolerance > 0
     # Rounded so the file says 0.99, not 0.9900000000000001; validation allows 1e-12 of slack.
     rules = {"nullable": Rule(mostly=round(1 - options.nullable_tolerance, 12))} if tolerated else {}
     low, high = _bounds(type_, stats, options)
-    type_, values, role = _string_kind(stats, options) if type_ is FeatureType.STRING else (type_, None, Role.FEATURE)
-    timestamp = type_.is_temporal and bool(_TIMESTAMP_NAME.search(column.name)) and not options.timestamp_drift
+    calls = []
+    calendar = judgements.calendar_bounds(column.name, low, high) if type_ is FeatureType.INT else None
+    if calendar is not None:
+        low, high, note = calendar
+        calls += [note] if note else []
+    kind: tuple[FeatureType, tuple[str, ...] | None, Role] = (type_, None, Role.FEATURE)
+    if type_ is FeatureType.STRING:
+        kind = _string_kind(column.name, stats, options, calls)
+    type_, values, role = kind
+    timestamp = type_.is_temporal and judgements.is_timestamp_name(column.name) and not options.timestamp_drift
     compared = stats["present"] > 0 and not timestamp  # with no values the drift gate could only error
+    if timestamp:
+        calls.append(f"{column.name}: a timestamp ({type_} named as one): drift: false, time moves on")
+    elif type_.is_temporal and compared:
+        calls.append(f"{column.name}: a {type_} not named as a timestamp: drift-checked; if it is one, drift: false")
     path = column.path if len(column.path) > 1 else ()
-    return Feature(
+    feature = Feature(
         name=column.name,
         type=type_,
         nullable=nullable,
@@ -229,6 +252,7 @@ def _feature(column: _Column, type_: FeatureType, stats: dict[str, Any], rows: i
         allow_inf=stats.get("pos_inf", 0) + stats.get("neg_inf", 0) > 0,
         rules=rules,
     )
+    return feature, calls
 
 
 def _bounds(type_: FeatureType, stats: dict[str, Any], options: InferOptions) -> tuple[float | None, float | None]:
@@ -257,11 +281,19 @@ def _as_float(value: float, outward: float) -> float:
     return math.nextafter(result, outward) if moved_inward else result
 
 
-def _string_kind(stats: dict[str, Any], options: InferOptions) -> tuple[FeatureType, tuple[str, ...] | None, Role]:
+def _string_kind(
+    name: str, stats: dict[str, Any], options: InferOptions, calls: list[str]
+) -> tuple[FeatureType, tuple[str, ...] | None, Role]:
     distinct, present = stats["distinct"], stats["present"]
     counts = sorted((-row["n"], row["value"]) for row in stats["counts"])  # ties in value order: deterministic
-    if 0 < distinct <= options.max_categories and -counts[-1][0] >= options.min_category_count:
-        return FeatureType.CATEGORY, tuple(value for _, value in counts), Role.FEATURE
     if present > options.max_categories and distinct >= KEY_UNIQUE_SHARE * present:
+        calls.append(f"{name}: an id (role: key): {distinct / present:.1%} of its values distinct; never drift-checked")
         return FeatureType.STRING, None, Role.KEY
+    counted = [(value, -n) for n, value in counts]
+    category, note = judgements.category_call(
+        name, counted, distinct, options.max_categories, options.min_category_count
+    )
+    calls += [note] if note else []
+    if category:
+        return FeatureType.CATEGORY, tuple(value for value, _ in counted), Role.FEATURE
     return FeatureType.STRING, None, Role.FEATURE

@@ -6,6 +6,7 @@ serving log holds them in, and `without_constraints` keeps only what an unreview
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, replace
 
 import polars as pl
@@ -25,6 +26,8 @@ class Inferred:
     features: tuple[Feature, ...]
     skipped: tuple[str, ...]
     """Columns no schema type fits, as `name (dtype)`."""
+    notes: tuple[str, ...] = ()
+    """The judgement calls made, one line each (`profiling.judgements`): comments in the file, lines on stderr."""
 
 
 REVIEW_NOTE = "Inferred, not decided: review bounds, domains and nullability before a pipeline gates on them."
@@ -43,6 +46,9 @@ def render(inferred: Inferred, command: str = "skewcheck infer", note: str = REV
         header.append("delete the training_path lines when the training data has these features as flat columns.")
     if inferred.skipped:
         header.append(f"Not inferred (no schema type fits): {', '.join(inferred.skipped)}")
+    if inferred.notes:
+        header.append("Judgement calls:")
+        header += [f"- {' '.join(note.splitlines())}" for note in inferred.notes]  # a name's newline ends no comment
     return schema_text(inferred.features, header)
 
 
@@ -73,7 +79,21 @@ def with_serving_paths(inferred: Inferred, serving: Source) -> Inferred:
     for path, _ in walk(serving_schema):
         if len(path) > 1:
             nested.setdefault(path[-1], []).append(path)
-    return replace(inferred, features=tuple(_placed(f, serving_schema, nested) for f in inferred.features))
+    placed = tuple(_placed(f, serving_schema, nested) for f in inferred.features)
+    fields = sorted({path[-1] for path, _ in walk(serving_schema)})
+    notes = [
+        _training_only_note(before.name, fields)
+        for before, after in zip(inferred.features, placed, strict=True)
+        if after.environments != before.environments
+    ]
+    return replace(inferred, features=placed, notes=(*inferred.notes, *notes))
+
+
+def _training_only_note(name: str, fields: list[str]) -> str:
+    """Why a feature is training-only, and the serving field it may be logged as."""
+    close = difflib.get_close_matches(name, fields, n=1, cutoff=0.6)
+    hint = f"; if it is logged as '{close[0]}', set serving_path: {close[0]}" if close else ""
+    return f"{name}: training-only: the serving log has no field of that name, at its top level or nested{hint}"
 
 
 def _placed(feature: Feature, serving_schema: pl.Schema, nested: dict[str, list[tuple[str, ...]]]) -> Feature:

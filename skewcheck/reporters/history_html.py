@@ -75,7 +75,7 @@ def _summary_table(found: list[Series], anchors: dict[str, str], audited: bool =
         rows.append(f"<tr>{''.join(cells)}</tr>")
     body = "\n".join(rows)
     return (
-        f"<section>\n<h2>Features, worst trend first</h2>\n<table>\n<thead><tr>{heads}</tr></thead>\n"
+        f"<section>\n<h2>Features, worst first (failed, warned, trend)</h2>\n<table>\n<thead><tr>{heads}</tr></thead>\n"
         f"<tbody>\n{body}\n</tbody>\n</table>\n</section>"
     )
 

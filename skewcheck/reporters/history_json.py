@@ -1,4 +1,4 @@
-"""The history as JSON, for machines: every feature's series, worst trend first.
+"""The history as JSON, for machines: every feature's series, worst first (failed, warned, trend).
 
 Version 1: {"version": 1, "features": [...]}, each feature with the fields in FEATURE_FIELDS and its
 "partitions", each with the fields in PARTITION_FIELDS. Numbers that are not finite, and values that do
@@ -43,7 +43,7 @@ PARTITION_FIELDS = {
 
 
 def to_json(view: Overview) -> str:
-    """The history per feature, worst trend first (fields in FEATURE_FIELDS and PARTITION_FIELDS)."""
+    """The history per feature, worst first (failed, warned, trend) (fields in FEATURE_FIELDS and PARTITION_FIELDS)."""
     features = [
         {
             "feature": one.feature,

@@ -1,6 +1,10 @@
-"""The history in the terminal: one row per feature, worst trend first, fewer columns on a narrow terminal.
+"""The history in the terminal: one row per feature, worst first, as many columns as the width holds whole.
 
-Features no drift gate ever judged (keys, timestamps, labels) have nothing to chart: they are named in one line.
+A log has a fixed width (a cron mail's 80 columns, a CI log's 160): the table never squeezes a cell to "0.…" or
+a name to nothing. It drops whole columns instead, least needed first (min and max, the thresholds, the metric,
+the slope), then shortens the sparkline; the failed cell is a count, and the gates other than drift that failed
+partitions are named in lines under the table. Features no drift gate ever judged (keys, timestamps, labels) have
+nothing to chart: they are named in one line.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from skewcheck.history.series import Overview, Series
 from skewcheck.reporters import history_text
 from skewcheck.reporters.numbers import number
 
-WIDE = 120
-"""Below this many columns the terminal table leaves out the metric, min, max and thresholds."""
-_COMPACT = ("latest", "per partition", "failed", "warned", "slope")
-_FULL = ("metric", "latest", "min", "max", "per partition", "warn / fail", "failed", "warned", "slope")
+COLUMNS = ("metric", "latest", "min", "max", "per partition", "warn / fail", "failed", "warned", "slope")
+DROPPED_FIRST = ("min", "max", "warn / fail", "metric", "slope")
+"""The columns a narrow width leaves out, in this order; feature, latest, the sparkline and the counts stay."""
+_FEWEST_POINTS = 8
+_NAME_WIDTH = 30
+"""A longer feature name folds onto a second line rather than take the sparkline's room."""
 
 
 def table(view: Overview, width: int = 120) -> str:
@@ -30,7 +36,7 @@ def table(view: Overview, width: int = 120) -> str:
 
 
 def renderable(view: Overview) -> RenderableType:
-    """One row per feature, worst trend first; fewer columns on a narrow terminal."""
+    """One row per feature, worst first; as many columns as the width holds."""
     return _View(view)
 
 
@@ -43,32 +49,57 @@ class _View:
             yield "the history holds no audits"
             return
         if self.view.checked:
-            yield self._table(self.view.checked, options)
+            yield self._table(self.view.checked, options.max_width)
+            for line in history_text.failed_on_lines(self.view.checked):
+                yield Text(line)
         if self.view.unchecked:
             yield Text(history_text.unchecked_line(self.view.unchecked), style="dim")
+        yield Text(history_text.summary_line(self.view))
 
-    def _table(self, found: list[Series], options: ConsoleOptions) -> Table:
-        compact = options.max_width < WIDE
+    def _table(self, found: list[Series], width: int) -> Table:
+        columns, points = layout(found, width)
         partitions = self.view.partitions
-        title = f"Drift over {partitions} partition{'s' * (partitions != 1)}, worst trend first"
+        title = f"Drift over {partitions} partition{'s' * (partitions != 1)}, worst first (failed, warned, trend)"
         result = Table(title=title, title_justify="left", expand=False)
-        result.add_column("feature", overflow="fold", min_width=8)
-        columns = _COMPACT if compact else _FULL
+        result.add_column("feature", overflow="fold", max_width=_NAME_WIDTH)
         for column in columns:
             result.add_column(
                 column, no_wrap=True, justify="left" if column in ("metric", "per partition") else "right"
             )
-        points = history_text.SPARKLINE_POINTS
-        if compact:
-            points = max(8, min(points, options.max_width - 60))
         for one in found:
             cells = _cells(one, points)
-            result.add_row(one.feature, *(cells[column] for column in columns))
+            result.add_row(Text(one.feature), *(cells[column] for column in columns))
         return result
 
 
+def layout(found: list[Series], width: int) -> tuple[list[str], int]:
+    """The columns and sparkline points that fit `width` with every cell whole."""
+    columns = list(COLUMNS)
+    points = history_text.SPARKLINE_POINTS
+    dropping = list(DROPPED_FIRST)
+    while needed(found, columns, points) > width:
+        shortest = needed(found, columns, _FEWEST_POINTS) <= width
+        if dropping and not shortest:
+            columns.remove(dropping.pop(0))
+        elif points > _FEWEST_POINTS:
+            points -= 1
+        else:
+            break  # the narrowest layout; the feature names fold
+    return columns, points
+
+
+def needed(found: list[Series], columns: list[str], points: int) -> int:
+    """The width the table takes: each column its widest cell or header plus padding, and the borders."""
+    name = min(max(len(one.feature) for one in found), _NAME_WIDTH)
+    total = max(name, len("feature")) + 2
+    rows = [_cells(one, points) for one in found]
+    for column in columns:
+        header = max(len(part) for part in column.split("\n"))
+        total += max(header, *(len(cells[column]) for cells in rows)) + 2
+    return total + len(columns) + 2
+
+
 def _cells(one: Series, points: int) -> dict[str, str]:
-    failed, others = history_text.failed(one)
     return {
         "metric": one.metric,
         "latest": number(one.latest),
@@ -76,7 +107,7 @@ def _cells(one: Series, points: int) -> dict[str, str]:
         "max": number(max(one.present, default=None)),
         "per partition": history_text.series_sparkline(one, points),
         "warn / fail": history_text.thresholds(one),
-        "failed": f"{failed} ({others})" if others else failed,
+        "failed": str(one.count("fail", "error")),
         "warned": str(one.count("warn")),
         "slope": history_text.signed(one.slope),
     }

@@ -238,8 +238,9 @@ def _definitions() -> str:
     return (
         '<section class="definitions">\n<details>\n<summary>How the metrics are defined</summary>\n'
         f"<dl>\n{items}\n</dl>\n<p>A gate warns when its value is strictly above warn and fails when strictly "
-        "above fail. A failure within the noise level (what two samples of one distribution reach 1% of the "
-        "time at these sizes) is only a warning.</p>\n</details>\n</section>"
+        "above fail, and only above its noise level (what two samples of one distribution reach 1% of the "
+        "time at these sizes): within it, chance alone explains the value and the gate passes."
+        "</p>\n</details>\n</section>"
     )
 
 

@@ -16,6 +16,7 @@ from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import PROBLEMS, ranked
+from skewcheck.reporters.reasons import reasons
 from skewcheck.schema.model import Severity
 from skewcheck.validation.findings import Check, Finding
 
@@ -67,7 +68,7 @@ def _rows_section(rows: RowSkew) -> str:
     ]
     matching = len(rows.features) - len(row_text.problems(rows))
     body = _table(header, table, right={"mismatch rate"}, raw={"status"}) if table else ""
-    note = f"{matching} other features match on every joined row." if matching else ""
+    note = f"{matching} other features match on every joined row." if matching and rows.coverage.both else ""
     heading = f"### Row-level skew\n\n{inline(row_text.heading(rows))}"
     return "\n\n".join(part for part in (heading, body, note) if part)
 
@@ -111,7 +112,7 @@ def _features_table(features: Sequence[FeatureResult], *, with_thresholds: bool)
         ]
         if with_thresholds:
             row.append(f"{gate.warn:g} / {gate.fail:g}" if gate else "")
-        row.append("\n".join(feature.reasons))
+        row.append("\n".join(reasons(feature)))
         rows.append(row)
     return _table(header, rows, right={"value"}, raw={"status"})
 
@@ -143,6 +144,7 @@ def _unexpected_columns(report: Report) -> list[str]:
                 f", … ({len(columns) - 12} more)" if len(columns) > 12 else ""
             )
             lines.append(f"_info: {dataset} has columns the schema does not mention: {shown}_")
+    lines += [f"_note: {inline(note)}_" for note in report.noise_notes()]
     return lines
 
 

@@ -33,6 +33,12 @@ def table(results: Sequence[PartitionResult]) -> Table:
     return grid
 
 
+def notes(run: PartitionRun) -> list[str]:
+    """The thresholds that sit below their noise level, said once for the run: the newest audited partition's."""
+    audited = run.audited
+    return [f"note: {note}" for note in audited[-1].report.noise_notes()] if audited and audited[-1].report else []
+
+
 def markdown(run: PartitionRun) -> str:
     """The partition table for $GITHUB_STEP_SUMMARY: one row per partition, its verdict and summary.
 

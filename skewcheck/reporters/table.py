@@ -17,6 +17,7 @@ from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import ranked
+from skewcheck.reporters.reasons import reasons
 from skewcheck.reporters.sparkline import sparkline
 from skewcheck.validation.findings import Check, Finding
 
@@ -106,7 +107,7 @@ def _rows_section(rows: RowSkew, compact: bool) -> RenderResult:
         table.add_row(*cells[: len(columns)])
     yield table
     matching = len(rows.features) - len(row_text.problems(rows))
-    if matching:
+    if matching and rows.coverage.both:  # on no joined row, nothing matches
         yield Text(f"{matching} other features match on every joined row (within their tolerance)", style="dim")
 
 
@@ -176,7 +177,7 @@ def _feature_cells(feature: FeatureResult) -> list[str | Text]:
         number(gate.value) if gate else "",
         f"{gate.warn:g} / {gate.fail:g}" if gate else "",
         nulls,
-        Text("; ".join(feature.reasons)),
+        Text("; ".join(reasons(feature))),
     ]
 
 
@@ -214,4 +215,5 @@ def _info_lines(report: Report) -> list[Text]:
         if columns:
             shown = ", ".join(columns[:12]) + (f", … ({len(columns) - 12} more)" if len(columns) > 12 else "")
             lines.append(Text(f"info: {dataset} has columns the schema does not mention: {shown}", style="dim"))
+    lines += [Text(f"note: {note}", style="dim") for note in report.noise_notes()]
     return lines

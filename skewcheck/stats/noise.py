@@ -9,13 +9,20 @@ from __future__ import annotations
 import math
 
 from skewcheck.schema.registry import METRICS, PSI_SHARE_FLOOR, Noise
+from skewcheck.stats import null_draws
+from skewcheck.stats.arrays import Counts
 
 # How often a run may fail on sampling noise alone: split across its features (Bonferroni).
 RUN_FALSE_ALARM_RATE = 0.01
 
 
 def noise_level(
-    metric: str, train_count: int, serving_count: int, categories: int, false_alarm_rate: float = RUN_FALSE_ALARM_RATE
+    metric: str,
+    train_count: int,
+    serving_count: int,
+    categories: int,
+    false_alarm_rate: float = RUN_FALSE_ALARM_RATE,
+    train_counts: Counts | None = None,
 ) -> float | None:
     """The value two samples of one distribution exceed with probability `false_alarm_rate`, at these sizes.
 
@@ -25,6 +32,10 @@ def noise_level(
     the out-of-range rate an exact tail of the count outside training's range (`_outside_level`).
     None for Wasserstein, whose noise depends on the shape of the distribution. PSI's adds its
     `_thin_bin_level`, the small-sample tail the chi-square misses (nothing at serving volumes).
+
+    `train_counts`, training's count per category of a categorical feature: where some category expects fewer
+    than a handful of values, PSI's and Jensen-Shannon's levels are simulated from them instead
+    (`null_draws`), the chi-square being far too low there.
     """
     from scipy import special
 
@@ -33,6 +44,12 @@ def noise_level(
     inverse_n = 1 / train_count + 1 / serving_count
     degrees = max(categories - 1, 1)
     model = METRICS[metric].noise if metric in METRICS else None
+    if (
+        train_counts is not None
+        and metric in null_draws.SIMULATED
+        and null_draws.is_sparse(train_counts, serving_count)
+    ):
+        return null_draws.simulated_level(metric, train_counts, serving_count, false_alarm_rate)
     if model is Noise.CHI_SQUARE:
         chi_square = float(special.chdtri(degrees, false_alarm_rate)) * inverse_n  # scipy.stats.chi2.isf
         return chi_square + _thin_bin_level(train_count, serving_count, categories, false_alarm_rate)

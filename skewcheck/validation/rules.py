@@ -254,13 +254,16 @@ def _missing(table: Table, schema: Schema) -> list[Finding]:
 
 
 def _where_it_might_be(path: tuple[str, ...], table: Table) -> str:
-    """A column the data has in another place (features.age for age), or one spelled nearly alike."""
+    """A column the data has in another place (features.age for age), or one spelled nearly alike; missing from
+    serving with no column of its name anywhere, it may be the label, which serving never has."""
     same_name = [column for column in table.unexpected if column.split(".")[-1] == path[-1]]
     candidates = same_name or difflib.get_close_matches(".".join(path), table.unexpected, n=1)
+    label = "declare environments: [training] if it is the label or another training-only column"
     if not candidates:
-        return ""
+        return f"; {label}" if table.dataset is Dataset.SERVING else ""
     key = "serving_path" if table.dataset is Dataset.SERVING else "training_path"
-    return f"; the data has '{candidates[0]}' (set {key}: {candidates[0]} if that is it)"
+    hint = f"; the data has '{candidates[0]}' (set {key}: {candidates[0]} if that is it)"
+    return hint + (f", or {label}" if table.dataset is Dataset.SERVING and not same_name else "")
 
 
 def _unexpected(table: Table) -> list[Finding]:

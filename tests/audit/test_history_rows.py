@@ -72,9 +72,10 @@ def test_every_field_of_a_feature_and_of_the_run_lands_in_its_column() -> None:
         **{name: pytest.approx(float(value)) for name, value in METRICS.items()},
         "run_status": "fail",
         "exit_code": 1,
+        "failed_gates": "psi",  # the gates that failed, by name: the history view names them
     }
     assert (second["feature"], second["type"], second["status"]) == ("city", "string", "skipped")
-    gate_and_metrics = ["gate_metric", "gate_value", "warn", "fail", "noise", *store.METRIC_COLUMNS]
+    gate_and_metrics = ["gate_metric", "gate_value", "warn", "fail", "noise", "failed_gates", *store.METRIC_COLUMNS]
     assert all(second[column] is None for column in gate_and_metrics)
     assert second["run_id"] == "run-1" and second["exit_code"] == 1  # the run's facts on every row
 

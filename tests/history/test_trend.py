@@ -34,7 +34,7 @@ def test_a_slow_slide_fails_rising_before_the_hard_threshold() -> None:
     assert min(i for i, v in enumerate(SLIDE) if v > FAIL) == 24
     result = evaluate(frame({"x": SLIDE[:6]}), "x", settings)
     assert result.values == pytest.approx(SLIDE[:6])
-    assert result.reason == "psi rose on 5 consecutive partitions (date=2026-11-01 to date=2026-11-06): " + (
+    assert result.reason == "trend of psi: rose on 5 consecutive partitions (date=2026-11-01 to date=2026-11-06): " + (
         "0.02 → 0.03 → 0.04 → 0.05 → 0.06 → 0.07"
     )
 
@@ -70,7 +70,10 @@ def test_rolling_median(values: list[float], size: int, status: Status, median: 
     assert result.values == pytest.approx(values[-size:])
     if status is not Status.PASS:
         threshold = WARN if status is Status.WARN else FAIL
-        assert result.reason == f"median psi over the last {size} partitions {median:.4g} > {status} {threshold:g}"
+        assert (
+            result.reason
+            == f"trend of psi: median over the last {size} partitions {median:.4g} > {status} {threshold:g}"
+        )
 
 
 @pytest.mark.parametrize(
@@ -100,8 +103,8 @@ def test_too_short_a_history_passes_and_says_why() -> None:
 def test_the_worst_gate_wins_and_both_reasons_show() -> None:
     result = evaluate(frame({"x": [0.12, 0.13, 0.14]}), "x", TrendSettings(rising=2, rolling=3))
     assert result.status is Status.FAIL
-    assert result.reason.startswith("psi rose on 2 consecutive partitions")
-    assert "; median psi over the last 3 partitions 0.13 > warn 0.1" in result.reason
+    assert result.reason.startswith("trend of psi: rose on 2 consecutive partitions")
+    assert "; trend of psi: median over the last 3 partitions 0.13 > warn 0.1" in result.reason
 
 
 def test_partitions_without_a_value_are_left_out() -> None:
@@ -148,3 +151,27 @@ def test_rising_within_the_noise_level_is_not_a_trend() -> None:
     assert evaluate(quiet, "x", TrendSettings(rising=3)).status is Status.PASS
     loud = frame({"x": [0.021, 0.03, 0.04, 0.05, 0.06]})
     assert evaluate(loud, "x", TrendSettings(rising=3)).status is Status.FAIL
+
+
+def with_noise(history: pl.DataFrame, levels: list[float]) -> pl.DataFrame:
+    """The same history, day i's noise level set to levels[i] (the gates read it from the stored rows)."""
+    by_day = pl.DataFrame({"partition_date": [day(i) for i in range(len(levels))], "level": levels})
+    return history.join(by_day, on="partition_date").with_columns(noise=pl.col("level")).drop("level")
+
+
+def test_a_rolling_median_within_the_noise_of_its_days_passes() -> None:
+    """Seven small days, each near 0.3 by chance (noise level 0.35): the median 0.3 is above fail 0.25, and noise."""
+    values = [0.29, 0.31, 0.3, 0.28, 0.32, 0.3, 0.31]
+    noisy = with_noise(frame({"x": values}), [0.35] * 7)
+    assert evaluate(noisy, "x", TrendSettings(rolling=7)).status is Status.PASS
+    # The same median above the median noise level of the days it spans (0.2) fails.
+    quieter = with_noise(frame({"x": values}), [0.5, 0.5, 0.5, 0.2, 0.2, 0.2, 0.2])
+    result = evaluate(quieter, "x", TrendSettings(rolling=7))
+    assert result.status is Status.FAIL
+    assert result.reason == "trend of psi: median over the last 7 partitions 0.3 > fail 0.25"
+
+
+def test_a_rise_within_the_noise_of_the_days_it_spans_passes() -> None:
+    values = [0.1, 0.12, 0.14, 0.16]
+    assert evaluate(with_noise(frame({"x": values}), [0.2] * 4), "x", TrendSettings(rising=3)).status is Status.PASS
+    assert evaluate(with_noise(frame({"x": values}), [0.1] * 4), "x", TrendSettings(rising=3)).status is Status.FAIL

@@ -67,6 +67,20 @@ class TestGlobsAndDirectories:
         assert table.source.files == (root / "a.parquet", root / "b.parquet", root / "sub" / "d.parquet")
         assert table.rows == 9
 
+    def test_a_glob_matching_folders_reads_the_files_in_them(self, tmp_path: Path) -> None:
+        """'exports/date=2013-12-2*' names day folders: their files, side files (_SUCCESS, _temporary/) left out."""
+        for day in ("date=2013-12-19", "date=2013-12-20", "date=2013-12-21"):
+            (tmp_path / "exports" / day / "_temporary").mkdir(parents=True)
+            FRAME.write_parquet(tmp_path / "exports" / day / "part-0.parquet")
+            (tmp_path / "exports" / day / "_SUCCESS").write_text("")
+            FRAME.write_parquet(tmp_path / "exports" / day / "_temporary" / "part-1.parquet")
+        table = read(tmp_path / "exports" / "date=2013-12-2*", schema_of(tmp_path))
+        days = [path.parent.name for path in table.source.files]
+        assert days == ["date=2013-12-20", "date=2013-12-21"] and table.rows == 6
+        (tmp_path / "empty=1").mkdir()
+        with pytest.raises(InputError, match=r"no files match this pattern"):
+            read(tmp_path / "empty=*", schema_of(tmp_path))
+
     def test_glob_with_csv_reads_only_csv(self, tmp_path: Path) -> None:
         root = self.tree(tmp_path / "data")
         table = read(f"{root}/**/*.csv", schema_of(tmp_path))

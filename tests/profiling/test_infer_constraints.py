@@ -39,7 +39,8 @@ def test_few_frequent_strings_are_a_category_most_frequent_first(tmp_path: Path)
     ("options", "expected"),
     [
         ({}, FeatureType.CATEGORY),
-        ({"min_category_count": 6}, FeatureType.STRING),  # 'rare' is seen 5 times only
+        ({"min_category_count": 6}, FeatureType.CATEGORY),  # 'rare' is seen 5 times only: one rare value may be
+        ({"min_category_count": 9}, FeatureType.STRING),  # 'b' and 'rare' both rare: two of three values
         ({"max_categories": 3}, FeatureType.CATEGORY),
         ({"max_categories": 2}, FeatureType.STRING),
     ],

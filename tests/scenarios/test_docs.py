@@ -103,3 +103,30 @@ def test_every_option_of_the_other_commands_is_documented(command_name: str) -> 
         for option in parameter.opts:
             if option.startswith("--") and option != "--help":
                 assert f"`{option}" in README, option
+
+
+@pytest.mark.parametrize("page", ["README.md", "ARCHITECTURE.md"])
+def test_every_code_fence_is_closed_on_a_line_of_its_own(page: str) -> None:
+    """A fence with text after it ("``` The demo …") does not close: GitHub renders the rest of the page as code."""
+    fences = [
+        line for line in (REPO / page).read_text(encoding="utf-8").splitlines() if line.lstrip().startswith("```")
+    ]
+    opening = True
+    for line in fences:
+        info = line.strip()[3:]
+        assert opening or info == "", f"{page}: a closing fence with text after it: {line!r}"
+        assert re.fullmatch(r"[\w+-]*", info), f"{page}: {line!r}"
+        opening = not opening
+    assert opening, f"{page}: a code block is never closed"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["validate"], ["infer"], ["profile"], ["history"], ["schema", "json-schema"], ["diff-schema"]],
+)
+def test_help_names_arguments_and_values_in_capitals(command: list[str]) -> None:
+    """`Usage: skewcheck check [OPTIONS] TRAIN SERVING`: no `{train}`, `<str>` or `<list[str]>` (typer's notation)."""
+    from tests.helpers import invoke
+
+    text = invoke([*command, "--help"], 0).stdout
+    assert not re.search(r"\{[A-Za-z_.]+\}|<[a-z_]+(\[[a-z_]+\])?>", text), text

@@ -22,6 +22,7 @@ from skewcheck.drift.gates import Gate, Status
 from skewcheck.history.series import overview
 from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import charts, history_charts, history_html, history_table, history_text, html, table
+from skewcheck.reporters.reasons import reasons
 from skewcheck.schema.model import FeatureType
 from tests.helpers import invoke, write_schema
 
@@ -99,7 +100,8 @@ def test_the_terminal_table_is_never_cropped(long_report: Report, width: int) ->
         status, reason = shown[feature.name]
         assert status == str(feature.status)
         # Folding may split a long word over two lines: compare without the spaces wrapping puts in.
-        assert reason.replace(" ", "") == "; ".join(feature.reasons).replace(" ", ""), (width, feature.name)
+        expected = "; ".join(reasons(feature))  # the unseen values named, as reporters.reasons writes them
+        assert reason.replace(" ", "") == expected.replace(" ", ""), (width, feature.name)
 
 
 def test_the_wide_layout_needs_the_room(long_report: Report) -> None:
@@ -263,7 +265,8 @@ def test_partitions_failing_on_another_gate_say_which(days: pl.DataFrame) -> Non
     assert '2 <span class="other">(2 on null rate)</span>' in page
     text = history_table.table(overview(days), width=160)
     (row,) = [line for line in text.splitlines() if line.startswith("│ basket")]
-    assert "2 (2 on null rate)" in row
+    assert row.split("│")[8].strip() == "2"  # the count; the gate is named under the table
+    assert "basket failed on null rate in 2 partitions: date=2026-11-05 (0.5% → 12.5%), date=2026-11-12" in text
     drifting = next(one for one in overview(days).features if one.feature == "drifting")
     assert history_text.other_failures(drifting) == []  # its failures are drift
 
@@ -308,3 +311,30 @@ def test_a_feature_that_never_compared_gets_a_note_instead_of_an_empty_chart() -
     assert "2 drift-checked features" in page and "Never drift-checked" not in page
     assert [svg.findtext("title") for svg in svgs(page)] == ["fine: psi per partition"]
     assert "No value to draw: the drift gate could not compare in any partition. 3 failing" in page
+
+
+@pytest.mark.parametrize(
+    ("failed_gates", "gate"),
+    [
+        ("psi", None),  # the drift gate itself
+        ("trend of psi", ("trend of psi", "")),
+        ("out_of_range_rate", ("out of range", "7.2%")),
+        ("null_rate_increase; trend of psi", ("null rate and trend of psi", "0.5% → 12.5%")),
+    ],
+)
+def test_a_recorded_gate_is_named_whatever_the_rates(failed_gates: str, gate: tuple[str, str] | None) -> None:
+    """The history records the gates that failed: the trend and out-of-range gates are named, never "another"."""
+    row = {
+        "status": "fail",
+        "gate_metric": "psi",
+        "gate_value": 0.01,
+        "warn": 0.1,
+        "fail": 0.25,
+        "noise": 0.02,
+        "null_rate_train": 0.005,
+        "null_rate_serving": 0.125,
+        "unseen_rate": None,
+        "out_of_range_rate": 0.072,
+        "failed_gates": failed_gates,
+    }
+    assert history_text.other_gate(row) == gate

@@ -7,6 +7,7 @@ import polars as pl
 import pytest
 from scipy import stats
 
+from skewcheck.drift.feature_gates import noise_note
 from skewcheck.drift.features import compare_feature
 from skewcheck.drift.gates import Status
 from skewcheck.profiling.profiles import profile_categorical, profile_numeric
@@ -87,8 +88,9 @@ def test_noise_shrinks_with_sample_size() -> None:
 class TestVerdicts:
     feature = Feature("x", FeatureType.FLOAT, drift=DriftGate("psi", Thresholds(0.1, 0.25)))
 
-    def test_a_fail_within_noise_is_a_warn_that_says_why(self) -> None:
-        """Find a same-distribution pair of 150 values whose PSI passes the fail threshold: it must only warn."""
+    def test_a_fail_within_noise_passes_and_the_report_says_the_threshold_that_would_fit(self) -> None:
+        """Find a same-distribution pair of 150 values whose PSI passes the fail threshold: chance, so it passes,
+        and the note names the noise level and a threshold above it."""
         rng = np.random.default_rng(1)
         for _ in range(500):
             train = profile_numeric(pl.Series(rng.lognormal(size=150)))
@@ -101,8 +103,11 @@ class TestVerdicts:
         gate = result.drift_gate
         assert gate is not None and gate.noise is not None
         assert gate.value is not None and 0.25 < gate.value <= gate.noise
-        assert result.status is Status.WARN
-        assert "within sampling noise" in result.reasons[0]
+        assert result.status is Status.PASS and not result.reasons
+        note = noise_note(gate)
+        assert note.startswith("psi warn 0.1 and fail 0.25 below its noise level")
+        fits = float(note.rsplit("a threshold of ", 1)[1].split()[0])
+        assert gate.noise <= fits <= gate.noise * 1.1
 
     def test_a_real_shift_on_small_samples_still_fails(self) -> None:
         rng = np.random.default_rng(2)

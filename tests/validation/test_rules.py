@@ -116,6 +116,19 @@ def test_a_feature_nested_elsewhere_gets_a_hint(tmp_path: Path) -> None:
     assert unexpected == {"features.age", "features.score", "features.country"}
 
 
+def test_a_column_serving_lacks_may_be_the_label(tmp_path: Path) -> None:
+    """Missing from serving with nothing of its name anywhere: the hint names the label's declaration too."""
+    rows = [{"age": 1, "score": 1.0, "ts": "2026-01-01", "county": "US"}]
+    validation = run_validation(tmp_path, "serving.jsonl", rows, Dataset.SERVING)
+    label = "declare environments: [training] if it is the label or another training-only column"
+    look_alike = "the data has 'county' (set serving_path: county if that is it)"
+    assert only(validation, Check.MISSING_COLUMN, "country").message == (
+        f"'country' is not in the serving data; {look_alike}, or {label}"
+    )
+    alone = run_validation(tmp_path, "serving.jsonl", [{"age": 1, "score": 1.0, "ts": "2026-01-01"}], Dataset.SERVING)
+    assert only(alone, Check.MISSING_COLUMN, "country").message == f"'country' is not in the serving data; {label}"
+
+
 def test_a_json_field_mixing_numbers_and_strings_counts_only_the_strings(tmp_path: Path) -> None:
     rows: list[dict[str, object]] = [{"age": 1, "score": 1.5, "country": "US", "ts": "2026-01-01"} for _ in range(5)]
     rows[3]["score"] = "41.5"
