@@ -80,7 +80,8 @@ def load_baseline(
     with timed(timings, "compare"):
         progress.stage(f"profiling {table.rows:,} training rows")
         # --rows-only compares rows, not distributions: training's profile would go unused.
-        profiles = {} if options.rows_only else profile_dataset(validation, schema)
+        placed = not options.exact and options.sample is None  # --sample draws from the sorted values
+        profiles = {} if options.rows_only else profile_dataset(validation, schema, placed=placed)
     keys = join_keys(schema, options)
     kept = validation.typed if keys and all(key in validation.typed.columns for key in keys) else None
     summary = input_summary(table, options.sample)

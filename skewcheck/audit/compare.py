@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from skewcheck.audit.options import DEFAULT_OPTIONS, Options
 from skewcheck.drift.features import FeatureResult, compare_feature, errored, skipped
+from skewcheck.profiling.placed import Placed
 from skewcheck.profiling.profiles import NumericProfile, Profile, profile_columns
 from skewcheck.profiling.streaming import Streamed
 from skewcheck.progress import SILENT, Progress
@@ -27,6 +28,12 @@ def compare(
     compared = [f for f in schema.features if f.skip_reason is None]
     columns = serving.columns if isinstance(serving, Streamed) else frozenset(serving.typed.columns)
     edges = {name: profile.edges for name, profile in train.items() if isinstance(profile, NumericProfile)}
+    # Training's fine cells (a large numeric column, without --exact): serving is counted on the same ones.
+    cells = {
+        name: profile.sketch.cells
+        for name, profile in train.items()
+        if isinstance(profile, NumericProfile) and isinstance(profile.sketch, Placed)
+    }
     progress.stage("comparing features", total=len(schema.features))
     results: dict[str, FeatureResult] = {}
     for feature in schema.features:
@@ -48,7 +55,7 @@ def compare(
             if isinstance(serving, Streamed):
                 serving_profiles = {feature.name: serving.profiles[feature.name] for feature in batch}
             else:
-                serving_profiles = profile_columns(serving.typed, batch, edges)
+                serving_profiles = profile_columns(serving.typed, batch, edges, cells=cells)
 
             def one(feature: Feature, profiles: dict[str, Profile] = serving_profiles) -> FeatureResult:
                 return compare_feature(

@@ -45,6 +45,10 @@ class Options:
     serving_version: int | None = None
     storage_options: StorageOptions = field(default_factory=dict, repr=False, compare=False)
     """Keys, endpoint and settings for inputs and outputs in object stores (`--storage-option`): never shown."""
+    exact: bool = True
+    """KS and Wasserstein from every value, sorted (scipy's values). False (--no-exact): a numeric column of more
+    than EXACT_VALUES_LIMIT values is counted on fine cells instead, and the report states each bound. Not yet the
+    default: placing values with numpy measured slower than polars' sort (bench/PROFILES.md, issue 16)."""
 
     def __post_init__(self) -> None:
         joined = bool(self.keys) or self.rows

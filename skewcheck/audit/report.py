@@ -6,23 +6,21 @@ in a stable layout, version 1.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 import polars as pl
 
+from skewcheck.audit import records
 from skewcheck.drift.feature_gates import noise_note
-from skewcheck.drift.features import FeatureResult, Histogram
-from skewcheck.drift.gates import Gate, Status
+from skewcheck.drift.features import FeatureResult
+from skewcheck.drift.gates import Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.errors import ExitCode
 from skewcheck.io.sources import InputSummary
-from skewcheck.profiling.bins import EDGE_QUANTILES
 from skewcheck.schema.model import Dataset, Severity
-from skewcheck.schema.registry import DEFINITIONS, PSI_SHARE_FLOOR
 from skewcheck.validation.findings import Finding
 
 REPORT_VERSION = 1
@@ -130,7 +128,7 @@ class Report:
 
     def to_records(self) -> dict[str, Any]:
         """The JSON report (version 1): builtins only, NaN and infinity as null."""
-        return _finite(
+        return records.finite(
             {
                 "version": REPORT_VERSION,
                 "status": str(self.status),
@@ -140,13 +138,13 @@ class Report:
                 "skewcheck_version": self.skewcheck_version,
                 "created_at": self.created_at,
                 "schema": {"path": self.schema_path, "sha256": self.schema_sha256},
-                "train": _input_record(self.train),
-                "serving": _input_record(self.serving),
+                "train": records.input_record(self.train),
+                "serving": records.input_record(self.serving),
                 "schema_findings": [f.to_record() for f in self.findings],
-                "features": [_feature_record(f) for f in self.features],
+                "features": [records.feature_record(f) for f in self.features],
                 "notes": self.noise_notes(),
-                "definitions": _definitions(),
-                "row_skew": None if self.rows is None else _rows_record(self.rows),
+                "definitions": records.definitions(),
+                "row_skew": None if self.rows is None else records.rows_record(self.rows),
                 "timings_seconds": {k: round(v, 4) for k, v in self.timings.items()},
             }
         )
@@ -163,121 +161,3 @@ def _rows_summary(rows: RowSkew) -> str:
     differing = sum(1 for f in rows.features if f.status in (Status.FAIL, Status.WARN))
     joined = f"{rows.coverage.both:,} rows joined on {keys}"
     return f"{differing} of {len(rows.features)} features differ row by row ({joined})"
-
-
-def _rows_record(rows: RowSkew) -> dict[str, Any]:
-    coverage = rows.coverage
-    return {
-        "keys": list(rows.keys),
-        "status": str(rows.status),
-        "join": {
-            "train": asdict(coverage.train),
-            "serving": asdict(coverage.serving),
-            "both": coverage.both,
-            "only_train": coverage.only_train,
-            "only_serving": coverage.only_serving,
-            "join_rate": coverage.join_rate,
-        },
-        "gates": [_gate_record(gate) for gate in rows.gates],
-        "features": [
-            {
-                "name": f.name,
-                "type": str(f.type),
-                "status": str(f.status),
-                "joined": f.joined,
-                "matches": f.matches,
-                "mismatches": f.mismatches,
-                "only_train": f.only_train,
-                "only_serving": f.only_serving,
-                "mismatch_rate": f.mismatch_rate,
-                "tolerance": f.tolerance,
-                "gate": None if f.gate is None else _gate_record(f.gate),
-                "differences": dict(f.differences),
-                "pairs": [{"train": t, "serving": s, "count": n} for t, s, n in f.pairs],
-                "examples": list(f.examples),
-            }
-            for f in rows.features
-        ],
-    }
-
-
-def _gate_record(gate: Gate) -> dict[str, Any]:
-    """Every gate in the JSON report has this one shape, wherever it stands (drift, null rate, join, row, trend)."""
-    return {
-        "metric": gate.metric,
-        "value": gate.value,
-        "warn": gate.warn,
-        "fail": gate.fail,
-        "noise": gate.noise,
-        "status": str(gate.status),
-        "reason": gate.reason,
-    }
-
-
-def _input_record(summary: InputSummary | None) -> dict[str, Any] | None:
-    if summary is None:
-        return None
-    return {
-        "spec": summary.spec,
-        "format": summary.format,
-        "paths": list(summary.paths),
-        "rows": summary.rows,
-        "sampled_rows": summary.sampled_rows,
-        **({"version": summary.version} if summary.version is not None else {}),  # a Delta table's, read
-    }
-
-
-def _feature_record(feature: FeatureResult) -> dict[str, Any]:
-    gate = feature.drift_gate
-    return {
-        "name": feature.name,
-        "type": str(feature.type),
-        "status": str(feature.status),
-        "gate": None if gate is None else _gate_record(gate),
-        "gates": [_gate_record(g) for g in feature.gates],
-        "metrics": dict(feature.metrics),
-        "reasons": list(feature.reasons),
-        "summary": {str(dataset): summary for dataset, summary in feature.summary.items()},
-        "histogram": _histogram_record(feature.histogram),
-    }
-
-
-def _histogram_record(histogram: Histogram | None) -> dict[str, Any] | None:
-    if histogram is None:
-        return None
-    return {
-        "train": histogram.train,
-        "serving": histogram.serving,
-        "edges": histogram.edges,
-        "categories": histogram.categories,
-        "unseen": histogram.unseen,
-        "out_of_range": None if histogram.is_categorical else {"below": histogram.below, "above": histogram.above},
-    }
-
-
-def _definitions() -> dict[str, str]:
-    deciles = ", ".join(f"{q:g}" for q in EDGE_QUANTILES)
-    return {
-        **DEFINITIONS,
-        "numeric_bins": f"edges at the training quantiles {deciles} (numpy linear interpolation), ties merged; "
-        "ten right-closed bins (-inf, q1], (q1, q2], ..., (q9, inf), the outer two open, so serving values beyond "
-        "the training range land in the outer bins, which hold a tenth of training each",
-        "psi_smoothing": f"a share below {PSI_SHARE_FLOOR:g} counts as {PSI_SHARE_FLOOR:g}, on both sides, before "
-        "logarithms are taken (no renormalisation; the same at every sample size)",
-        "null_rate_increase": "null_rate_serving - null_rate_train (absolute)",
-        "thresholds": "a gate warns when its value is strictly above warn and fails when strictly above fail",
-    }
-
-
-def _finite(value: dict[str, Any]) -> dict[str, Any]:
-    return {key: _finite_value(item) for key, item in value.items()}
-
-
-def _finite_value(value: Any) -> Any:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite_value(v) for v in value]
-    return value

@@ -76,6 +76,14 @@ def check(
         bool,
         typer.Option("--approx", help="Read both sides in batches onto a grid: memory bounded, metrics approximate."),
     ] = False,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact/--no-exact",
+            help="KS and Wasserstein from sorted values (scipy's); --no-exact counts large columns on fine cells "
+            "instead, within stated bounds.",
+        ),
+    ] = True,
     each: Annotated[
         str | None,
         typer.Option("--each", metavar="KEY|file", help="Audit each file, or each KEY=value folder, on its own."),
@@ -135,6 +143,7 @@ def check(
         keep_duplicates=keep_duplicates,
         mismatched_rows=mismatches is not None,
         approx=approx,
+        exact=exact,
         train_version=train_version,
         serving_version=serving_version,
         storage_options=outputs.use_storage(storage_option),

@@ -63,6 +63,7 @@ FLAGS = {
     "baseline": ("--baseline", "PROFILE"),
     "dataset": ("--dataset", "training|serving"),
     "each": ("--each", None),
+    "exact": ("--exact", None),
     "keep": ("--history", "DIR"),
     "keys": ("--key", "COLUMN"),
     "latest": ("--latest", None),

@@ -6,11 +6,14 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich import progress as bars
 from rich.console import Console
 
 from skewcheck.progress import SILENT, Progress
+
+if TYPE_CHECKING:
+    from rich import progress as bars
 
 
 def stdout() -> Console:
@@ -40,6 +43,8 @@ def progress(quiet: bool) -> Iterator[Progress]:
     if quiet or not sys.stderr.isatty():
         yield SILENT
         return
+    from rich import progress as bars  # a fifth of rich's start-up, for a terminal only
+
     columns = (
         bars.SpinnerColumn(),
         bars.TextColumn("{task.description}", markup=False),

@@ -13,11 +13,13 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from skewcheck.drift.accuracy import EXACT, Accuracy
 from skewcheck.drift.feature_gates import drift_gate, null_gate, range_gate, unseen_gate
 from skewcheck.drift.gates import Gate, Status, worst
+from skewcheck.profiling.placed import Placed
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Feature, FeatureType
-from skewcheck.stats import ecdf, grid, metrics
+from skewcheck.stats import cells, ecdf, grid, metrics
 from skewcheck.stats.arrays import Counts
 from skewcheck.stats.grid import Grid
 from skewcheck.stats.noise import RUN_FALSE_ALARM_RATE
@@ -68,6 +70,8 @@ class FeatureResult:
     reasons: Sequence[str] = ()
     summary: Mapping[Dataset, Mapping[str, object]] = field(default_factory=dict)
     histogram: Histogram | None = None
+    accuracy: Accuracy | None = None
+    """How exact KS and Wasserstein are (numeric features compared; None otherwise)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "gates", tuple(self.gates))
@@ -120,8 +124,9 @@ def compare_feature(
     if sample is not None:
         train, serving = train.sampled(sample, seed), serving.sampled(sample, seed + 1)
     metrics: dict[str, float | None] = {}
+    accuracy = None
     if isinstance(train, NumericProfile) and isinstance(serving, NumericProfile):
-        metrics = _numeric_metrics(train, serving, outside, serving_count)
+        metrics, accuracy = _numeric_metrics(train, serving, outside, serving_count)
     elif isinstance(train, CategoricalProfile) and isinstance(serving, CategoricalProfile):
         metrics = _categorical_metrics(feature, train, serving)
     metrics["null_rate_train"] = train.null_rate
@@ -139,7 +144,9 @@ def compare_feature(
     if isinstance(whole_train, NumericProfile):
         found = range_gate(feature, whole_train, *outside, serving_count, false_alarm_rate)
         gates += [found] if found is not None else []
-    result = FeatureResult(feature.name, feature.type, metrics=metrics, summary=summary, histogram=histogram)
+    result = FeatureResult(
+        feature.name, feature.type, metrics=metrics, summary=summary, histogram=histogram, accuracy=accuracy
+    )
     for gate in gates:
         result = result.with_gate(gate)
     return result
@@ -206,6 +213,8 @@ def _out_of_range(train: Profile, serving: Profile) -> tuple[int, int]:
         return 0, 0
     if serving.values is not None:
         return metrics.out_of_range(serving.values, train.minimum, train.maximum)
+    if isinstance(serving.sketch, Placed):  # counted on training's cells: the two outer ones are beyond its range
+        return serving.sketch.counted.outside()
     # Read in batches: a grid on training's points, minimum and maximum among them; a saved sketch: its CDF.
     side = serving.sketch if isinstance(serving.sketch, Grid) else serving.cdf()
     return metrics.out_of_range(side, train.minimum, train.maximum)
@@ -213,19 +222,23 @@ def _out_of_range(train: Profile, serving: Profile) -> tuple[int, int]:
 
 def _numeric_metrics(
     train: NumericProfile, serving: NumericProfile, outside: tuple[int, int], serving_count: int
-) -> dict[str, float | None]:
+) -> tuple[dict[str, float | None], Accuracy | None]:
     """`outside` and `serving_count`: the out-of-range counts and serving's count before any sampling."""
     if train.count == 0 or serving.count == 0:
         names = ("psi", "jensen_shannon", "wasserstein", "ks_statistic", "ks_pvalue", "out_of_range_rate")
-        return dict.fromkeys(names)
-    if isinstance(serving.sketch, Grid):  # serving read in batches, counted on training's points
-        ks, wasserstein = _on_grid(train, serving.sketch)
+        return dict.fromkeys(names), None
+    accuracy = EXACT
+    if isinstance(train.sketch, Placed) and isinstance(serving.sketch, Placed):  # both on training's fine cells
+        ks, wasserstein, accuracy = _on_cells(train.sketch, serving.sketch)
+    elif isinstance(serving.sketch, Grid):  # serving read in batches, counted on training's points
+        ks, wasserstein, accuracy = _on_grid(train, serving.sketch)
     elif isinstance(train.sketch, Grid) and serving.values is not None:  # few serving values, training on a grid
-        ks, wasserstein = _on_grid(train, Grid.of(serving.values, train.sketch.points))
+        ks, wasserstein, accuracy = _on_grid(train, Grid.of(serving.values, train.sketch.points))
     elif train.values is not None and serving.values is not None:
         ks, wasserstein = ecdf.ks_and_wasserstein(train.values, serving.values, train.std)
     else:  # a saved profile's sketch on one side
         ks, wasserstein = ecdf.ks_and_wasserstein_from_cdfs(train.cdf(), serving.cdf(), train.std)
+        accuracy = Accuracy(None, None)
     return {
         "psi": metrics.psi(train.bin_counts, serving.bin_counts),
         "jensen_shannon": metrics.jensen_shannon(train.bin_counts, serving.bin_counts),
@@ -233,17 +246,29 @@ def _numeric_metrics(
         "ks_statistic": ks.statistic,
         "ks_pvalue": ks.pvalue,
         "out_of_range_rate": metrics.out_of_range_rate(*outside, serving_count),
-    }
+    }, accuracy
 
 
-def _on_grid(train: NumericProfile, serving: Grid) -> tuple[ecdf.KsResult, float]:
+def _on_cells(train: Placed, serving: Placed) -> tuple[ecdf.KsResult, float, Accuracy]:
+    """KS and normalised W1 from both sides' counts on training's cells, and how exact they are (cells.compare)."""
+    low, high = min(train.minimum, serving.minimum), max(train.maximum, serving.maximum)
+    found = cells.compare(train.cells, train.counted, serving.counted, low, high)
+    pvalue = ecdf.ks_pvalue(found.ks, train.count, serving.count)
+    w1 = ecdf.in_standard_deviations(found.wasserstein, train.std)
+    w1_bound = ecdf.in_standard_deviations(found.wasserstein_bound, train.std)
+    return ecdf.KsResult(found.ks, pvalue), w1, Accuracy(found.ks_bound, w1_bound)
+
+
+def _on_grid(train: NumericProfile, serving: Grid) -> tuple[ecdf.KsResult, float, Accuracy]:
     """KS and normalised W1 against a serving grid on training's points (grid.compare says how exact)."""
     # Training read in batches too is a grid on the same points; a saved profile is a step CDF on them.
     shares, sums = train.sketch.cells() if isinstance(train.sketch, Grid) else grid.step_cells(serving, train.cdf())
     low, high = min(train.minimum, serving.minimum), max(train.maximum, serving.maximum)
     found = grid.compare(shares, serving, sums, low, high)
     pvalue = ecdf.ks_pvalue(found.ks, train.count, serving.count)
-    return ecdf.KsResult(found.ks, pvalue), ecdf.in_standard_deviations(found.wasserstein, train.std)
+    w1 = ecdf.in_standard_deviations(found.wasserstein, train.std)
+    # The grid's W1 is a lower bound within a sliver of a cell where the CDFs cross; not bounded here.
+    return ecdf.KsResult(found.ks, pvalue), w1, Accuracy(found.ks_bound, None)
 
 
 def _categorical_metrics(

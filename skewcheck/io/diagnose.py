@@ -15,8 +15,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from skewcheck.errors import InputError
 from skewcheck.io import remote
@@ -78,6 +76,9 @@ def _binary_problem(path: Path, format: str) -> str | None:
 def parquet_extent_problem(path: Path) -> str | None:
     """A row group that ends past the end of the file (a truncated copy whose footer survived). Found from the
     footer alone, before a read: polars panics on such a file, printing a Rust backtrace."""
+    import pyarrow as pa  # here, not at the top: a check of JSON Lines or CSV never needs pyarrow's start-up
+    import pyarrow.parquet as pq
+
     try:
         metadata = pq.ParquetFile(path).metadata
     except (OSError, pa.ArrowException):
@@ -96,6 +97,9 @@ def parquet_extent_problem(path: Path) -> str | None:
 
 def _row_group_problem(path: Path) -> str | None:
     """The first row group that cannot be read, in a file whose start reads: truncated or damaged later on."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     file = pq.ParquetFile(path)
     groups = file.num_row_groups
     for group in range(groups):

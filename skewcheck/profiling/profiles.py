@@ -11,21 +11,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 import polars as pl
 
 from skewcheck.profiling.bins import FloatArray, IntArray, bin_counts, numeric_edges, sorted_quantiles
+from skewcheck.profiling.categorical import CategoricalProfile as CategoricalProfile  # noqa: PLC0414 - re-exported
+from skewcheck.profiling.placed import Placed, placed_profile
 from skewcheck.schema.model import Feature, FeatureType, Schema
 from skewcheck.schema.registry import Kind
+from skewcheck.stats.cells import Cells
 from skewcheck.stats.ecdf import StepCdf
 from skewcheck.stats.grid import Grid
 from skewcheck.stats.sketch import TAIL, Sketch
 from skewcheck.validation.findings import Validation
 
 SUMMARY_QUANTILES = {"p01": 0.01, "p50": 0.5, "p99": 0.99}
-TOP_CATEGORIES = 10
 EXACT_VALUES_LIMIT = 65_536
 """A saved profile keeps a feature's sorted values up to this many (512 KB); beyond, a Sketch."""
 
@@ -41,9 +44,9 @@ class NumericProfile:
     """Sorted finite values (datetimes as epoch seconds); None when a saved profile kept a sketch instead."""
     edges: FloatArray
     bin_counts: IntArray
-    sketch: Sketch | Grid | None = field(default=None, repr=False)
+    sketch: Sketch | Grid | Placed | None = field(default=None, repr=False)
     """The distribution's summary when there were too many values to keep: a Sketch in a saved profile, a Grid
-    for data read in batches (see streaming)."""
+    for data read in batches (see streaming), Placed for a check's data counted on fine cells (see placed)."""
     bins_exact: bool = True
     """False when merging profiles with different edges left the bin counts estimated from a sketch."""
     _std: float | None = field(default=None, init=False, repr=False, compare=False)
@@ -76,7 +79,8 @@ class NumericProfile:
 
     def cdf(self) -> StepCdf:
         if self.values is None:
-            assert self.sketch is not None
+            # Placed has no step CDF: its values lie anywhere inside cells (the comparison reads its counts instead).
+            assert isinstance(self.sketch, Sketch | Grid)
             return self.sketch.cdf()
         ends = np.flatnonzero(np.append(self.values[1:] != self.values[:-1], True))
         return StepCdf(self.values[ends], (ends + 1) / max(len(self.values), 1), len(self.values))
@@ -147,44 +151,14 @@ class NumericProfile:
         }
 
 
-@dataclass(frozen=True)
-class CategoricalProfile:
-    rows: int
-    nulls: int
-    counts: dict[str, int]
-    """Non-null values and how often each occurs, most frequent first."""
-
-    @property
-    def count(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def null_rate(self) -> float:
-        return self.nulls / self.rows if self.rows else 0.0
-
-    def sampled(self, size: int, seed: int) -> CategoricalProfile:
-        # Counting categories is cheap at any size: nothing to gain from sampling them.
-        return self
-
-    def summary(self, *, temporal: bool = False) -> dict[str, object]:
-        total = self.count
-        top = list(self.counts.items())[:TOP_CATEGORIES]
-        return {
-            "rows": self.rows,
-            "count": total,
-            "null_rate": self.null_rate,
-            "distinct": len(self.counts),
-            "top": [{"value": value, "share": count / total} for value, count in top],
-        }
-
-
 Profile = NumericProfile | CategoricalProfile
 
 
-def profile_dataset(validation: Validation, schema: Schema) -> dict[str, Profile]:
-    """Every drift-checked feature present in the data, summarised; values kept exactly."""
+def profile_dataset(validation: Validation, schema: Schema, *, placed: bool = False) -> dict[str, Profile]:
+    """Every drift-checked feature present in the data, summarised; values kept exactly unless `placed` (a
+    numeric column of more than EXACT_VALUES_LIMIT values is then counted on fine cells instead: see placed)."""
     present = [f for f in schema.features if f.skip_reason is None and f.name in validation.typed.columns]
-    return profile_columns(validation.typed, present)
+    return profile_columns(validation.typed, present, placed=placed)
 
 
 def profile_feature(feature: Feature, values: pl.Series, edges: FloatArray | None = None) -> Profile:
@@ -194,34 +168,51 @@ def profile_feature(feature: Feature, values: pl.Series, edges: FloatArray | Non
 
 
 def profile_columns(
-    frame: pl.DataFrame, features: Sequence[Feature], edges: Mapping[str, FloatArray] | None = None
+    frame: pl.DataFrame,
+    features: Sequence[Feature],
+    edges: Mapping[str, FloatArray] | None = None,
+    *,
+    placed: bool = False,
+    cells: Mapping[str, Cells] | None = None,
 ) -> dict[str, Profile]:
     """Every feature's profile from its typed column in `frame`; `edges` are training's bins, by feature.
 
-    The sorting and counting runs as polars queries, as many at a time as there are cores (see _collect).
+    `placed`: training's large numeric columns counted on fine cells instead of sorted; `cells`: training's
+    cells, by feature, that serving is counted on. The sorting and counting runs as polars queries, as many at
+    a time as there are cores (see _collect).
     """
-    queries = [_distribution(frame, feature) for feature in features]
-    profiles: dict[str, Profile] = {}
-    for feature, result in zip(features, _collect(queries), strict=True):
+    cells = cells or {}
+    unsorted = {f.name for f in features if f.kind is Kind.NUMERIC and (f.name in cells or (placed and not edges))}
+
+    def one(feature: Feature, result: pl.DataFrame) -> Profile:
         column = frame.get_column(feature.name)
+        rows, nulls = column.len(), column.null_count()
         if feature.kind is Kind.CATEGORICAL:
-            profiles[feature.name] = CategoricalProfile(
-                rows=column.len(),
-                nulls=column.null_count(),
-                counts=dict(zip(result.get_column("value").to_list(), result.get_column("n").to_list(), strict=True)),
-            )
-            continue
+            values, counts = result.get_column("value").to_list(), result.get_column("n").to_list()
+            return CategoricalProfile(rows=rows, nulls=nulls, counts=dict(zip(values, counts, strict=True)))
         array = result.to_series().to_numpy().astype(np.float64, copy=False)
         bins = (edges or {}).get(feature.name)
+        if feature.name in unsorted:
+            found = None
+            if len(array) > EXACT_VALUES_LIMIT or feature.name in cells:
+                found = placed_profile(array, cells.get(feature.name), bins)
+            if found is not None:
+                nonfinite = rows - nulls - len(array)
+                return NumericProfile(rows, nulls, nonfinite, None, found.edges, found.bin_counts, found.placed)
+            array = np.sort(array)  # few values, or no cells fit them (a heavy tail): exact, as --exact
         bins = numeric_edges(array) if bins is None else bins
-        profiles[feature.name] = NumericProfile(
-            rows=column.len(),
-            nulls=column.null_count(),
-            nonfinite=column.len() - column.null_count() - len(array),
-            values=array,
-            edges=bins,
-            bin_counts=bin_counts(array, bins),
-        )
+        return NumericProfile(rows, nulls, rows - nulls - len(array), array, bins, bin_counts(array, bins))
+
+    # A core's worth of columns at a time: polars sorts or filters them, then numpy counts them on threads (its
+    # arithmetic releases the GIL), and their values are dropped before the next columns are read out.
+    size = os.cpu_count() or 1
+    profiles: dict[str, Profile] = {}
+    with ThreadPoolExecutor(max_workers=size) as pool:
+        for start in range(0, len(features), size):
+            batch = features[start : start + size]
+            queries = [_distribution(frame, feature, sort=feature.name not in unsorted) for feature in batch]
+            for feature, profile in zip(batch, pool.map(one, batch, _collect(queries)), strict=True):
+                profiles[feature.name] = profile
     return profiles
 
 
@@ -254,8 +245,9 @@ def profile_categorical(values: pl.Series) -> CategoricalProfile:
     return profile
 
 
-def _distribution(frame: pl.DataFrame, feature: Feature) -> pl.LazyFrame:
-    """Numeric: the sorted finite values. Categorical: each value's count, most frequent first (ties by value)."""
+def _distribution(frame: pl.DataFrame, feature: Feature, *, sort: bool = True) -> pl.LazyFrame:
+    """Numeric: the finite values, sorted unless not `sort`. Categorical: each value's count, most frequent first
+    (ties by value)."""
     column = pl.col(feature.name)
     if feature.kind is Kind.CATEGORICAL:
         # Fixed column names: a feature may itself be called "count" or "n". Booleans read "true"/"false".
@@ -263,10 +255,12 @@ def _distribution(frame: pl.DataFrame, feature: Feature) -> pl.LazyFrame:
         return frame.lazy().select(counts).unnest("value").sort(["n", "value"], descending=[True, False])
     dtype = frame.schema[feature.name]
     if dtype.is_float():
-        return frame.lazy().select(column.filter(column.is_finite()).sort().cast(pl.Float64).alias("value"))
+        finite = column.filter(column.is_finite())
+        return frame.lazy().select((finite.sort() if sort else finite).cast(pl.Float64).alias("value"))
     # Integers, dates, datetimes: always finite, and the conversion to float keeps their order, so they are
     # sorted as they are stored (integer sorts are faster, a fraction of that on repeated values), then converted.
-    return frame.lazy().select(float_expression(column.drop_nulls().sort(), dtype).alias("value"))
+    present = column.drop_nulls()
+    return frame.lazy().select(float_expression(present.sort() if sort else present, dtype).alias("value"))
 
 
 def _iso(epoch_seconds: float) -> str:

@@ -18,8 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from skewcheck.errors import InputError
 from skewcheck.io import remote
@@ -62,8 +60,11 @@ def is_saved_profile(spec: str) -> bool:
 
 
 def to_bytes(profile: SavedProfile) -> bytes:
+    import pyarrow as pa  # here, not at the top: a check of data never reads or writes a profile
+    import pyarrow.parquet as pq
+
     rows = [_feature_row(name, feature) for name, feature in profile.features.items()]
-    table = pa.Table.from_pylist(rows, schema=_ARROW_SCHEMA)
+    table = pa.Table.from_pylist(rows, schema=_arrow_schema())
     table = table.replace_schema_metadata({_METADATA_KEY: json.dumps(_metadata(profile)).encode()})
     buffer = io.BytesIO()
     # Page checksums: a flipped byte in a compressed page fails the read instead of decoding into other numbers.
@@ -73,6 +74,9 @@ def to_bytes(profile: SavedProfile) -> bytes:
 
 def read(path: str | Path, storage_options: remote.StorageOptions = remote.NO_OPTIONS) -> SavedProfile:
     """A saved profile (a file, or an object in a store); an unreadable, damaged or foreign one is an InputError."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     where: str | Path | pa.BufferReader = path
     if remote.is_url(path):
         where = pa.BufferReader(remote.read_bytes(str(path), storage_options))
@@ -98,7 +102,7 @@ def read(path: str | Path, storage_options: remote.StorageOptions = remote.NO_OP
             f"this skewcheck reads {FORMAT} version {FORMAT_VERSION}: profile the data again"
         )
     saved_check.check_metadata(metadata, path)
-    rows = saved_check.check_columns(table, _ARROW_SCHEMA, path)
+    rows = saved_check.check_columns(table, _arrow_schema(), path)
     try:
         features = {row["feature"]: _checked(_profile_from_row(row)) for row in rows}
     except (ValueError, TypeError, RuntimeError) as error:  # decoded but not believable: counts, order, a sketch
@@ -153,32 +157,35 @@ def check_fits(profile: SavedProfile, schema: Schema, path: str) -> None:
             )
 
 
-_ARROW_SCHEMA = pa.schema(
-    [
-        ("feature", pa.string()),
-        ("kind", pa.string()),
-        ("rows", pa.int64()),
-        ("nulls", pa.int64()),
-        ("nonfinite", pa.int64()),
-        ("edges", pa.list_(pa.float64())),
-        ("bin_counts", pa.list_(pa.int64())),
-        ("bins_exact", pa.bool_()),
-        ("values", pa.list_(pa.float64())),
-        ("sketch_count", pa.int64()),
-        ("sketch_mean", pa.float64()),
-        ("sketch_m2", pa.float64()),
-        ("sketch_low", pa.list_(pa.float64())),
-        ("sketch_high", pa.list_(pa.float64())),
-        ("sketch_kll", pa.binary()),
-        ("grid_points", pa.list_(pa.float64())),
-        ("grid_counts", pa.list_(pa.int64())),
-        ("grid_sums", pa.list_(pa.float64())),
-        ("grid_minimum", pa.float64()),
-        ("grid_maximum", pa.float64()),
-        ("categories", pa.list_(pa.string())),
-        ("category_counts", pa.list_(pa.int64())),
-    ]
-)
+def _arrow_schema() -> Any:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("feature", pa.string()),
+            ("kind", pa.string()),
+            ("rows", pa.int64()),
+            ("nulls", pa.int64()),
+            ("nonfinite", pa.int64()),
+            ("edges", pa.list_(pa.float64())),
+            ("bin_counts", pa.list_(pa.int64())),
+            ("bins_exact", pa.bool_()),
+            ("values", pa.list_(pa.float64())),
+            ("sketch_count", pa.int64()),
+            ("sketch_mean", pa.float64()),
+            ("sketch_m2", pa.float64()),
+            ("sketch_low", pa.list_(pa.float64())),
+            ("sketch_high", pa.list_(pa.float64())),
+            ("sketch_kll", pa.binary()),
+            ("grid_points", pa.list_(pa.float64())),
+            ("grid_counts", pa.list_(pa.int64())),
+            ("grid_sums", pa.list_(pa.float64())),
+            ("grid_minimum", pa.float64()),
+            ("grid_maximum", pa.float64()),
+            ("categories", pa.list_(pa.string())),
+            ("category_counts", pa.list_(pa.int64())),
+        ]
+    )
 
 
 def _feature_row(name: str, profile: Profile) -> dict[str, Any]:
@@ -199,7 +206,7 @@ def _feature_row(name: str, profile: Profile) -> dict[str, Any]:
     if profile.values is not None:
         return row | {"values": profile.values.tolist()}
     sketch = profile.sketch
-    assert sketch is not None
+    assert isinstance(sketch, Sketch | Grid)  # a saved profile keeps a sketch, or (serving) a grid
     row |= {"sketch_count": sketch.count, "sketch_mean": sketch.mean, "sketch_m2": sketch.m2}
     if isinstance(sketch, Grid):  # a serving profile, counted on its baseline's points
         return row | {

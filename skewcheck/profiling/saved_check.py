@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
-
-import pyarrow as pa
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from skewcheck.errors import InputError
 from skewcheck.schema.model import Dataset, Severity
 from skewcheck.validation.findings import Check
+
+if TYPE_CHECKING:  # annotations only: a check of data never loads pyarrow for a profile it does not read
+    import pyarrow as pa
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def _damaged(path: str | Path, field: str, problem: str) -> NoReturn:
     raise InputError(f"{path}: a damaged profile: its metadata field '{field}' {problem}")
 
 
-# The columns each kind of feature needs (see saved._ARROW_SCHEMA); a numeric feature has `values` or a sketch.
+# The columns each kind of feature needs (see saved._arrow_schema); a numeric feature has `values` or a sketch.
 _NEEDED = {
     "categorical": ("categories", "category_counts"),
     "numeric": ("nonfinite", "edges", "bin_counts", "bins_exact"),

@@ -18,12 +18,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from datasketches import kll_doubles_sketch
 
 from skewcheck.stats.ecdf import StepCdf
+
+if TYPE_CHECKING:
+    from datasketches import kll_doubles_sketch
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -49,6 +52,8 @@ class Sketch:
     @classmethod
     def of(cls, sorted_values: FloatArray) -> Sketch:
         """The sketch of finite values, sorted ascending (at least one; with few, the tails hold them all)."""
+        from datasketches import kll_doubles_sketch  # only where a sketch is made or read: not a check's start-up
+
         kll = kll_doubles_sketch(SKETCH_K)
         kll.update(np.array(sorted_values, dtype=np.float64))  # a writable copy: the library refuses views
         mean, m2 = _moments(sorted_values)
@@ -142,6 +147,8 @@ class Sketch:
         return counts
 
     def _sketch(self) -> kll_doubles_sketch:
+        from datasketches import kll_doubles_sketch
+
         return kll_doubles_sketch.deserialize(self.kll)
 
 

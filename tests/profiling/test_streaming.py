@@ -109,7 +109,7 @@ def test_findings_in_batches_equal_the_whole_datasets(data: Path) -> None:
 def test_streamed_profiles_count_exactly_and_stay_small(data: Path) -> None:
     schema = load_schema(data / "schema.yaml")
     source = resolve_source(str(data / "train.parquet"))
-    exact = load_baseline(str(data / "train.parquet"), schema).profiles
+    exact = load_baseline(str(data / "train.parquet"), schema, Options(exact=True)).profiles
     streamed = stream(source, schema, Dataset.TRAIN, batch_rows=10_000).profiles
     for name in ("amount", "score", "level", "seen"):
         a, b = exact[name], streamed[name]
@@ -148,7 +148,7 @@ def test_the_same_data_gives_the_same_summary_every_time(data: Path) -> None:
 
 def test_serving_streamed_on_trainings_edges_counts_bins_exactly(data: Path) -> None:
     schema = load_schema(data / "schema.yaml")
-    baseline = load_baseline(str(data / "train.parquet"), schema).profiles
+    baseline = load_baseline(str(data / "train.parquet"), schema, Options(exact=True)).profiles
     edges = {n: p.edges for n, p in baseline.items() if isinstance(p, NumericProfile)}
     streamed = stream(
         resolve_source(str(data / "serving.parquet")), schema, Dataset.SERVING, baseline=baseline, batch_rows=9_000
@@ -164,7 +164,7 @@ def test_serving_streamed_on_trainings_edges_counts_bins_exactly(data: Path) -> 
 
 def test_approx_agrees_with_the_exact_check_within_the_stated_bounds(data: Path, tmp_path: Path) -> None:
     args = [str(data / "train.parquet"), str(data / "serving.parquet"), "-s", str(data / "schema.yaml"), "-q"]
-    exact = invoke(["check", *args, "--json", str(tmp_path / "exact.json")], 3)  # schema violations: exit 3
+    exact = invoke(["check", *args, "--json", str(tmp_path / "exact.json"), "--exact"], 3)  # schema violations: exit 3
     approx = invoke(["check", *args, "--approx", "--json", str(tmp_path / "approx.json")], 3)
     assert exact.stdout == approx.stdout  # the same verdict line
     a = {f["name"]: f for f in json.loads((tmp_path / "exact.json").read_text())["features"]}

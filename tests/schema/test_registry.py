@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from skewcheck.audit import report
+from skewcheck.audit import records
 from skewcheck.drift.features import compare_feature
 from skewcheck.history import store
 from skewcheck.profiling.profiles import Profile, profile_categorical, profile_numeric
@@ -62,7 +62,7 @@ def test_every_metric_has_a_history_column_and_a_definition() -> None:
     assert sorted(store.METRIC_COLUMNS) == sorted(METRICS)
     assert set(METRICS) <= set(store.SCHEMA)
     assert sorted(m.history_column for m in METRICS.values()) == list(range(len(METRICS)))
-    definitions = report._definitions()
+    definitions = records.definitions()
     assert {name: definitions[name] for name in METRICS} == DEFINITIONS
     assert all(m.definition for m in METRICS.values())
 
