@@ -6,7 +6,7 @@ SKEWCHECK := $(BIN)/skewcheck
 DEMO_REPORTS := demo-report
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint typecheck unit fixtures bench bench-peers clean
+.PHONY: help demo test lint typecheck unit fixtures bench bench-spark bench-peers clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ unit: $(VENV)/.installed-test ## The test suite alone
 
 bench: $(VENV)/.installed ## Time skewcheck against a bare polars read; writes bench/RESULTS.md
 	$(BIN)/python bench/run.py
+
+bench-spark: $(VENV)/.installed-test ## profile --spark against Spark's own pass and one machine (needs Java 17); writes bench/SPARK.md
+	$(BIN)/python bench/spark.py
 
 bench-peers: ## Install Evidently (bench/.venv-peers) and TFDV (bench/.venv-tfdv) for make bench to compare with
 	$(PYTHON) -m venv bench/.venv-peers

@@ -67,6 +67,8 @@ def main(args: list[str]) -> int:
         from skewcheck.cli.options import spelling_for
 
         command = next((arg for arg in args if not arg.startswith("-")), None)
+        if debug and error.__cause__ is not None:  # another engine's error made one line (Spark's JVM trace)
+            traceback.print_exception(error.__cause__)
         return _fail(f"error: {error.render(spelling_for(command))}", error.exit_code)
     except (KeyboardInterrupt, SystemExit, GeneratorExit):
         raise

@@ -27,7 +27,7 @@ from skewcheck.errors import SkewcheckError, UsageError
 from skewcheck.history import kept, store, trend
 from skewcheck.io.outputs_guard import output_mode
 from skewcheck.io.remote import NO_OPTIONS, StorageOptions
-from skewcheck.io.sources import partitions_of, resolve_source
+from skewcheck.io.sources import partitions_of
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.model import Schema
 from skewcheck.stats import metrics
@@ -57,14 +57,9 @@ def run_each(
     metrics.preload()
     schema_files = [] if isinstance(schema, Schema) else [str(schema)]
     schema = schema_at(schema, options.storage_options)
-    source = resolve_source(
-        serving,
-        options.serving_format,
-        format_parameter="serving_format",
-        storage_options=options.storage_options,
-        version=options.serving_version,
-    )
-    parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
+    source = runner.serving_source(serving, options)
+    label = partition_label(runner.data_spec(serving, options))
+    parts = partitions_of(source, each) if each is not None else [(label, source)]
     baseline = load_baseline(train, schema, options, progress=progress)
     storage = options.storage_options
     # The history is never more readable than the data it describes.
