@@ -6,7 +6,7 @@ SKEWCHECK := $(BIN)/skewcheck
 DEMO_REPORTS := demo-report
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test lint typecheck unit fixtures bench bench-scaling bench-peers fuzz clean
+.PHONY: help demo test lint typecheck unit fixtures bench bench-scaling bench-spark bench-peers fuzz clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,9 @@ FUZZ_MINUTES ?= 30
 fuzz: $(VENV)/.installed-test ## Hostile generated and damaged inputs against the CLI for FUZZ_MINUTES (not in make test)
 	$(BIN)/mypy --strict fuzz
 	nice -n 15 $(BIN)/python -m fuzz.run --minutes $(FUZZ_MINUTES) --findings fuzz/findings
+
+bench-spark: $(VENV)/.installed-test ## profile --spark against Spark's own pass and one machine (needs Java 17); writes bench/SPARK.md
+	$(BIN)/python bench/spark.py
 
 bench-peers: ## Install Evidently (bench/.venv-peers) and TFDV (bench/.venv-tfdv) for make bench to compare with
 	$(PYTHON) -m venv bench/.venv-peers

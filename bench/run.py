@@ -20,7 +20,7 @@ same requests (train_recomputed.parquet, with three injected row-level bugs), jo
 verdicts are scored against those bugs instead of the drifts.
 
 RESULTS.md also takes in bench/PROFILES.md, when it exists: a hand-written account of where the time goes, by
-function (pyinstrument), which this script does not measure.
+function (pyinstrument), which this script does not measure; and bench/SPARK.md, `make bench-spark`'s results.
 
 skewcheck is run as `python -m skewcheck` by this interpreter: to measure another copy of it (say, a clean export of
 a commit while the work tree is being edited), run this script from another folder with PYTHONPATH pointing at it.
@@ -757,11 +757,17 @@ def profiles_section() -> list[str]:
     return ["#" + line if line.startswith("#") else line for line in path.read_text().splitlines()] + [""]
 
 
+def spark_section() -> list[str]:
+    """bench/SPARK.md, written by `make bench-spark` (bench/spark.py), which this run does not measure."""
+    path = HERE / "SPARK.md"
+    return [*path.read_text().splitlines(), ""] if path.exists() else []
+
+
 def write_results(run: Run) -> None:
     done = [size for size in run.sizes if size.key in run.generated]
     truths = truths_of(done)
     text = [*header(run), *results_table(run, truths), *targets_table(run, truths), *stages_table(run),
-            *profiles_section(), *not_run(run), *data_section(run, truths)]  # fmt: skip
+            *profiles_section(), *spark_section(), *not_run(run), *data_section(run, truths)]  # fmt: skip
     (HERE / "RESULTS.md").write_text("\n".join(text))
 
 

@@ -6,6 +6,8 @@ report.exit_code, report.status, report.to_records()
 
 Each name is imported when first used (PEP 562): `skewcheck check` imports its own modules only, not every
 command's (a `history` or `infer` run's libraries are start-up a check never needs; bench/PROFILES.md).
+The command line so starts with nothing but the standard library loaded, and Ctrl-C during its imports is
+handled as anywhere else (skewcheck.__main__).
 """
 
 from __future__ import annotations

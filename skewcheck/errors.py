@@ -5,6 +5,7 @@ A leaf module: it imports nothing from skewcheck, so every other module can use 
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from enum import IntEnum, unique
 
@@ -73,3 +74,33 @@ class UsageError(SkewcheckError):
 
 def _python_spelling(name: str, value: object) -> str:
     return f"{name}=..." if value is None else f"{name}={value!r}"
+
+
+_OS_ADVICE = {
+    errno.EACCES: ("permission denied", "check the permissions of the file and its folder"),
+    errno.EPERM: ("operation not permitted", "check the permissions of the file and its folder"),
+    errno.ENOSPC: ("no space left on the device", "free some space or write elsewhere"),
+    errno.EDQUOT: ("disk quota exceeded", "free some space or write elsewhere"),
+    errno.EROFS: ("read-only file system", "write elsewhere"),
+    errno.ENAMETOOLONG: ("file name too long", "use a shorter name"),
+    errno.EPIPE: ("the reader closed the pipe", "keep the reading end open until skewcheck is done"),
+    errno.EISDIR: ("is a directory", "name a file"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "check the path"),
+    errno.ENOENT: ("no such file or directory", "check the path"),
+    errno.ELOOP: ("too many levels of symbolic links", "check the links on the path"),
+    errno.EIO: ("input/output error", "the disk or network share failed: check it and retry"),
+    errno.EMFILE: ("too many open files", "raise the limit (ulimit -n) or read fewer files at once"),
+    errno.ENFILE: ("too many open files in the system", "retry when fewer files are open"),
+}
+
+
+def os_error_line(error: OSError, path: str | None = None) -> str:
+    """An operating system's error as one line: the path, what happened, what to do ("x.json: permission denied; ...").
+
+    `path` names the file when the error does not (a write to stdout carries no name).
+    """
+    name = path or (str(error.filename) if error.filename is not None else "a file")
+    if error.filename2 is not None and path is None:
+        name = f"{error.filename} -> {error.filename2}"
+    what, todo = _OS_ADVICE.get(error.errno or -1, (error.strerror or str(error) or type(error).__name__, ""))
+    return f"{name}: {what}{f'; {todo}' if todo else ''}"

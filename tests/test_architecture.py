@@ -27,6 +27,8 @@ ONLY_IN = {  # a third-party library -> the packages (or modules) that may impor
     "scipy": ("skewcheck.stats",),
     "pygal": ("skewcheck.reporters",),
     "datasketches": ("skewcheck.stats.sketch",),
+    "pyspark": ("skewcheck.spark",),  # an optional extra: the rest of skewcheck runs without it
+    "py4j": ("skewcheck.spark",),
     "obstore": ("skewcheck.io.remote",),
     "deltalake": ("skewcheck.io.tables", "skewcheck.history.lake"),
     "pyiceberg": ("skewcheck.io.tables",),

@@ -52,3 +52,19 @@ def test_exit_codes_are_the_documented_numbers_with_a_meaning_each() -> None:
     assert ExitCode.SCHEMA_FAILED.meaning == "schema validation failed"
     assert ExitCode.INTERNAL_ERROR.explanation == "a bug in skewcheck: rerun with --debug for the traceback"
     assert len({code.meaning for code in ExitCode}) == len({code.explanation for code in ExitCode}) == 5
+
+
+def test_an_os_error_is_one_line_naming_the_path_and_what_to_do() -> None:
+    import errno
+
+    from skewcheck.errors import os_error_line
+
+    denied = PermissionError(errno.EACCES, "Permission denied", "data/b.parquet")
+    assert (
+        os_error_line(denied) == "data/b.parquet: permission denied; check the permissions of the file and its folder"
+    )
+    full = OSError(errno.ENOSPC, "No space left on device")
+    assert os_error_line(full, "stdout") == "stdout: no space left on the device; free some space or write elsewhere"
+    assert os_error_line(OSError(errno.ENOSPC, "x")).startswith("a file: no space left")
+    moved = OSError(errno.EXDEV, "Invalid cross-device link", "a.tmp", None, "b.json")
+    assert os_error_line(moved) == "a.tmp -> b.json: Invalid cross-device link"

@@ -25,8 +25,9 @@ from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.gates import Gate, Status
 from skewcheck.errors import SkewcheckError, UsageError
 from skewcheck.history import kept, store, trend
+from skewcheck.io.outputs_guard import output_mode
 from skewcheck.io.remote import NO_OPTIONS, StorageOptions
-from skewcheck.io.sources import partitions_of, resolve_source
+from skewcheck.io.sources import partitions_of
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.model import Schema
 from skewcheck.stats import metrics
@@ -51,19 +52,20 @@ def run_each(
     if latest and each is None:
         raise UsageError("{latest} picks the newest of the partitions {each} makes", latest=True, each=None)
     options = options or Options()
+    if keep is not None:
+        kept.check_folder(keep.directory)  # before anything is read or written
     metrics.preload()
+    schema_files = [] if isinstance(schema, Schema) else [str(schema)]
     schema = schema_at(schema, options.storage_options)
-    source = resolve_source(
-        serving,
-        options.serving_format,
-        format_parameter="serving_format",
-        storage_options=options.storage_options,
-        version=options.serving_version,
-    )
-    parts = partitions_of(source, each) if each is not None else [(partition_label(serving), source)]
+    source = runner.serving_source(serving, options)
+    label = partition_label(runner.data_spec(serving, options))
+    parts = partitions_of(source, each) if each is not None else [(label, source)]
     baseline = load_baseline(train, schema, options, progress=progress)
     storage = options.storage_options
-    log = None if keep is None else _History(keep.directory, schema, baseline.identity, store.new_run_id(), storage)
+    # The history is never more readable than the data it describes.
+    mode = output_mode([train, *schema_files, serving, *map(str, source.files)])
+    run_id = store.new_run_id()
+    log = None if keep is None else _History(keep.directory, schema, baseline.identity, run_id, storage, mode)
     cutoff = _retain_cutoff(keep)
     results = []
     for label, part in parts:
@@ -128,9 +130,16 @@ class _History:
     """
 
     def __init__(
-        self, directory: str | Path, schema: Schema, baseline_id: str, run_id: str, storage: StorageOptions = NO_OPTIONS
+        self,
+        directory: str | Path,
+        schema: Schema,
+        baseline_id: str,
+        run_id: str,
+        storage: StorageOptions = NO_OPTIONS,
+        mode: int | None = None,
     ) -> None:
         self.directory, self.baseline_id, self.run_id, self.storage = directory, baseline_id, run_id, storage
+        self.mode = mode
         self.settings = {feature.name: feature.trend for feature in schema.features if feature.trend is not None}
         self.stored = kept.read(directory, options=storage) if self.settings else None
         self.notes: list[str] = []
@@ -169,7 +178,7 @@ class _History:
         rows = history_rows.rows_from_report(
             report, partition=partition, baseline_id=self.baseline_id, run_id=self.run_id
         )
-        note = kept.write(self.directory, rows, self.storage)
+        note = kept.write(self.directory, rows, self.storage, self.mode)
         if note:
             self.notes.append(note)
         if self.stored is not None:

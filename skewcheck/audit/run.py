@@ -15,14 +15,16 @@ from skewcheck.audit.options import DEFAULT_OPTIONS, Options
 from skewcheck.audit.reading import check_features_found, input_summary
 from skewcheck.audit.report import Report
 from skewcheck.audit.schema_at import schema_at
+from skewcheck.audit.serving_profile import as_streamed
 from skewcheck.audit.stamps import timed
 from skewcheck.drift.features import FeatureResult
 from skewcheck.drift.rows import compare_rows
-from skewcheck.errors import InputError
+from skewcheck.errors import InputError, UsageError
+from skewcheck.io import remote
 from skewcheck.io.read import read_table
-from skewcheck.io.sources import Source, resolve_source
+from skewcheck.io.sources import InputFormat, InputSummary, Source, resolve_source
 from skewcheck.profiling import saved as profile_file
-from skewcheck.profiling.streaming import stream
+from skewcheck.profiling.streaming import Streamed, stream
 from skewcheck.progress import SILENT, Progress
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.stats import metrics
@@ -46,13 +48,7 @@ def run(
     with timed(timings, "schema"):
         schema = schema_at(schema, options.storage_options)
     baseline = load_baseline(train, schema, options, progress=progress, timings=timings)
-    source = resolve_source(
-        serving,
-        options.serving_format,
-        format_parameter="serving_format",
-        storage_options=options.storage_options,
-        version=options.serving_version,
-    )
+    source = serving_source(serving, options)
     return audit(baseline, source, schema, options, progress=progress, timings=timings)
 
 
@@ -72,6 +68,13 @@ def audit(
     """
     timings = dict(timings or {})
     trend_gates = trend_gates or _no_trends
+    if profile_file.is_saved_profile(serving.spec):
+        if options.keys or options.rows:
+            raise UsageError(f"{serving.spec}: a saved profile has no rows to join on; give the serving data instead")
+        with timed(timings, "read"):
+            progress.stage(f"reading the saved profile {serving.spec}")
+            streamed, summary = as_streamed(serving, baseline.profiles, schema, options.sample)
+        return _judged(baseline, streamed, summary, schema, options, trend_gates, progress=progress, timings=timings)
     keys = join_keys(schema, options)  # before any serving data is read: a key the schema lacks is refused
     if options.approx or baseline.summary.format == profile_file.FORMAT:
         # Against a summary, serving can be one too: read in batches, memory bounded whatever its size.
@@ -140,12 +143,51 @@ def _audit_streamed(
             batch_rows=options.batch_rows,
             progress=progress,
         )
-        check_features_found(schema, baseline.missing, streamed.table, baseline.summary.spec)
+    serving_summary = input_summary(streamed.table, options.sample)
+    return _judged(
+        baseline, streamed, serving_summary, schema, options, trend_gates, progress=progress, timings=timings
+    )
+
+
+def _judged(
+    baseline: Baseline,
+    streamed: Streamed,
+    serving_summary: InputSummary,
+    schema: Schema,
+    options: Options,
+    trend_gates: TrendGates,
+    *,
+    progress: Progress,
+    timings: dict[str, float],
+) -> Report:
+    """Serving, summarised (read in batches, or a saved serving profile), compared with training."""
+    check_features_found(schema, baseline.missing, streamed.table, baseline.summary.spec)
     with timed(timings, "compare"):
         features = trend_gates(compare(schema, baseline.profiles, streamed, options, progress=progress))
     findings = [*baseline.findings, *streamed.findings]
-    serving_summary = input_summary(streamed.table, options.sample)
     return assemble(schema, options, timings, findings, features, train=baseline.summary, serving=serving_summary)
+
+
+def serving_source(serving: str, options: Options) -> Source:
+    """The serving data to read, or a saved serving profile of it (read by `audit` as one)."""
+    if profile_file.is_saved_profile(serving):
+        where = serving if remote.is_url(serving) else Path(serving)
+        return Source(serving, InputFormat.PARQUET, (where,), storage_options=options.storage_options)
+    return resolve_source(
+        serving,
+        options.serving_format,
+        format_parameter="serving_format",
+        storage_options=options.storage_options,
+        version=options.serving_version,
+    )
+
+
+def data_spec(serving: str, options: Options = DEFAULT_OPTIONS) -> str:
+    """The serving data's name: a saved serving profile's is the data's it was made from, so that a history
+    labels and dates its partition as a check of the data itself would (`dt=2026-12-07`, not `day.skprofile`)."""
+    if not profile_file.is_saved_profile(serving):
+        return serving
+    return profile_file.read(serving, options.storage_options).source.spec
 
 
 def _no_trends(features: list[FeatureResult]) -> list[FeatureResult]:

@@ -76,3 +76,18 @@ schema_app = typer.Typer(help="Work with schema files.", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
 schema_app.command("json-schema", cls=_PlainCommand)(json_schema_command)
 app.command("diff-schema", cls=_PlainCommand)(diff_schema)
+
+
+def run(args: list[str]) -> int:
+    """Run one command line and return its exit code.
+
+    typer's own entry point turns Ctrl-C into a silent exit 130 and a closed stdout into exit 1 (drift failed!);
+    here both reach the caller (skewcheck.__main__, the one error boundary) as KeyboardInterrupt and OSError.
+    """
+    command = typer.main.get_command(app)
+    try:
+        with command.make_context("skewcheck", args) as context:
+            code = command.invoke(context)
+    except typer.Exit as done:  # --version, --help
+        return int(done.exit_code)
+    return code if isinstance(code, int) else 0

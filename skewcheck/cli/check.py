@@ -150,28 +150,35 @@ def check(
     )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
     outputs.check_mismatches_path(mismatches)
+    if save_schema == "-":
+        raise UsageError("--save-schema needs a file: stdout carries the report")
+    inputs = [*outputs.inputs_of(train, train_format), *outputs.inputs_of(serving, serving_format)]
+    inputs += outputs.inputs_of(schema)
+    others = {"the --mismatches rows": mismatches, "the schema": save_schema}
+    outputs.refuse_unsafe(report_files, inputs, others=others, history=history_dir, step_summary=step_summary)
     if schema is None:
-        audit_schema: str | Schema = _inferred_schema(train, serving, options, save_schema)
+        audit_schema: str | Schema = _inferred_schema(train, serving, options, save_schema, inputs)
     elif save_schema is not None:
         raise UsageError("--save-schema keeps an inferred schema; with --schema there is none to save")
     else:
         audit_schema = schema
     keep = None if history_dir is None else HistoryOptions(history_dir, skip_done, retain)
-    _check_scheduled(each, keep, skip_done, retain, output_format, report_files)
+    _check_scheduled(each, keep, skip_done, retain, output_format, report_files, mismatches)
     if each is None and keep is None and not latest:  # run_each refuses --latest without --each
         with terminal.progress(quiet) as progress:
             report = run(train, serving, audit_schema, options, progress=progress)
-        outputs.write_mismatches(report, mismatches)
-        outputs.emit(report, output_format, report_files, quiet, step_summary)
+        outputs.write_mismatches(report, mismatches, inputs)
+        outputs.emit(report, output_format, report_files, quiet, step_summary, inputs)
         return int(report.exit_code)
     with terminal.progress(quiet) as progress:
         partitions = run_each(train, serving, audit_schema, each, options, keep=keep, latest=latest, progress=progress)
     for note in partitions.notes:
         terminal.note(f"skewcheck: {note}")
     if each is None and partitions[0].report is not None:
-        outputs.emit(partitions[0].report, output_format, report_files, quiet, step_summary)
+        outputs.write_mismatches(partitions[0].report, mismatches, inputs)
+        outputs.emit(partitions[0].report, output_format, report_files, quiet, step_summary, inputs)
     else:
-        outputs.emit_partitions(partitions, output_format, report_files, quiet, step_summary)
+        outputs.emit_partitions(partitions, output_format, report_files, quiet, step_summary, inputs)
     return int(partitions.exit_code)
 
 
@@ -182,9 +189,12 @@ def _check_scheduled(
     retain: int | None,
     output_format: OutputFormat,
     report_files: dict[OutputFormat, str],
+    mismatches: str | None,
 ) -> None:
     if keep is None and (skip_done or retain is not None):
         raise UsageError(f"{'--skip-done' if skip_done else '--retain'} works on a history: add --history DIR")
+    if each is not None and mismatches is not None:
+        raise UsageError("--mismatches keeps one audit's rows: run check on that partition, without --each")
     if each is not None and ({*report_files} - {OutputFormat.JSON} or output_format not in _PARTITION_FORMATS):
         raise UsageError(
             "with --each, the report is the partition table or --json (and $GITHUB_STEP_SUMMARY); for one "
@@ -195,16 +205,9 @@ def _check_scheduled(
 _PARTITION_FORMATS = (OutputFormat.TABLE, OutputFormat.JSON)
 
 
-def _inferred_schema(train: str, serving: str, options: Options, save_to: str | None) -> Schema:
-    if save_to == "-":
-        raise UsageError("--save-schema needs a file: stdout carries the report")
-    outputs.check_path(save_to)
+def _inferred_schema(train: str, serving: str, options: Options, save_to: str | None, inputs: list[str]) -> Schema:
     text, schema = infer_for_audit(train, serving, options)
     if save_to is not None:
-        inputs = [
-            *outputs.input_files(train, options.train_format),
-            *outputs.input_files(serving, options.serving_format),
-        ]
         outputs.write(save_to, text, inputs, "the schema")
     kept = f"saved to {save_to}" if save_to else "--save-schema PATH keeps it for review"
     features = terminal.plural(len(schema.features), "feature")

@@ -52,7 +52,8 @@ def history(
     from skewcheck.reporters import history_html, history_json, history_table, history_text
 
     storage = outputs.use_storage(storage_option)
-    outputs.check_path(html_path)
+    inputs = outputs.inputs_of(directory)
+    outputs.refuse_unsafe({}, inputs, others={"the --html page": html_path}, stores=(directory,))
     if migrate:
         terminal.note(f"skewcheck: {migrate_history(directory)}")
     day = since.date() if since else None
@@ -65,7 +66,7 @@ def history(
         storage_options=storage,
     )
     if html_path is not None:
-        outputs.write(html_path, history_html.html(view), [])
+        outputs.write(html_path, history_html.html(view), inputs, "the --html page")
     if as_json:
         sys.stdout.write(history_json.to_json(view))
     elif quiet:

@@ -62,16 +62,13 @@ def infer(
         source_format=data_format,
         storage_options=outputs.use_storage(storage_option),
     )
-    outputs.check_path(output)
+    inputs = [*outputs.inputs_of(data, data_format), *outputs.inputs_of(serving_log)]
+    outputs.refuse_unsafe({}, inputs, others={"the schema": output})
     command = _infer_command(data, options) + (f" --serving-log {shlex.quote(serving_log)}" if serving_log else "")
     text, notes = infer_explained(data, options, command=command, serving_log=serving_log)
     if output in (None, "-"):
         sys.stdout.write(text)
     else:
-        inputs = [
-            *outputs.input_files(data, data_format),
-            *(outputs.input_files(serving_log, None) if serving_log else []),
-        ]
         outputs.write(output, text, inputs, "the schema")
     for note in notes:  # each judgement call, also a comment in the file
         terminal.note(f"infer: {note}")

@@ -60,6 +60,8 @@ DataFormatOption = Annotated[
 ]
 FLAGS = {
     "approx": ("--approx", None),
+    "baseline": ("--baseline", "PROFILE"),
+    "dataset": ("--dataset", "training|serving"),
     "each": ("--each", None),
     "exact": ("--exact", None),
     "keep": ("--history", "DIR"),
@@ -80,7 +82,12 @@ COMMAND_FLAGS: dict[str, dict[str, tuple[str, str | None]]] = {
         "train_version": ("--data-version", "N"),
         "serving_version": ("--data-version", "N"),
     },
-    "profile": {"train_format": _DATA_FORMAT, "train_version": ("--data-version", "N")},
+    "profile": {
+        "train_format": _DATA_FORMAT,
+        "serving_format": _DATA_FORMAT,
+        "train_version": ("--data-version", "N"),
+        "serving_version": ("--data-version", "N"),
+    },
     "infer": {"source_format": _DATA_FORMAT},
     "check": {"source_format": ("--train-format", None)},  # without --schema, training's inferred first
     "history": {"keep": ("check --history", "DIR")},  # the command that writes the history it reads

@@ -1,4 +1,8 @@
-"""What the command line draws on a terminal: consoles sized for a terminal or a log, and the progress display."""
+"""What the command line draws on a terminal: consoles sized for a terminal or a log, and the progress display.
+
+Every console here escapes control characters in what it prints (reporters.console): names and values from
+the data never reach the terminal or the log raw.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,14 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from skewcheck.progress import SILENT, Progress
+from skewcheck.reporters.console import EscapingConsole, printable
 
 if TYPE_CHECKING:
     from rich import progress as bars
 
 
 def stdout() -> Console:
-    return Console(width=None if sys.stdout.isatty() else plain_width(), soft_wrap=False)
+    return EscapingConsole(width=None if sys.stdout.isatty() else plain_width(), soft_wrap=False)
 
 
 class _TerminalProgress:
@@ -57,7 +62,7 @@ def progress(quiet: bool) -> Iterator[Progress]:
 
 
 def stderr() -> Console:
-    return Console(stderr=True, width=None if sys.stderr.isatty() else plain_width())
+    return EscapingConsole(stderr=True, width=None if sys.stderr.isatty() else plain_width())
 
 
 def plain_width() -> int:
@@ -69,8 +74,9 @@ def plain_width() -> int:
 
 
 def note(line: str) -> None:
-    """One line for the person at the terminal, on stderr: printed as it is (no markup, never wrapped)."""
-    stderr().print(line, markup=False, highlight=False, soft_wrap=True)
+    """One line for the person at the terminal, on stderr: no markup, never wrapped, control characters escaped
+    (a file name holding a newline still makes one line)."""
+    stderr().print(printable(line), markup=False, highlight=False, soft_wrap=True)
 
 
 def plural(count: int, noun: str) -> str:

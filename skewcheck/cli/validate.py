@@ -69,7 +69,9 @@ def validate(
         storage_options=storage,
     )
     report_files = outputs.requested(json_path, markdown_path, junit_path, html_path)
+    inputs = [*outputs.inputs_of(data, data_format), *outputs.inputs_of(schema)]
+    outputs.refuse_unsafe(report_files, inputs, step_summary=step_summary)
     with terminal.progress(quiet) as progress:
         report = validate_dataset(data, schema, ENVIRONMENTS[environment], options, progress=progress)
-    outputs.emit(report, output_format, report_files, quiet, step_summary)
+    outputs.emit(report, output_format, report_files, quiet, step_summary, inputs)
     return int(report.exit_code)

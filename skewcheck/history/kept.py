@@ -8,8 +8,11 @@ without deltalake a local history keeps the Parquet-files layout.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import importlib.util
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -34,17 +37,47 @@ def exists(location: Location, options: remote.StorageOptions = remote.NO_OPTION
     return Path(location).is_dir()
 
 
-def write(location: Location, rows: pl.DataFrame, options: remote.StorageOptions = remote.NO_OPTIONS) -> str:
-    """Store one partition's audit; returns a note for the user when the history was migrated first, else ''."""
+def write(
+    location: Location,
+    rows: pl.DataFrame,
+    options: remote.StorageOptions = remote.NO_OPTIONS,
+    mode: int | None = None,
+) -> str:
+    """Store one partition's audit; returns a note for the user when the history was migrated first, else ''.
+
+    `mode`: the new files' (default: what the umask allows), as `io.outputs_guard.output_mode` gives it.
+    """
     note = ""
     if not remote.is_url(str(location)) and _legacy(Path(location)) and importlib.util.find_spec("deltalake"):
         moved = migrate(Path(location))
         note = f"{location}: moved the history's {moved:,} rows into a Delta Lake table (once; readers: pl.read_delta)"
     if is_lake(location):
-        lake.write(location, rows, options)
+        with _private(location, mode):
+            lake.write(location, rows, options)
     else:
-        store.write(Path(location), rows)
+        store.write(Path(location), rows, mode)
     return note
+
+
+def check_folder(location: Location) -> None:
+    """Refuse, before anything is written, a local folder that is neither new, empty, nor a history."""
+    if remote.is_url(str(location)) or lake.is_lake(location):
+        return
+    store.check_folder(Path(location))
+
+
+@contextlib.contextmanager
+def _private(location: Location, mode: int | None) -> Iterator[None]:
+    """delta-rs creates the table's files itself: the umask, tightened while it writes, gives them `mode`."""
+    if mode is None or remote.is_url(str(location)):
+        yield
+        return
+    previous = os.umask(0)
+    os.umask(previous | (0o066 & ~mode))  # group/other read and write as `mode` denies them; folders keep x
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 def read(

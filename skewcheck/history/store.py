@@ -112,10 +112,11 @@ def partition_date(label: str) -> dt.date | None:
     return keyed[-1] if keyed else None
 
 
-def write(directory: Path, rows: pl.DataFrame) -> Path:
+def write(directory: Path, rows: pl.DataFrame, mode: int | None = None) -> Path:
     """Store one partition's audit, replacing that partition's earlier audit with the same baseline and schema.
 
-    `rows` come from `rows_from_report` (one partition, one baseline, one schema). Returns the file written.
+    `rows` come from `rows_from_report` (one partition, one baseline, one schema); `mode`: the new file's
+    (default: what the umask allows). Returns the file written.
     """
     partition, baseline_id, schema_sha256 = _identity(rows)
     if directory.exists() and not directory.is_dir():
@@ -128,13 +129,21 @@ def write(directory: Path, rows: pl.DataFrame) -> Path:
     for attempt in range(3):
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            write_atomic(target, buffer.getvalue())
+            write_atomic(target, buffer.getvalue(), mode)
             return target
         except FileNotFoundError:
             # `prune` removed the emptied folder between mkdir and the write: make it again.
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def check_folder(directory: Path) -> None:
+    """Refuse a folder that is neither new, empty, nor a history (`--history .`), before anything is written."""
+    try:
+        _files(directory)
+    except InputError as error:
+        raise UsageError(f"{error.message}; give {{keep}} a new or empty folder, or a history", keep=None) from None
 
 
 def _identity(rows: pl.DataFrame) -> tuple[str, str, str]:

@@ -72,6 +72,15 @@ def read_table(source: Source, schema: Schema, dataset: Dataset) -> Table:
     return plan.table(data, rows)
 
 
+def frame_table(frame: pl.DataFrame, source: Source, schema: Schema, dataset: Dataset) -> Table:
+    """A frame another engine read (a Spark partition's batch) as the schema's Table, read as `read_table` reads
+    a file: features found by their paths, nested ones included; columns no feature reads are `unexpected`."""
+    paths = {feature.name: feature.path_in(dataset) for feature in schema.features}
+    found = _resolve(paths, frame.schema)
+    plan = _Plan(source, dataset, frame.lazy(), found, paths, frame.schema, tuple(f.name for f in schema.features))
+    return plan.table(frame.select(found.values()) if found else pl.DataFrame(), frame.height)
+
+
 class TypesChangedError(Exception):
     """A JSON Lines value had another type than its first 100 lines said: read again, inferring from every line."""
 

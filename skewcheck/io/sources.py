@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from skewcheck.errors import InputError, UsageError
-from skewcheck.io import remote, tables
+from skewcheck.io import listing, remote, tables
 
 
 class InputFormat(StrEnum):
@@ -129,7 +129,7 @@ def resolve_source(
     # A path that exists is taken as it is, even when its name has glob characters: train[1].parquet.
     if path.is_dir():
         root = path
-        candidates = sorted(p for p in path.rglob("*") if p.is_file() and not _is_hidden(p, path))
+        candidates = sorted(p for p in listing.entries_under(path) if p.is_file() and not _is_hidden(p, path))
         if not candidates:
             raise InputError(f"{spec}: directory has no data files")
     elif path.exists():

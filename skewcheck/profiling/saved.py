@@ -26,6 +26,7 @@ from skewcheck.profiling import saved_check
 from skewcheck.profiling.profiles import CategoricalProfile, NumericProfile, Profile
 from skewcheck.schema.model import Dataset, Schema
 from skewcheck.schema.registry import Kind
+from skewcheck.stats.grid import Grid
 from skewcheck.stats.sketch import Sketch
 from skewcheck.validation.findings import Finding
 
@@ -49,6 +50,9 @@ class SavedProfile:
     created_at: str
     parts: int = 1
     """How many profiles were merged into this one."""
+    columns: tuple[str, ...] | None = None
+    """The schema's features the data has: what a check against a serving profile compares (None: a training
+    profile, whose features say it)."""
 
 
 def is_saved_profile(spec: str) -> bool:
@@ -113,6 +117,7 @@ def read(path: str | Path, storage_options: remote.StorageOptions = remote.NO_OP
         skewcheck_version=metadata["skewcheck_version"],
         created_at=metadata["created_at"],
         parts=metadata.get("parts", 1),
+        columns=None if metadata.get("columns") is None else tuple(metadata["columns"]),
     )
 
 
@@ -172,6 +177,11 @@ def _arrow_schema() -> Any:
             ("sketch_low", pa.list_(pa.float64())),
             ("sketch_high", pa.list_(pa.float64())),
             ("sketch_kll", pa.binary()),
+            ("grid_points", pa.list_(pa.float64())),
+            ("grid_counts", pa.list_(pa.int64())),
+            ("grid_sums", pa.list_(pa.float64())),
+            ("grid_minimum", pa.float64()),
+            ("grid_maximum", pa.float64()),
             ("categories", pa.list_(pa.string())),
             ("category_counts", pa.list_(pa.int64())),
         ]
@@ -196,11 +206,17 @@ def _feature_row(name: str, profile: Profile) -> dict[str, Any]:
     if profile.values is not None:
         return row | {"values": profile.values.tolist()}
     sketch = profile.sketch
-    assert isinstance(sketch, Sketch)
+    assert isinstance(sketch, Sketch | Grid)  # a saved profile keeps a sketch, or (serving) a grid
+    row |= {"sketch_count": sketch.count, "sketch_mean": sketch.mean, "sketch_m2": sketch.m2}
+    if isinstance(sketch, Grid):  # a serving profile, counted on its baseline's points
+        return row | {
+            "grid_points": sketch.points.tolist(),
+            "grid_counts": sketch.counts.tolist(),
+            "grid_sums": sketch.sums.tolist(),
+            "grid_minimum": sketch.minimum,
+            "grid_maximum": sketch.maximum,
+        }
     return row | {
-        "sketch_count": sketch.count,
-        "sketch_mean": sketch.mean,
-        "sketch_m2": sketch.m2,
         "sketch_low": sketch.low.tolist(),
         "sketch_high": sketch.high.tolist(),
         "sketch_kll": sketch.kll,
@@ -214,9 +230,22 @@ def _profile_from_row(row: Mapping[str, Any]) -> Profile:
     if row["kind"] != "numeric":
         raise ValueError(f"feature {row['feature']!r} has unknown kind {row['kind']!r}")
     floats = np.float64
-    sketch = None
+    sketch: Sketch | Grid | None = None
     values = None if row["values"] is None else np.asarray(row["values"], dtype=floats)
-    if values is None:
+    if values is None and row.get("grid_points") is not None:
+        sketch = Grid(
+            points=np.asarray(row["grid_points"], dtype=floats),
+            counts=np.asarray(row["grid_counts"], dtype=np.int64),
+            sums=np.asarray(row["grid_sums"], dtype=floats),
+            count=int(row["sketch_count"]),
+            mean=float(row["sketch_mean"]),
+            m2=float(row["sketch_m2"]),
+            minimum=float(row["grid_minimum"]),
+            maximum=float(row["grid_maximum"]),
+        )
+        if len(sketch.counts) != 2 * len(sketch.points) + 1 or sketch.counts.sum() != sketch.count:
+            raise ValueError("the grid's counts do not fit its points")
+    elif values is None:
         sketch = Sketch(
             kll=row["sketch_kll"],
             low=np.asarray(row["sketch_low"], dtype=floats),
@@ -254,5 +283,6 @@ def _metadata(profile: SavedProfile) -> dict[str, Any]:
             **({"version": profile.source.version} if profile.source.version is not None else {}),
         },
         "parts": profile.parts,
+        **({} if profile.columns is None else {"columns": list(profile.columns)}),
         "findings": [finding.to_record() for finding in profile.findings],
     }

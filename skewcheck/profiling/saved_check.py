@@ -58,7 +58,7 @@ _METADATA: dict[str, Any] = {
     "source": {"spec": _TEXT, "format": _TEXT, "paths": [_TEXT], "rows": _COUNT},
     "findings": [_FINDING],
 }
-_OPTIONAL = {"parts": _Is((int,), "a whole number >= 1", minimum=1)}
+_OPTIONAL = {"parts": _Is((int,), "a whole number >= 1", minimum=1), "columns": [_TEXT]}
 
 
 def metadata(raw: bytes, path: str | Path) -> dict[str, Any]:
@@ -111,6 +111,19 @@ _NEEDED = {
     "numeric": ("nonfinite", "edges", "bin_counts", "bins_exact"),
 }
 _SKETCH = ("sketch_count", "sketch_mean", "sketch_m2", "sketch_low", "sketch_high", "sketch_kll")
+_GRID = (
+    "sketch_count",
+    "sketch_mean",
+    "sketch_m2",
+    "grid_points",
+    "grid_counts",
+    "grid_sums",
+    "grid_minimum",
+    "grid_maximum",
+)
+"""A serving profile's numeric feature beyond exact values: counts on its baseline's points (see streaming)."""
+_LATER = frozenset(_GRID) - frozenset(_SKETCH)
+"""Columns added after version 2 was first written: a profile without them was saved before serving profiles."""
 
 
 def check_columns(table: pa.Table, expected: pa.Schema, path: str | Path) -> list[dict[str, Any]]:
@@ -124,6 +137,8 @@ def check_columns(table: pa.Table, expected: pa.Schema, path: str | Path) -> lis
 def _checked_rows(table: pa.Table, expected: pa.Schema, path: str | Path) -> list[dict[str, Any]]:
     for field in expected:
         if field.name not in table.column_names:
+            if field.name in _LATER:
+                continue
             raise InputError(f"{path}: a damaged profile: it has no column '{field.name}'")
         actual = table.schema.field(field.name).type
         if actual != field.type:
@@ -140,7 +155,8 @@ def _checked_rows(table: pa.Table, expected: pa.Schema, path: str | Path) -> lis
             raise InputError(f"{where} (feature {name!r}) has kind {row['kind']!r}, not numeric or categorical")
         needed = ("rows", "nulls", *_NEEDED[row["kind"]])
         if row["kind"] == "numeric":
-            needed += ("values",) if row["values"] is not None else _SKETCH
+            grid = row.get("grid_points") is not None
+            needed += ("values",) if row["values"] is not None else _GRID if grid else _SKETCH
         empty = next((column for column in needed if _has_null(row[column])), None)
         if empty is not None:
             raise InputError(f"{where} (feature {name!r}) has a null in column '{empty}'")

@@ -83,7 +83,8 @@ def _stream(
     if baseline is None:
         totals: dict[str, _Total] = {f.name: _Total() for f in compared if f.kind is Kind.NUMERIC}
     else:
-        totals = {name: _Total(p.edges, _points(p)) for name, p in baseline.items() if isinstance(p, NumericProfile)}
+        numeric = {name: p for name, p in baseline.items() if isinstance(p, NumericProfile)}
+        totals = {name: _Total(p.edges, grid_points(p)) for name, p in numeric.items()}
     categories: dict[str, Profile] = {}
     last: Table | None = None
     for batch in read_batches(source, schema, dataset, batch_rows, infer_all_rows=infer_all_rows):
@@ -108,7 +109,7 @@ def _stream(
     return Streamed(whole, tally.findings(whole), profiles, frozenset(last.frame.columns))
 
 
-def _points(profile: NumericProfile) -> FloatArray:
+def grid_points(profile: NumericProfile) -> FloatArray:
     """Where serving is counted against a training profile: every point of its CDF, so KS against it is exact,
     and points beyond training's range (see _with_outer_points). A training grid (--approx) has them already."""
     if isinstance(profile.sketch, Grid):

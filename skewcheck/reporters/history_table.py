@@ -17,6 +17,7 @@ from rich.text import Text
 
 from skewcheck.history.series import Overview, Series
 from skewcheck.reporters import history_text
+from skewcheck.reporters.console import EscapingConsole
 from skewcheck.reporters.numbers import number
 
 COLUMNS = ("metric", "latest", "min", "max", "per partition", "warn / fail", "failed", "warned", "slope")
@@ -29,7 +30,7 @@ _NAME_WIDTH = 30
 
 def table(view: Overview, width: int = 120) -> str:
     """The terminal view as plain text, as a file or a CI log shows it."""
-    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False, soft_wrap=False)
+    console = EscapingConsole(file=io.StringIO(), width=width, color_system=None, legacy_windows=False, soft_wrap=False)
     console.print(renderable(view))
     assert isinstance(console.file, io.StringIO)
     return console.file.getvalue()

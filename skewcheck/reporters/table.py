@@ -15,6 +15,7 @@ from skewcheck.drift.gates import Status
 from skewcheck.drift.rows import RowSkew
 from skewcheck.io.sources import InputSummary
 from skewcheck.reporters import row_text
+from skewcheck.reporters.console import EscapingConsole
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import MAX_ROWS, ranked
 from skewcheck.reporters.reasons import reasons
@@ -33,7 +34,7 @@ STYLES = {
 
 def render(report: Report, width: int = 120) -> str:
     """Plain text, as a file or a CI log would show it."""
-    console = Console(file=io.StringIO(), width=width, color_system=None, legacy_windows=False, soft_wrap=False)
+    console = EscapingConsole(file=io.StringIO(), width=width, color_system=None, legacy_windows=False, soft_wrap=False)
     console.print(renderable(report))
     assert isinstance(console.file, io.StringIO)
     return console.file.getvalue()

@@ -102,7 +102,9 @@ class FeatureCheck:
         """The values stored as another type: in a JSON log mixing numbers and strings, only the strings."""
         present = self.raw.is_not_null()
         source = self.table.source
-        if stored_as == "string" and source.format is InputFormat.JSONL and self.feature.type in _NUMBERS:
+        # Read again to tell numbers from strings: from its files, when we read it (Spark gives rows, no files).
+        mixed = stored_as == "string" and source.format is InputFormat.JSONL and self.feature.type in _NUMBERS
+        if mixed and source.files:
             numbers = json_numbers(source, self.feature.path_in(self.table.dataset))
             present = present & ~numbers.slice(self.table.first_row, self.raw.len())
         return present

@@ -63,6 +63,18 @@ class Tally:
                 self._evidence[evidence.slot] = evidence if known is None else known.plus(evidence)
         return pl.DataFrame(typed_columns)
 
+    def absorb(self, other: Tally) -> None:
+        """Add another part's tally (another engine's partition of the same dataset, read after this one's)."""
+        self.rows += other.rows
+        self.batches += other.batches
+        for slot, evidence in other._evidence.items():
+            known = self._evidence.get(slot)
+            self._evidence[slot] = evidence if known is None else known.plus(evidence)
+        for name, count in other._non_null.items():
+            self._non_null[name] = self._non_null.get(name, 0) + count
+        for name, hashes in other._hashes.items():
+            self._hashes.setdefault(name, []).extend(hashes)
+
     def findings(self, table: Table) -> tuple[Finding, ...]:
         """The dataset's findings; `table` describes the whole of it (its rows, missing and unexpected columns)."""
         findings = dataset_findings(table, self.schema)

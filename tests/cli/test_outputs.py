@@ -123,7 +123,7 @@ class TestOutputs:
         before = schema.read_bytes()
         args = ["check", str(FIXTURES / "train.parquet"), str(FIXTURES / "serving.jsonl.gz"), "-s", str(schema)]
         outcome = invoke([*args, "--json", str(schema)], 2)
-        assert "refusing to write the report over an input file" in outcome.stderr
+        assert "refusing to write the --json report over an input file" in outcome.stderr
         assert schema.read_bytes() == before
 
     def test_quiet_prints_only_the_summary(self) -> None:

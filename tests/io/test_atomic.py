@@ -1,4 +1,4 @@
-"""write_atomic: a reader sees the old file or the new one, never half; links, FIFOs and devices are written into."""
+"""write_atomic: a reader sees the old file or the new one, never half; a link is replaced, never followed."""
 
 from __future__ import annotations
 
@@ -69,15 +69,21 @@ def test_a_crash_before_the_rename_leaves_the_old_file_and_no_temporary(
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
-def test_a_report_into_a_symlink_writes_through_it(tmp_path: Path) -> None:
-    """/dev/stdout is a symlink: renaming a temporary file over it would replace the link itself."""
-    real = tmp_path / "real.json"
-    real.write_text("old")
-    link = tmp_path / "link.json"
-    link.symlink_to(real)
+def test_a_planted_symlink_is_replaced_and_its_target_never_touched(tmp_path: Path) -> None:
+    """report.json -> victim in a shared folder: the rename replaces the link; the victim keeps every byte."""
+    victim = tmp_path / "victim"
+    victim.write_text("precious")
+    link = tmp_path / "report.json"
+    link.symlink_to(victim)
     write_atomic(link, '{"new": true}')
-    assert link.is_symlink()
-    assert json.loads(real.read_text()) == {"new": True}
+    assert not link.is_symlink() and json.loads(link.read_text()) == {"new": True}
+    assert victim.read_text() == "precious"
+
+
+def test_a_system_device_path_is_written_into(tmp_path: Path) -> None:
+    """/dev/stdout (a shell's `>` redirection) is a link the system owns: written through, never replaced."""
+    write_atomic("/dev/null", "discarded")
+    assert Path("/dev/null").is_char_device()
 
 
 def test_a_report_into_a_fifo_keeps_the_fifo(tmp_path: Path) -> None:
@@ -92,8 +98,25 @@ def test_a_report_into_a_fifo_keeps_the_fifo(tmp_path: Path) -> None:
     assert not fifo.is_file() and fifo.exists()
 
 
-def test_a_dangling_symlink_is_written_through_to_its_target(tmp_path: Path) -> None:
+def test_a_dangling_symlink_is_replaced_not_followed(tmp_path: Path) -> None:
     link = tmp_path / "link.json"
     link.symlink_to(tmp_path / "missing.json")
     write_atomic(link, "new")
-    assert link.is_symlink() and (tmp_path / "missing.json").read_text() == "new"
+    assert not link.is_symlink() and link.read_text() == "new"
+    assert not (tmp_path / "missing.json").exists()
+
+
+def test_the_mode_asked_for_is_the_new_files_and_an_old_files_tighter_mode_stays(tmp_path: Path) -> None:
+    write_atomic(tmp_path / "private.json", "{}", mode=0o600)
+    assert stat.S_IMODE((tmp_path / "private.json").stat().st_mode) == 0o600
+    kept = tmp_path / "kept.json"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    write_atomic(kept, "new", mode=0o644)
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+
+
+def test_a_name_near_the_file_systems_limit_still_gets_a_temporary_file(tmp_path: Path) -> None:
+    target = tmp_path / ("r" * 250)
+    write_atomic(target, "x")
+    assert target.read_text() == "x"

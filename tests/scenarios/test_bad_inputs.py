@@ -252,7 +252,7 @@ class TestJsonReportOverAnInput:
         victim: Path = getattr(inputs, target)
         before = victim.read_bytes()
         outcome = check(inputs.train, inputs.serving, inputs.schema, "--json", str(victim))
-        error_line(outcome, f"{victim}: refusing to write the report over an input file")
+        error_line(outcome, f"{victim}: refusing to write the --json report over an input file")
         assert victim.read_bytes() == before
 
     @pytest.mark.parametrize("as_glob", [False, True], ids=["directory", "glob"])
@@ -265,4 +265,4 @@ class TestJsonReportOverAnInput:
         train = f"{folder}/*.parquet" if as_glob else str(folder)
         outcome = invoke(["check", train, inputs.serving, "--schema", inputs.schema, "--json", victim], 2)
         assert victim.read_bytes() == before
-        error_line(outcome, f"{victim}: refusing to write the report over an input file")
+        error_line(outcome, f"{victim}: refusing to write the --json report over an input file")

@@ -55,7 +55,7 @@ def test_reports_go_to_a_bucket_whole_and_never_over_an_input(bucket: Bucket) ->
     assert "FAIL" in outcome.stdout
     train = bucket.put("in/train.parquet", (FIXTURES / "train.parquet").read_bytes())
     over = invoke(["check", train, *DEMO[1:], "--json", train], 2)
-    assert_one_line_error(over, train, "refusing to write the report over an input")
+    assert_one_line_error(over, train, "refusing to write the --json report over an input")
     assert bucket.get("in/train.parquet") == (FIXTURES / "train.parquet").read_bytes()
 
 
