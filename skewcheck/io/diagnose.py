@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -49,6 +50,8 @@ def _file_problem(path: Path, format: str) -> str | None:
         return "no such file"
     if path.stat().st_size == 0:
         return "file is empty"
+    if not os.access(path, os.R_OK):
+        return "permission denied; check the permissions of the file and its folder"
     try:
         if format == "jsonl":
             return _jsonl_problem(path)
