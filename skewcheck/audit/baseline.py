@@ -14,7 +14,7 @@ from skewcheck.audit.reading import input_summary, read_validated
 from skewcheck.audit.stamps import timed
 from skewcheck.errors import UsageError
 from skewcheck.io import remote
-from skewcheck.io.sources import InputSummary, Source, resolve_source
+from skewcheck.io.sources import InputSummary, Source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.profiles import Profile, profile_dataset
 from skewcheck.profiling.streaming import stream
@@ -52,13 +52,7 @@ def load_baseline(
         return _saved_baseline(train, schema, options, progress=progress, timings=timings)
     if options.approx:  # Options refuses a row join with it
         with timed(timings, "read"):
-            source = resolve_source(
-                train,
-                options.train_format,
-                format_parameter="train_format",
-                storage_options=options.storage_options,
-                version=options.train_version,
-            )
+            source = options.source(train, Dataset.TRAIN)
             streamed = stream(source, schema, Dataset.TRAIN, batch_rows=options.batch_rows, progress=progress)
         table = streamed.table
         summary = input_summary(table, options.sample)

@@ -9,8 +9,9 @@ from skewcheck.audit.report import FailOn
 from skewcheck.drift.join import KeepDuplicates
 from skewcheck.errors import UsageError
 from skewcheck.io.remote import StorageOptions
-from skewcheck.io.sources import InputFormat
+from skewcheck.io.sources import InputFormat, Source, resolve_source
 from skewcheck.profiling.streaming import BATCH_ROWS
+from skewcheck.schema.model import Dataset
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,18 @@ class Options:
         if self.mismatched_rows and not joined:
             what = "{mismatched_rows} keeps the rows a join finds different"
             raise UsageError(_GIVE_KEYS.format(what=what), mismatched_rows=True, keys=None, rows=True)
+
+    def source(self, data: str, dataset: Dataset) -> Source:
+        """`data` resolved as this run reads `dataset`: its format (named by its parameter in errors), storage
+        options and version pin. The one place a run turns a name into files."""
+        train = dataset is Dataset.TRAIN
+        return resolve_source(
+            data,
+            self.train_format if train else self.serving_format,
+            format_parameter="train_format" if train else "serving_format",
+            storage_options=self.storage_options,
+            version=self.train_version if train else self.serving_version,
+        )
 
 
 _GIVE_KEYS = "{what}: give {{keys}} (or {{rows}} to join on the schema's keys)"

@@ -13,7 +13,7 @@ from skewcheck.audit.schema_at import schema_at
 from skewcheck.audit.stamps import now, skewcheck_version
 from skewcheck.errors import InputError, UsageError
 from skewcheck.io.remote import NO_OPTIONS, StorageOptions
-from skewcheck.io.sources import InputSummary, resolve_source
+from skewcheck.io.sources import InputSummary
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.merge import merge_saved
 from skewcheck.profiling.profiles import NumericProfile, Profile, profile_dataset
@@ -41,13 +41,7 @@ def profile(
     schema = schema_at(schema, options.storage_options)
     if dataset is Dataset.SERVING:
         train = serving_baseline(baseline, schema, options.storage_options)
-        source = resolve_source(
-            data,
-            options.serving_format,
-            format_parameter="serving_format",
-            storage_options=options.storage_options,
-            version=options.serving_version,
-        )
+        source = options.source(data, Dataset.SERVING)
         streamed = stream(
             source, schema, dataset, baseline=train.features, batch_rows=options.batch_rows, progress=progress
         )

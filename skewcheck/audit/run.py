@@ -22,7 +22,7 @@ from skewcheck.drift.rows import compare_rows
 from skewcheck.errors import InputError, UsageError
 from skewcheck.io import remote
 from skewcheck.io.read import read_table
-from skewcheck.io.sources import InputFormat, InputSummary, Source, resolve_source
+from skewcheck.io.sources import InputFormat, InputSummary, Source
 from skewcheck.profiling import saved as profile_file
 from skewcheck.profiling.streaming import Streamed, stream
 from skewcheck.progress import SILENT, Progress
@@ -173,13 +173,7 @@ def serving_source(serving: str, options: Options) -> Source:
     if profile_file.is_saved_profile(serving):
         where = serving if remote.is_url(serving) else Path(serving)
         return Source(serving, InputFormat.PARQUET, (where,), storage_options=options.storage_options)
-    return resolve_source(
-        serving,
-        options.serving_format,
-        format_parameter="serving_format",
-        storage_options=options.storage_options,
-        version=options.serving_version,
-    )
+    return options.source(serving, Dataset.SERVING)
 
 
 def data_spec(serving: str, options: Options = DEFAULT_OPTIONS) -> str:
