@@ -15,29 +15,14 @@ import pytest
 
 from skewcheck.audit.privacy import MAX_SHOWN
 from tests.helpers import assert_one_line_error, invoke, write_schema
+from tests.scenarios.hostile_inputs import ROWS, SCHEMA, check, write_train
 
-SCHEMA = """
-version: 1
-features:
-  age: {type: int}
-  city: {type: category}
-"""
-ROWS = [{"age": i % 90, "city": ["Berlin", "Hamburg", "Munich"][i % 3]} for i in range(300)]
 LINES = [json.dumps(row) for row in ROWS]
 
 
 @pytest.fixture
 def train(tmp_path: Path) -> Path:
-    path = tmp_path / "train.parquet"
-    pl.DataFrame(ROWS).write_parquet(path)
-    write_schema(tmp_path / "schema.yaml", SCHEMA)
-    return path
-
-
-def check(train: Path, serving: Path, code: int, *extra: str) -> str:
-    """`skewcheck check` with the schema beside train; exit `code`; on 2 its one stderr line, else stdout."""
-    outcome = invoke(["check", train, serving, "--schema", train.parent / "schema.yaml", *extra], code)
-    return assert_one_line_error(outcome, str(serving)) if code == 2 else outcome.stdout
+    return write_train(tmp_path)
 
 
 def jsonl(path: Path, lines: list[str]) -> Path:

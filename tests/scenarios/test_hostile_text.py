@@ -5,32 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import polars as pl
 import pytest
 
-from tests.helpers import assert_one_line_error, invoke, write_schema
+from tests.scenarios.hostile_inputs import ROWS, check, write_train
 
-SCHEMA = """
-version: 1
-features:
-  age: {type: int}
-  city: {type: category}
-"""
-ROWS = [{"age": i % 90, "city": ["Berlin", "Hamburg", "Munich"][i % 3]} for i in range(300)]
 CSV_LINES = ["age,city", *(f"{row['age']},{row['city']}" for row in ROWS)]
 
 
 @pytest.fixture
 def train(tmp_path: Path) -> Path:
-    path = tmp_path / "train.parquet"
-    pl.DataFrame(ROWS).write_parquet(path)
-    write_schema(tmp_path / "schema.yaml", SCHEMA)
-    return path
-
-
-def check(train: Path, serving: Path, code: int, *extra: str) -> str:
-    outcome = invoke(["check", train, serving, "--schema", train.parent / "schema.yaml", *extra], code)
-    return assert_one_line_error(outcome, str(serving)) if code == 2 else outcome.stdout
+    return write_train(tmp_path)
 
 
 def test_csv_that_is_not_utf8_names_the_line(train: Path) -> None:
