@@ -9,6 +9,7 @@ from __future__ import annotations
 from skewcheck.audit.report import Report
 from skewcheck.drift.gates import Status
 from skewcheck.reporters import row_text
+from skewcheck.reporters.reasons import reasons
 from skewcheck.schema.model import Severity
 
 
@@ -21,7 +22,7 @@ def render(report: Report) -> str:
             level = "warning"
         else:
             continue
-        lines.append(command(level, f"skewcheck drift: {feature.name}", "; ".join(feature.reasons)))
+        lines.append(command(level, f"skewcheck drift: {feature.name}", "; ".join(reasons(feature))))
     if report.rows is not None:
         for gate in report.rows.gates:
             if gate.status is not Status.PASS:

@@ -17,6 +17,7 @@ from skewcheck.reporters import charts, page, row_text
 from skewcheck.reporters.numbers import number, percent
 from skewcheck.reporters.order import MAX_CARDS, gate_value, ranked
 from skewcheck.reporters.page import escape
+from skewcheck.reporters.reasons import reasons as named_reasons
 from skewcheck.schema.registry import METRICS
 from skewcheck.validation.findings import Check, Finding
 
@@ -147,7 +148,7 @@ def _features_table(features: Sequence[FeatureResult], anchors: dict[int, str]) 
                     number(gate.noise) if gate and gate.noise is not None else "", gate.noise if gate else None
                 ),
                 f'<td class="num">{escape(_null_rates(feature))}</td>',
-                f'<td class="text">{"<br>".join(escape(reason) for reason in feature.reasons)}</td>',
+                f'<td class="text">{"<br>".join(escape(reason) for reason in named_reasons(feature))}</td>',
             ]
         )
     table = _table(header, rows, numeric={"status", "value", "noise"})
@@ -217,7 +218,10 @@ def _reasons(feature: FeatureResult) -> list[tuple[str, str]]:
     """Each reason with the status of the gate that gave it (a failing feature may also have a warning),
     else the feature's: the page colours fail and error red, warn amber, and the rest (skipped) dim."""
     levels = {gate.reason: str(gate.status) for gate in feature.gates if gate.status is not Status.PASS}
-    return [(reason, levels.get(reason, str(feature.status))) for reason in feature.reasons]
+    shown = named_reasons(feature)  # the unseen-values reason names the values, as the terminal's does
+    return [
+        (text, levels.get(reason, str(feature.status))) for reason, text in zip(feature.reasons, shown, strict=True)
+    ]
 
 
 def _caption(feature: FeatureResult) -> str:

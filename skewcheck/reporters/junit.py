@@ -17,6 +17,7 @@ from skewcheck.drift.gates import Gate, Status
 from skewcheck.drift.rows import FeatureRows
 from skewcheck.reporters import row_text
 from skewcheck.reporters.numbers import number
+from skewcheck.reporters.reasons import reasons as named_reasons
 from skewcheck.schema.model import Severity
 from skewcheck.validation.findings import Finding
 
@@ -57,7 +58,7 @@ def _suite_name(report: Report) -> str:
 
 def _feature_case(suite: ET.Element, feature: FeatureResult, counts: dict[str, int]) -> None:
     case = _case(suite, "drift", feature.name, counts)
-    reasons = "; ".join(feature.reasons)
+    reasons = "; ".join(named_reasons(feature))
     if feature.status in (Status.FAIL, Status.ERROR):
         # The message names the gates that did not pass. Each gate's reason starts with its metric; a reason that
         # does not (a drift gate's "insufficient data") gets the metric in front, once.

@@ -1,4 +1,4 @@
-"""A feature's reasons as the terminal and Markdown reports write them: the unseen-values gate names the values.
+"""A feature's reasons as every report writes them: the unseen-values gate names the values.
 
 "unseen_rate 9.1% > fail 5.0%: serving values outside the training values ('ZZ', 'YY', …)". The names are the
 histogram's unseen categories, most frequent first, so they are what `audit.privacy` left of them: hashed for a

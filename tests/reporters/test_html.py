@@ -149,3 +149,10 @@ def test_values_beyond_training_range_are_drawn_and_said_so(demo_page: str) -> N
     assert "Serving values beyond training&#x27;s range have bars of their own." in card
     (steady,) = [card for card in demo_page.split("<article")[1:] if "items_count <span" in card]
     assert "beyond training&#x27;s range" not in steady
+
+
+def test_the_unseen_values_reason_names_the_values_in_the_table_and_on_the_card(demo_page: str) -> None:
+    """As the terminal and Markdown reports do; the card keeps the gate's colour (fail) for the longer text."""
+    named = "unseen_rate 6.1% &gt; fail 5.0%: serving values outside the declared values (&#x27;Leipzig&#x27;)"
+    assert demo_page.count(named) == 2
+    assert f'<p class="reason fail">{named}</p>' in demo_page

@@ -10,6 +10,7 @@ import pytest
 from skewcheck.audit.report import Report
 from skewcheck.drift.gates import Status
 from skewcheck.reporters import junit
+from skewcheck.reporters.reasons import reasons
 from skewcheck.schema.model import Severity
 from tests.reporters.ci_reports import MIXED, demo, feature, finding, synthetic
 
@@ -91,8 +92,9 @@ def test_junit_failures_name_their_metric() -> None:
         metrics = [g.metric for g in result.gates if g.status is Status.FAIL]
         message = failure.get("message", "")
         assert all(metric in message for metric in metrics), (metrics, message)
-        # Each reason starts with its metric: the message is the reasons, with no name said twice.
-        assert message == "; ".join(result.reasons)
+        # Each reason starts with its metric: the message is the reasons (the unseen values named, as every report
+        # names them), with no metric said twice.
+        assert message == "; ".join(reasons(result))
     insufficient = feature("thin", Status.FAIL, ["insufficient data: 3 values in serving"], metric="psi")
     thin = parse(synthetic([insufficient], [])).find("testsuite/testcase/failure")
     assert thin is not None and thin.get("message") == "psi: insufficient data: 3 values in serving"
