@@ -215,13 +215,11 @@ def _feature_card(feature: FeatureResult, anchor: str) -> str:
 
 
 def _reasons(feature: FeatureResult) -> list[tuple[str, str]]:
-    """Each reason with the status of the gate that gave it (a failing feature may also have a warning),
-    else the feature's: the page colours fail and error red, warn amber, and the rest (skipped) dim."""
+    """Each reason as every report writes it (unseen values named) with the status of the gate that gave it (a
+    failing feature may also warn), else the feature's: fail and error red, warn amber, the rest (skipped) dim."""
     levels = {gate.reason: str(gate.status) for gate in feature.gates if gate.status is not Status.PASS}
-    shown = named_reasons(feature)  # the unseen-values reason names the values, as the terminal's does
-    return [
-        (text, levels.get(reason, str(feature.status))) for reason, text in zip(feature.reasons, shown, strict=True)
-    ]
+    named = zip(feature.reasons, named_reasons(feature), strict=True)
+    return [(text, levels.get(reason, str(feature.status))) for reason, text in named]
 
 
 def _caption(feature: FeatureResult) -> str:
